@@ -1,0 +1,152 @@
+/**
+ * The qfh error family. Every failure qfh reports is a {@link QfhError}: a stable
+ * machine-readable `code`, a human `message` saying what happened, and a `hint`
+ * saying what the user can do about it. One subclass per failure family, so callers
+ * can `instanceof` the family and switch on the code within it.
+ *
+ * @module
+ */
+
+/** Options shared by every qfh error. */
+export interface QfhErrorOptions {
+  /** What the user can do next. Shown under the message by the CLI. */
+  hint?: string;
+  /** The lower-level error this one explains. */
+  cause?: unknown;
+}
+
+/** Base of every error qfh throws. */
+export class QfhError extends Error {
+  /** Stable identifier, e.g. `QFH_SPARSE_TRUNCATED`. Never changes between releases. */
+  readonly code: string;
+  /** What to do next, in one or two sentences. */
+  readonly hint: string;
+
+  constructor(code: string, message: string, options: QfhErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint ?? '';
+  }
+
+  /** Plain-object form for `--json` output and logs. */
+  toJSON(): { name: string; code: string; message: string; hint: string } {
+    return { name: this.name, code: this.code, message: this.message, hint: this.hint };
+  }
+}
+
+/** Codes of {@link SaharaPacketError}. */
+export type SaharaPacketCode =
+  | 'QFH_SAHARA_TRUNCATED'
+  | 'QFH_SAHARA_BAD_LENGTH'
+  | 'QFH_SAHARA_UNKNOWN_COMMAND';
+
+/** A Sahara packet that cannot be decoded (short, wrong length field, unknown command). */
+export class SaharaPacketError extends QfhError {
+  constructor(code: SaharaPacketCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint:
+        'The device sent bytes that are not a Sahara packet. Replug the modem (or power-cycle it) so it restarts Sahara, then try again.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link FirehoseXmlError}. */
+export type FirehoseXmlCode =
+  | 'QFH_FIREHOSE_XML_MALFORMED'
+  | 'QFH_FIREHOSE_XML_NO_DATA'
+  | 'QFH_FIREHOSE_XML_TOO_LARGE'
+  | 'QFH_FIREHOSE_BAD_ATTRIBUTE';
+
+/** A Firehose XML document that cannot be built or parsed. */
+export class FirehoseXmlError extends QfhError {
+  constructor(code: FirehoseXmlCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint:
+        'The programmer and qfh are out of step. Power-cycle the modem so it returns to EDL (9008) and start again.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link SparseFormatError}. */
+export type SparseFormatCode =
+  | 'QFH_SPARSE_BAD_MAGIC'
+  | 'QFH_SPARSE_BAD_VERSION'
+  | 'QFH_SPARSE_BAD_HEADER'
+  | 'QFH_SPARSE_BAD_CHUNK'
+  | 'QFH_SPARSE_TRUNCATED'
+  | 'QFH_SPARSE_BLOCK_COUNT'
+  | 'QFH_SPARSE_CRC_MISMATCH'
+  | 'QFH_SPARSE_TRAILING_DATA';
+
+/** An Android sparse image that is malformed, truncated or inconsistent. */
+export class SparseFormatError extends QfhError {
+  constructor(code: SparseFormatCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint:
+        'The sparse image is damaged or was not made by img2simg/libsparse. Re-download the firmware package and check its md5.txt.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link ExpressionError}. */
+export type ExpressionCode = 'QFH_EXPRESSION_SYNTAX' | 'QFH_EXPRESSION_UNKNOWN_NAME' | 'QFH_EXPRESSION_RANGE';
+
+/** A rawprogram/patch expression (`NUM_DISK_SECTORS-33.`, `CRC32(2,4096)`) that cannot be evaluated. */
+export class ExpressionError extends QfhError {
+  constructor(code: ExpressionCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'The package XML holds an expression qfh does not understand. Check the file is the one the vendor shipped.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link PartitionTableError}. */
+export type PartitionTableCode =
+  | 'QFH_MIBIB_BAD_MAGIC'
+  | 'QFH_MIBIB_TRUNCATED'
+  | 'QFH_GPT_BAD_SIGNATURE'
+  | 'QFH_GPT_TRUNCATED'
+  | 'QFH_GPT_BAD_HEADER';
+
+/** A NAND MIBIB or GPT partition table that cannot be read. */
+export class PartitionTableError extends QfhError {
+  constructor(code: PartitionTableCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'The partition table file is damaged or not the kind qfh expected. Re-download the firmware package.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link PackageError}. */
+export type PackageCode =
+  | 'QFH_PACKAGE_NOT_FOUND'
+  | 'QFH_PACKAGE_PATH_ESCAPE'
+  | 'QFH_PACKAGE_XML'
+  | 'QFH_PACKAGE_MD5_FORMAT'
+  | 'QFH_PACKAGE_UNRECOGNISED';
+
+/** A firmware package (folder or one of its manifests) that cannot be read safely. */
+export class PackageError extends QfhError {
+  constructor(code: PackageCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'Point qfh at the unpacked firmware folder (the one holding md5.txt and update/), and re-download it if a file is damaged.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link UsageError}. */
+export type UsageCode = 'QFH_USAGE' | 'QFH_INPUT_UNRECOGNISED' | 'QFH_INPUT_UNREADABLE';
+
+/** The command line or an input file given to it is not usable. */
+export class UsageError extends QfhError {
+  constructor(code: UsageCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, { hint: 'Run `qfh --help` for the commands and their options.', ...options });
+  }
+}
