@@ -1,0 +1,108 @@
+/**
+ * Splits the byte stream from a Firehose programmer into XML documents and raw data.
+ * Transfers carry no framing guarantee: one read may hold several documents (the SDM855
+ * transcript), half of one, or a document followed by the first raw bytes of a `<read>`.
+ * The framer keeps what it was given until the caller takes it as a document or as raw.
+ * It does no I/O.
+ *
+ * @module
+ */
+import { FirehoseXmlError } from '../errors.js';
+
+const END_TAG = Buffer.from('</data>', 'latin1');
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/** Options for {@link FirehoseFramer}. */
+export interface FramerOptions {
+  /**
+   * Largest document accepted. Programmers announce MaxXMLSizeInBytes="4096"; the default
+   * leaves room for long getstorageinfo logs while keeping memory bounded on garbage.
+   * @default 65536
+   */
+  maxDocumentBytes?: number;
+}
+
+/** Incremental splitter of a Firehose device stream. */
+export class FirehoseFramer {
+  private pending: Buffer = Buffer.alloc(0);
+  /** Where the next search for `</data>` starts, so partial documents are not rescanned. */
+  private searchFrom = 0;
+  private readonly maxDocumentBytes: number;
+
+  constructor(options: FramerOptions = {}) {
+    this.maxDocumentBytes = options.maxDocumentBytes ?? 65536;
+  }
+
+  /** Bytes received and not yet taken. */
+  get buffered(): number {
+    return this.pending.length;
+  }
+
+  /** Appends bytes from the transport (copied: the caller may reuse its buffer). A ZLP adds nothing. */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
+  }
+
+  /**
+   * The next complete document as text, or `undefined` when more bytes are needed.
+   * Whitespace between documents is skipped.
+   * @throws FirehoseXmlError when the stream does not start with `<` (garbage, or Sahara
+   *   bytes where Firehose was expected) or a document grows past the size limit.
+   */
+  nextDocument(): string | undefined {
+    let start = 0;
+    while (start < this.pending.length && WHITESPACE.has(this.pending[start] ?? 0)) start++;
+    if (start === this.pending.length) {
+      this.drop(start);
+      return undefined;
+    }
+    if (this.pending[start] !== 0x3c /* < */) {
+      const preview = this.pending.subarray(start, start + 16).toString('hex');
+      throw new FirehoseXmlError('QFH_FIREHOSE_XML_MALFORMED', `expected a Firehose XML document, got bytes ${preview}${looksLikeSahara(this.pending.subarray(start)) ? ' (a Sahara packet: the programmer is not running)' : ''}`);
+    }
+    const end = this.pending.indexOf(END_TAG, Math.max(start, this.searchFrom));
+    if (end < 0) {
+      if (this.pending.length - start > this.maxDocumentBytes) {
+        throw new FirehoseXmlError('QFH_FIREHOSE_XML_TOO_LARGE', `no </data> within ${this.maxDocumentBytes} bytes of a document start`);
+      }
+      this.searchFrom = Math.max(start, this.pending.length - END_TAG.length + 1);
+      return undefined;
+    }
+    const stop = end + END_TAG.length;
+    const text = this.pending.toString('utf8', start, stop);
+    this.drop(stop);
+    return text;
+  }
+
+  /** Up to `max` raw bytes from the front of the buffer (the raw phase of `<read>`), or `undefined` if none. */
+  takeRaw(max: number): Uint8Array | undefined {
+    if (this.pending.length === 0 || max <= 0) return undefined;
+    const n = Math.min(max, this.pending.length);
+    const out = new Uint8Array(this.pending.subarray(0, n));
+    this.drop(n);
+    return out;
+  }
+
+  /**
+   * Drops bytes up to the next `<?xml` (or everything, if none), to get back in step after
+   * garbage. Returns how many bytes were dropped.
+   */
+  resync(): number {
+    const at = this.pending.indexOf('<?xml', 1, 'latin1');
+    const n = at < 0 ? this.pending.length : at;
+    this.drop(n);
+    return n;
+  }
+
+  private drop(n: number): void {
+    this.pending = this.pending.subarray(n);
+    this.searchFrom = 0;
+    if (this.pending.length === 0) this.pending = Buffer.alloc(0);
+  }
+}
+
+function looksLikeSahara(bytes: Uint8Array): boolean {
+  // HELLO (cmd 1, len 0x30) or END_IMAGE_TX (cmd 4, len 0x10): what a PBL sends unprompted.
+  return bytes.length >= 8 && bytes[1] === 0 && bytes[2] === 0 && bytes[3] === 0 && ((bytes[0] === 1 && bytes[4] === 0x30) || (bytes[0] === 4 && bytes[4] === 0x10));
+}

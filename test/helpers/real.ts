@@ -1,0 +1,37 @@
+/**
+ * Access to the real third-party files in ../shared/captures/real/, read in place.
+ * Where the folder is absent, suites that need it skip with one line saying so, except
+ * under CI=true, where absence is a failure.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'vitest';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Absolute path of ../shared/captures/real/ beside the project root. */
+export const REAL_DIR = resolve(here, '../../../shared/captures/real');
+/** Whether the real captures are here. */
+export const realAvailable = existsSync(REAL_DIR);
+
+/** Absolute path of a file in the real captures. */
+export const realPath = (...parts: string[]): string => join(REAL_DIR, ...parts);
+/** Bytes of a real file. */
+export const realBytes = (...parts: string[]): Buffer => readFileSync(realPath(...parts));
+/** Text (latin1-safe utf8) of a real file. */
+export const realText = (...parts: string[]): string => readFileSync(realPath(...parts), 'utf8');
+
+/** `describe` for suites that read real captures. */
+export function describeReal(name: string, body: () => void): void {
+  if (realAvailable) {
+    describe(name, body);
+  } else if (process.env['CI'] === 'true') {
+    describe(name, () => {
+      it('needs ../shared/captures/real/', () => {
+        throw new Error(`real captures missing at ${REAL_DIR}: CI must have ../shared beside the clone`);
+      });
+    });
+  } else {
+    describe.skip(`${name} (skipped: ${REAL_DIR} is absent)`, body);
+  }
+}
