@@ -1,0 +1,117 @@
+/**
+ * Streaming expansion of an Android sparse image into output extents. Memory stays
+ * bounded whatever the image describes: RAW data is yielded in pieces of at most
+ * `maxRawPiece` bytes, FILL and DONT_CARE as descriptions (a 1 GiB FILL is 4 bytes of
+ * pattern and a length), and the running CRC for CRC32 chunks is combined, not recomputed.
+ *
+ * @module
+ */
+import { SparseFormatError } from '../errors.js';
+import { crc32, crc32Repeated } from '../crc32.js';
+import { ByteReader } from './byte-reader.js';
+import {
+  ChunkType,
+  SPARSE_CHUNK_HEADER_SIZE,
+  SPARSE_FILE_HEADER_SIZE,
+  chunkPayloadLength,
+  decodeChunkHeader,
+  decodeSparseHeader,
+  type SparseHeader,
+} from './format.js';
+
+/** A run of output bytes. Offsets and lengths are in bytes of the expanded image. */
+export type SparseExtent =
+  | { readonly kind: 'raw'; readonly offset: number; readonly data: Uint8Array }
+  | { readonly kind: 'fill'; readonly offset: number; readonly length: number; readonly pattern: Uint8Array }
+  | { readonly kind: 'skip'; readonly offset: number; readonly length: number };
+
+/** Options for {@link expandSparse}. */
+export interface ExpandOptions {
+  /** Largest RAW piece yielded. @default 1048576 */
+  maxRawPiece?: number;
+  /** Check CRC32 chunks against the output so far (DONT_CARE counted as zeros). @default true */
+  verifyCrc?: boolean;
+  /** Accept bytes after the last chunk instead of failing. @default false */
+  allowTrailingData?: boolean;
+  /** Called once with the decoded file header, before the first extent. */
+  onHeader?: (header: SparseHeader) => void;
+}
+
+const ZERO_WORD = new Uint8Array(4);
+
+/**
+ * Expands a sparse image read from `source` (e.g. `fs.createReadStream(path)`).
+ * @throws SparseFormatError on any inconsistency: bad header, bad chunk, truncation,
+ *   block or chunk counts that disagree with the header, a CRC mismatch, trailing data.
+ */
+export async function* expandSparse(source: AsyncIterable<Uint8Array>, options: ExpandOptions = {}): AsyncGenerator<SparseExtent, SparseHeader> {
+  const maxRawPiece = options.maxRawPiece ?? 1 << 20;
+  const verifyCrc = options.verifyCrc ?? true;
+  const reader = new ByteReader(source);
+  try {
+    const header = decodeSparseHeader(await reader.read(SPARSE_FILE_HEADER_SIZE));
+    truncatedUnless((await reader.skip(header.fileHeaderSize - SPARSE_FILE_HEADER_SIZE)) === header.fileHeaderSize - SPARSE_FILE_HEADER_SIZE, 'file header');
+    options.onHeader?.(header);
+    const blockSize = header.blockSize;
+    let block = 0;
+    let crc = 0;
+    for (let index = 0; index < header.totalChunks; index++) {
+      const raw = await reader.read(SPARSE_CHUNK_HEADER_SIZE);
+      truncatedUnless(raw.length === SPARSE_CHUNK_HEADER_SIZE, `chunk ${index} header`, header, block);
+      const chunk = decodeChunkHeader(raw);
+      const extraHeader = header.chunkHeaderSize - SPARSE_CHUNK_HEADER_SIZE;
+      truncatedUnless((await reader.skip(extraHeader)) === extraHeader, `chunk ${index} header`, header, block);
+      const payload = chunkPayloadLength(chunk, header, index);
+      if (block + chunk.blocks > header.totalBlocks) {
+        throw new SparseFormatError('QFH_SPARSE_BLOCK_COUNT', `sparse chunk ${index} ends at block ${block + chunk.blocks}, past the ${header.totalBlocks} blocks the header declares`);
+      }
+      const offset = block * blockSize;
+      const length = chunk.blocks * blockSize;
+      if (chunk.type === ChunkType.RAW) {
+        let done = 0;
+        while (done < payload) {
+          const piece = await reader.readUpTo(Math.min(maxRawPiece, payload - done));
+          if (piece === undefined) return truncated(`RAW chunk ${index} data`, header, block);
+          if (verifyCrc) crc = crc32(piece, crc);
+          yield { kind: 'raw', offset: offset + done, data: piece };
+          done += piece.length;
+        }
+      } else if (chunk.type === ChunkType.FILL) {
+        const pattern = await reader.read(4);
+        truncatedUnless(pattern.length === 4, `FILL chunk ${index} value`, header, block);
+        const copy = Uint8Array.from(pattern);
+        if (verifyCrc) crc = crc32Repeated(copy, length / 4, crc);
+        if (length > 0) yield { kind: 'fill', offset, length, pattern: copy };
+      } else if (chunk.type === ChunkType.DONT_CARE) {
+        if (verifyCrc) crc = crc32Repeated(ZERO_WORD, length / 4, crc);
+        if (length > 0) yield { kind: 'skip', offset, length };
+      } else {
+        const stored = await reader.read(4);
+        truncatedUnless(stored.length === 4, `CRC32 chunk ${index} value`, header, block);
+        const expected = new DataView(stored.buffer, stored.byteOffset, 4).getUint32(0, true);
+        if (verifyCrc && expected !== crc) {
+          throw new SparseFormatError('QFH_SPARSE_CRC_MISMATCH', `sparse CRC32 chunk ${index} says 0x${expected.toString(16).padStart(8, '0')}, the data before it gives 0x${crc.toString(16).padStart(8, '0')}`);
+        }
+      }
+      block += chunk.blocks;
+    }
+    if (block !== header.totalBlocks) {
+      throw new SparseFormatError('QFH_SPARSE_BLOCK_COUNT', `sparse chunks cover ${block} blocks, the header declares ${header.totalBlocks}`);
+    }
+    if (!options.allowTrailingData && !(await reader.atEnd())) {
+      throw new SparseFormatError('QFH_SPARSE_TRAILING_DATA', `sparse image has data after its ${header.totalChunks} declared chunks (at byte ${reader.consumed})`);
+    }
+    return header;
+  } finally {
+    await reader.close();
+  }
+}
+
+function truncatedUnless(ok: boolean, what: string, header?: SparseHeader, block?: number): void {
+  if (!ok) truncated(what, header, block);
+}
+
+function truncated(what: string, header?: SparseHeader, block?: number): never {
+  const where = header && block !== undefined ? ` (at output block ${block} of ${header.totalBlocks})` : '';
+  throw new SparseFormatError('QFH_SPARSE_TRUNCATED', `sparse image ends inside its ${what}${where}`);
+}
