@@ -17,6 +17,8 @@ export interface XmlElement {
   readonly tag: string;
   readonly attributes: readonly Attribute[];
   readonly children: readonly XmlElement[];
+  /** The element's own text (its direct text nodes joined), entities decoded. */
+  readonly text: string;
 }
 
 /** Why a text is not well-formed XML: message plus 1-based line and column. */
@@ -45,11 +47,12 @@ function toElements(nodes: readonly Node[]): XmlElement[] {
   for (const node of nodes) {
     const tag = Object.keys(node).find((k) => k !== ':@');
     if (tag === undefined || tag === '#text' || tag === '#comment' || tag.startsWith('?')) continue;
-    const children = node[tag];
+    const children = Array.isArray(node[tag]) ? (node[tag] as Node[]) : [];
     out.push({
       tag,
       attributes: Object.entries(node[':@'] ?? {}).map(([k, v]) => [k, String(v)] as const),
-      children: Array.isArray(children) ? toElements(children as Node[]) : [],
+      children: toElements(children),
+      text: children.map((c) => (typeof c['#text'] === 'string' ? c['#text'] : '')).join(''),
     });
   }
   return out;
