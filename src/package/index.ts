@@ -12,3 +12,8 @@ export * from './contents-manifest.js';
 export * from './mibib.js';
 export * from './gpt.js';
 export * from './apply-patch.js';
+export * from './findings.js';
+export * from './package-paths.js';
+export * from './discover.js';
+export * from './read-package.js';
+export * from './verify-md5.js';
