@@ -142,7 +142,7 @@ export class PackageError extends QfhError {
 }
 
 /** Codes of {@link UsageError}. */
-export type UsageCode = 'QFH_USAGE' | 'QFH_INPUT_UNRECOGNISED' | 'QFH_INPUT_UNREADABLE';
+export type UsageCode = 'QFH_USAGE' | 'QFH_INPUT_UNREADABLE';
 
 /** The command line or an input file given to it is not usable. */
 export class UsageError extends QfhError {

@@ -7,3 +7,4 @@
 export * from './constants.js';
 export * from './packets.js';
 export * from './exec-data.js';
+export * from './elf.js';

@@ -1,0 +1,86 @@
+/**
+ * The `qfh` command line. `main()` parses arguments, runs one command, renders errors as
+ * a one-line reason plus a hint (never a stack trace) and returns the exit code.
+ *
+ * @module
+ */
+import { stat } from 'node:fs/promises';
+import yargs from 'yargs';
+import { QfhError } from '../errors.js';
+import { ExitCode } from './exit-codes.js';
+import { inspectFile, type InspectReport } from './inspect/inspect-file.js';
+import { inspectPackage } from './inspect/inspect-package.js';
+import { toJsonText } from './json-output.js';
+import { processOutput, type CliOutput } from './output.js';
+
+/** Runs qfh with `args` (without `node` and the script); resolves to the exit code. */
+export async function main(args: readonly string[], out: CliOutput = processOutput): Promise<number> {
+  let code: number = ExitCode.OK;
+  let usageError: string | undefined;
+  const parser = yargs([...args])
+    .scriptName('qfh')
+    .usage('$0 <command> [options]')
+    .command(
+      'inspect <input>',
+      'Show what qfh understands of a file or firmware folder: sparse image, rawprogram/patch/contents XML, md5.txt, MIBIB, GPT, ELF programmer, Firehose XML, Sahara packet hex',
+      (y) =>
+        y
+          .positional('input', { type: 'string', demandOption: true, describe: 'a file, a firmware folder, or Sahara packet bytes in hex' })
+          .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of text' }),
+      async (argv) => {
+        code = await runInspect(argv.input, argv.json, out);
+      },
+    )
+    .demandCommand(1, 'Name a command.')
+    .strict()
+    .help()
+    .version(false)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      // Throwing stops yargs before any handler runs; the message is reported below.
+      usageError = msg;
+      throw new UsageSignal();
+    })
+    .wrap(100);
+  try {
+    await parser.parseAsync();
+    return code;
+  } catch (e) {
+    if (e instanceof UsageSignal) {
+      out.stderr(`qfh: ${usageError ?? 'bad command line'}\nRun \`qfh --help\` for the commands.\n`);
+      return ExitCode.USAGE;
+    }
+    return reportError(e, args.includes('--json'), out);
+  }
+}
+
+/** Thrown from yargs' fail hook to stop parsing on a usage error. */
+class UsageSignal extends Error {}
+
+async function runInspect(input: string, json: boolean, out: CliOutput): Promise<number> {
+  const isDir = (await stat(input).catch(() => undefined))?.isDirectory() ?? false;
+  const report: InspectReport = isDir ? await inspectPackage(input) : await inspectFile(input);
+  if (json) out.stdout(`${toJsonText({ kind: report.kind, input: report.input, ...{ [report.kind]: report.data } })}\n`);
+  else out.stdout(`${report.text.join('\n')}\n`);
+  return ExitCode.OK;
+}
+
+function reportError(e: unknown, json: boolean, out: CliOutput): number {
+  if (e instanceof QfhError) {
+    if (json) out.stdout(`${toJsonText({ error: e.toJSON() })}\n`);
+    out.stderr(`qfh: ${e.message} [${e.code}]\n${e.hint ? `  ${e.hint}\n` : ''}`);
+    return e.code === 'QFH_USAGE' ? ExitCode.USAGE : ExitCode.FAILURE;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  const sysCode = (e as { code?: unknown } | undefined)?.code;
+  if (typeof sysCode === 'string' && /^E[A-Z]+$/.test(sysCode)) {
+    // A file-system error (ENOENT, EACCES, EISDIR, ...): the input, not qfh, is at fault.
+    if (json) out.stdout(`${toJsonText({ error: { name: 'Error', code: sysCode, message } })}\n`);
+    out.stderr(`qfh: ${message}\n`);
+    return ExitCode.FAILURE;
+  }
+  if (json) out.stdout(`${toJsonText({ error: { name: 'Error', code: 'QFH_INTERNAL', message } })}\n`);
+  out.stderr(`qfh: ${message}\n  This is a bug in qfh; please report it with the command you ran.\n`);
+  return ExitCode.FAILURE;
+}
