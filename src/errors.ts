@@ -150,3 +150,36 @@ export class UsageError extends QfhError {
     super(code, message, { hint: 'Run `qfh --help` for the commands and their options.', ...options });
   }
 }
+
+/** Codes of {@link TransportError}. */
+export type TransportCode =
+  | 'QFH_TRANSPORT_TIMEOUT'
+  | 'QFH_TRANSPORT_CLOSED'
+  | 'QFH_TRANSPORT_DISCONNECTED'
+  | 'QFH_TRANSPORT_BUSY'
+  | 'QFH_TRANSPORT_ACCESS'
+  | 'QFH_TRANSPORT_IO';
+
+/** A failure moving bytes to or from a device. */
+export class TransportError extends QfhError {
+  constructor(code: TransportCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, { hint: 'Check the cable and that nothing else (ModemManager, another flasher) holds the port, then replug the modem.', ...options });
+  }
+}
+
+/** No data (or no room) within the operation's timeout. */
+export class TransportTimeoutError extends TransportError {
+  constructor(message: string, options: QfhErrorOptions = {}) {
+    super('QFH_TRANSPORT_TIMEOUT', message, { hint: 'The device stopped answering. If it stays silent, power-cycle it so it returns to EDL (9008) and try again.', ...options });
+  }
+}
+
+/** The transport was closed, or the device went away (unplugged, reset). */
+export class TransportClosedError extends TransportError {
+  constructor(message: string, options: QfhErrorOptions & { disconnected?: boolean } = {}) {
+    super(options.disconnected ? 'QFH_TRANSPORT_DISCONNECTED' : 'QFH_TRANSPORT_CLOSED', message, {
+      hint: options.disconnected ? 'The device disappeared from the bus. Replug it (or wait for it to re-enumerate) and run qfh edl-recover if a flash was interrupted.' : 'The connection was closed by qfh.',
+      ...options,
+    });
+  }
+}

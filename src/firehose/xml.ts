@@ -22,7 +22,7 @@ const DEVICE_PROLOGUE = '<?xml version="1.0" encoding="UTF-8" ?>\n<data>\n';
 /** How a document is laid out: hosts send one line; programmers put newlines after the prologue and `<data>`. */
 export type DocumentStyle = 'host' | 'device';
 
-function renderElement({ tag, attributes }: FirehoseElement): string {
+function renderElement({ tag, attributes }: FirehoseElement, spaceBeforeClose = true): string {
   if (!/^[A-Za-z_][\w.-]*$/.test(tag)) {
     throw new FirehoseXmlError('QFH_FIREHOSE_BAD_ATTRIBUTE', `"${tag}" is not a valid Firehose element name`);
   }
@@ -32,12 +32,15 @@ function renderElement({ tag, attributes }: FirehoseElement): string {
     }
     return ` ${name}="${escapeAttribute(value)}"`;
   });
-  return `<${tag}${attrs.join('')} />`;
+  return `<${tag}${attrs.join('')}${spaceBeforeClose ? ' ' : ''}/>`;
 }
 
-/** Renders elements as one Firehose document (UTF-8 text). */
-export function buildDocument(elements: readonly FirehoseElement[], style: DocumentStyle = 'host'): string {
-  const body = elements.map(renderElement).join(style === 'host' ? '' : '\n');
+/**
+ * Renders elements as one Firehose document (UTF-8 text). `spaceBeforeClose: false` writes
+ * `"/>` as the MDM9607 NAND programmer writes its logs.
+ */
+export function buildDocument(elements: readonly FirehoseElement[], style: DocumentStyle = 'host', spaceBeforeClose = true): string {
+  const body = elements.map((e) => renderElement(e, spaceBeforeClose)).join(style === 'host' ? '' : '\n');
   return `${style === 'host' ? HOST_PROLOGUE : DEVICE_PROLOGUE}${body}</data>`;
 }
 

@@ -1,0 +1,17 @@
+/**
+ * The simulated modem: `qfh/sim` exposes a Sahara + Firehose target over byte-accurate
+ * NAND/eMMC/UFS storage, device profiles of real modules, fault injection, the normal-mode
+ * AT/DIAG ports, and a builder of test programmers.
+ *
+ * @module
+ */
+export * from './modem.js';
+export * from './profiles.js';
+export * from './faults.js';
+export * from './storage/storage.js';
+export * from './storage/paged-memory.js';
+export * from './programmer-image.js';
+export * from './sahara-target.js';
+export * from './firehose-target.js';
+export * from './sim-transport.js';
+export * from './at-modem.js';

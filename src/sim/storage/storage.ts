@@ -1,0 +1,133 @@
+/**
+ * Storage models of the simulated modem. Every byte the host programs lands here and can
+ * be exported for tests. Addressing is by physical partition (LUN) and sector, as
+ * Firehose addresses it.
+ *
+ * - NAND: sectors are pages; erase works on whole blocks (pages × pagesPerBlock) and sets
+ *   0xFF; programming can only clear bits (cells AND the new data), which is what happens
+ *   when a page is programmed without an erase; bad blocks are skipped by erase and
+ *   program, as the NAND programmer skips them. Spare (OOB) bytes are not modelled:
+ *   Firehose never carries them.
+ * - eMMC: 512-byte sectors, one LUN; UFS: 4096-byte sectors, LUNs 0–5. Erased reads 0x00.
+ *
+ * @module
+ */
+import { PagedMemory } from './paged-memory.js';
+
+/** Storage kind, as `<configure MemoryName>` names it. */
+export type StorageKind = 'nand' | 'emmc' | 'ufs';
+
+/** Shape of a storage device. */
+export interface StorageGeometry {
+  readonly kind: StorageKind;
+  readonly sectorSize: number;
+  /** Sectors of each LUN, index = physical partition number. */
+  readonly lunSectors: readonly number[];
+  /** NAND: pages per erase block. */
+  readonly pagesPerBlock?: number;
+  /** NAND: erase blocks that are bad (never erased or programmed). */
+  readonly badBlocks?: readonly number[];
+}
+
+/** The storage of one simulated device. */
+export class Storage {
+  private readonly luns: PagedMemory[];
+  private readonly bad: ReadonlySet<number>;
+  /** NAND pages programmed since their last erase, per LUN 0 (what "program without erase" means). */
+  private readonly programmed = new Set<number>();
+
+  constructor(readonly geometry: StorageGeometry) {
+    const erased = geometry.kind === 'nand' ? 0xff : 0x00;
+    const page = geometry.kind === 'nand' ? geometry.sectorSize : Math.max(geometry.sectorSize, 64 * 1024);
+    this.luns = geometry.lunSectors.map((sectors) => new PagedMemory(sectors * geometry.sectorSize, page, erased));
+    this.bad = new Set(geometry.badBlocks ?? []);
+  }
+
+  get sectorSize(): number {
+    return this.geometry.sectorSize;
+  }
+
+  /** Sectors of a LUN, or `undefined` if the LUN does not exist. */
+  sectors(lun: number): number | undefined {
+    return this.geometry.lunSectors[lun];
+  }
+
+  /** Bytes held in memory across all LUNs. */
+  get allocatedBytes(): number {
+    return this.luns.reduce((n, l) => n + l.allocatedBytes, 0);
+  }
+
+  private lun(lun: number): PagedMemory {
+    const memory = this.luns[lun];
+    if (!memory) throw new RangeError(`no LUN ${lun}`);
+    return memory;
+  }
+
+  /** Whether NAND block `block` is bad. */
+  isBadBlock(block: number): boolean {
+    return this.bad.has(block);
+  }
+
+  /**
+   * Maps `count` logical sectors from `start` to physical sectors, skipping bad NAND
+   * blocks the way the NAND programmer does (data moves on to the next good block).
+   */
+  physicalSectors(start: number, count: number): number[] {
+    const ppb = this.geometry.pagesPerBlock;
+    if (this.geometry.kind !== 'nand' || ppb === undefined || this.bad.size === 0) return Array.from({ length: count }, (_, i) => start + i);
+    const out: number[] = [];
+    for (let s = start; out.length < count; s++) {
+      if (this.bad.has(Math.floor(s / ppb))) {
+        s = (Math.floor(s / ppb) + 1) * ppb - 1;
+        continue;
+      }
+      out.push(s);
+    }
+    return out;
+  }
+
+  /** Reads sectors (physical addressing). */
+  read(lun: number, sector: number, count: number): Uint8Array {
+    return this.lun(lun).read(sector * this.sectorSize, count * this.sectorSize);
+  }
+
+  /** Writes whole sectors. NAND pages already programmed get their bits ANDed. */
+  write(lun: number, sector: number, data: Uint8Array): void {
+    const size = this.sectorSize;
+    if (data.length % size !== 0) throw new RangeError(`write of ${data.length} bytes is not whole ${size}-byte sectors`);
+    const memory = this.lun(lun);
+    if (this.geometry.kind !== 'nand') {
+      memory.write(sector * size, data);
+      return;
+    }
+    const physical = this.physicalSectors(sector, data.length / size);
+    physical.forEach((p, i) => {
+      const piece = data.subarray(i * size, (i + 1) * size);
+      memory.write(p * size, piece, this.programmed.has(p) ? 'and' : 'replace');
+      this.programmed.add(p);
+    });
+  }
+
+  /** Erases sectors (NAND: the caller checks block alignment; bad blocks are left alone). */
+  erase(lun: number, sector: number, count: number): void {
+    const memory = this.lun(lun);
+    const ppb = this.geometry.pagesPerBlock;
+    for (let s = sector; s < sector + count; s++) {
+      if (ppb !== undefined && this.bad.has(Math.floor(s / ppb))) continue;
+      this.programmed.delete(s);
+    }
+    if (this.bad.size === 0 || ppb === undefined) {
+      memory.erase(sector * this.sectorSize, count * this.sectorSize);
+      return;
+    }
+    for (let block = Math.floor(sector / ppb); block * ppb < sector + count; block++) {
+      if (!this.bad.has(block)) memory.erase(block * ppb * this.sectorSize, ppb * this.sectorSize);
+    }
+  }
+
+  /** The whole LUN, or a sector range of it, for tests (small devices only). */
+  export(lun = 0, sector = 0, count?: number): Uint8Array {
+    const total = this.sectors(lun) ?? 0;
+    return this.read(lun, sector, count ?? total - sector);
+  }
+}
