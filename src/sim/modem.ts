@@ -43,6 +43,8 @@ export class SimulatedModem {
   private firehose: FirehoseTarget | undefined;
   private at: AtModem | undefined;
   private hostBytes = 0;
+  /** Ordered device output when a fault delays part of it. */
+  private outbox: Promise<void> = Promise.resolve();
   private programBytes = 0;
   private readonly enumerated: (() => void)[] = [];
   /** Every Sahara boot of this device (tests read the PBL's trace). */
@@ -222,12 +224,20 @@ export class SimulatedModem {
       out = out.map((t) => (isResponse(t) ? t.subarray(0, Math.floor(t.length / 2)) : t));
     }
     if (f.logsAfterResponse) out = logsAfter(out);
-    for (const transfer of out) {
-      this.send(link, [transfer]);
-      if (f.zlpStallMs !== undefined && isRawModeTrue(transfer)) {
-        await sleep(f.zlpStallMs);
-        link.push(new Uint8Array(0));
-      }
+    const stall = f.zlpStallMs;
+    if (stall === undefined) this.send(link, out);
+    else {
+      // A late ZLP holds back everything the device sends after it, not the host's write.
+      const transfers = out;
+      this.outbox = this.outbox.then(async () => {
+        for (const transfer of transfers) {
+          this.send(link, [transfer]);
+          if (isRawModeTrue(transfer)) {
+            await sleep(stall);
+            link.push(new Uint8Array(0));
+          }
+        }
+      });
     }
     const effect = firehose.effect;
     firehose.effect = undefined;
