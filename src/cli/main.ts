@@ -12,6 +12,8 @@ import { inspectFile, type InspectReport } from './inspect/inspect-file.js';
 import { inspectPackage } from './inspect/inspect-package.js';
 import { toJsonText } from './json-output.js';
 import { processOutput, type CliOutput } from './output.js';
+import { runSimulate } from './simulate.js';
+import { PROFILES } from '../sim/profiles.js';
 
 /** Runs qfh with `args` (without `node` and the script); resolves to the exit code. */
 export async function main(args: readonly string[], out: CliOutput = processOutput): Promise<number> {
@@ -29,6 +31,19 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document instead of text' }),
       async (argv) => {
         code = await runInspect(argv.input, argv.json, out);
+      },
+    )
+    .command(
+      'simulate',
+      'Run a simulated modem (Sahara + Firehose over simulated storage) on a TCP port until Ctrl-C',
+      (y) =>
+        y
+          .option('profile', { type: 'string', default: 'eg25g', describe: `device profile: ${[...PROFILES.keys()].join(', ')}` })
+          .option('listen', { type: 'string', default: '127.0.0.1:0', describe: 'HOST:PORT to listen on (port 0 picks a free one)' })
+          .option('state', { choices: ['edl', 'normal'] as const, default: 'edl' as const, describe: 'boot into EDL or normal (AT) mode' })
+          .option('dump', { type: 'string', describe: 'on exit, write each LUN as DIR/lunN.img' }),
+      async (argv) => {
+        code = await runSimulate({ profile: argv.profile, listen: argv.listen, state: argv.state, dump: argv.dump }, out);
       },
     )
     .demandCommand(1, 'Name a command.')

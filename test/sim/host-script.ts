@@ -5,12 +5,12 @@
  */
 import { decodeSaharaPacket, encodeSaharaPacket, peekSaharaHeader, type SaharaPacket } from '../../src/sahara/index.js';
 import { TransportClosedError, TransportTimeoutError } from '../../src/errors.js';
-import type { SimLink } from '../../src/sim/index.js';
+import type { Transport } from '../../src/transport/transport.js';
 
 const utf8 = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 /** Reads every transfer the device sends until it is quiet for `quietMs`. */
-export async function drain(link: SimLink, quietMs = 30): Promise<Uint8Array[]> {
+export async function drain(link: Transport, quietMs = 30): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (;;) {
     try {
@@ -26,7 +26,7 @@ export async function drain(link: SimLink, quietMs = 30): Promise<Uint8Array[]> 
 export const texts = (transfers: readonly Uint8Array[]): string[] => transfers.map(utf8);
 
 /** Reads one Sahara packet (the device sends each in its own transfer). */
-export async function readPacket(link: SimLink, timeoutMs = 500): Promise<SaharaPacket> {
+export async function readPacket(link: Transport, timeoutMs = 500): Promise<SaharaPacket> {
   const bytes = await link.read(4096, { timeoutMs });
   const header = peekSaharaHeader(bytes);
   if (!header) throw new Error(`not a Sahara packet: ${Buffer.from(bytes).toString('hex')}`);
@@ -34,12 +34,12 @@ export async function readPacket(link: SimLink, timeoutMs = 500): Promise<Sahara
 }
 
 /** Sends a Sahara packet. */
-export async function sendPacket(link: SimLink, packet: SaharaPacket): Promise<void> {
+export async function sendPacket(link: Transport, packet: SaharaPacket): Promise<void> {
   await link.write(encodeSaharaPacket(packet), { timeoutMs: 500 });
 }
 
 /** Uploads `programmer` by serving READ_DATA(_64) until END_IMAGE_TX; returns the reads and the status. */
-export async function upload(link: SimLink, programmer: Uint8Array, hello?: SaharaPacket): Promise<{ reads: [number, number][]; status: number }> {
+export async function upload(link: Transport, programmer: Uint8Array, hello?: SaharaPacket): Promise<{ reads: [number, number][]; status: number }> {
   const first = hello ?? (await readPacket(link));
   if (first.type !== 'hello') throw new Error(`expected HELLO, got ${first.type}`);
   await sendPacket(link, { type: 'helloResponse', version: first.version, versionSupported: first.versionSupported, status: 0, mode: 0, reserved: [0, 0, 0, 0, 0, 0] });
@@ -60,7 +60,7 @@ export async function upload(link: SimLink, programmer: Uint8Array, hello?: Saha
 }
 
 /** Upload, DONE, DONE_RESP: afterwards the programmer runs. Returns its banner transfers. */
-export async function bootProgrammer(link: SimLink, programmer: Uint8Array): Promise<string[]> {
+export async function bootProgrammer(link: Transport, programmer: Uint8Array): Promise<string[]> {
   const { status } = await upload(link, programmer);
   if (status !== 0) throw new Error(`PBL rejected the programmer: status ${status}`);
   await sendPacket(link, { type: 'done' });
@@ -70,7 +70,7 @@ export async function bootProgrammer(link: SimLink, programmer: Uint8Array): Pro
 }
 
 /** Sends one hand-written Firehose document and returns the device's transfers as text. */
-export async function xml(link: SimLink, body: string): Promise<string[]> {
+export async function xml(link: Transport, body: string): Promise<string[]> {
   await link.write(new TextEncoder().encode(`<?xml version="1.0" ?><data>${body}</data>`), { timeoutMs: 500 });
   return texts(await drain(link));
 }

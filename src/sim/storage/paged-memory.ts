@@ -75,6 +75,11 @@ export class PagedMemory {
     }
   }
 
+  /** The pages that hold memory, as `[byte offset, page]`, in address order. */
+  *pagesInUse(): Generator<[number, Uint8Array]> {
+    for (const index of [...this.pages.keys()].sort((a, b) => a - b)) yield [index * this.pageSize, this.pages.get(index) as Uint8Array];
+  }
+
   /** Whether every byte in the range still holds the erased value. */
   isErased(offset: number, length: number): boolean {
     return this.read(offset, length).every((b) => b === this.erasedValue);

@@ -125,6 +125,11 @@ export class Storage {
     }
   }
 
+  /** The memory behind a LUN, for dumping it without reading every byte. */
+  memory(lun: number): PagedMemory {
+    return this.lun(lun);
+  }
+
   /** The whole LUN, or a sector range of it, for tests (small devices only). */
   export(lun = 0, sector = 0, count?: number): Uint8Array {
     const total = this.sectors(lun) ?? 0;
