@@ -15,3 +15,6 @@ export * from './sahara-target.js';
 export * from './firehose-target.js';
 export * from './sim-transport.js';
 export * from './at-modem.js';
+export * from './fake-usb.js';
+export * from './dump-storage.js';
+export * from './tcp-server.js';

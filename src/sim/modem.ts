@@ -47,6 +47,7 @@ export class SimulatedModem {
   private outbox: Promise<void> = Promise.resolve();
   private programBytes = 0;
   private readonly enumerated: (() => void)[] = [];
+  private readonly stateListeners: (() => void)[] = [];
   /** Every Sahara boot of this device (tests read the PBL's trace). */
   readonly saharaBoots: SaharaTarget[] = [];
   /** Every programmer run (tests read the commands it received). */
@@ -74,6 +75,15 @@ export class SimulatedModem {
   /** The programmer running now, if any. */
   get programmer(): FirehoseTarget | undefined {
     return this.firehose;
+  }
+
+  /** Calls `listener` whenever the device appears on or leaves the bus. */
+  onStateChange(listener: () => void): void {
+    this.stateListeners.push(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.stateListeners) listener();
   }
 
   /** Resolves when the device is next on the bus (immediately if it is). */
@@ -109,6 +119,7 @@ export class SimulatedModem {
     this.stateValue = 'off';
     this.resetTargets();
     this.link?.disconnect('power lost');
+    this.changed();
   }
 
   /** Boots again into `state` (EDL by default: a bricked or held-in-EDL modem). */
@@ -122,11 +133,13 @@ export class SimulatedModem {
     this.stateValue = 'gone';
     this.resetTargets();
     this.link?.disconnect(reason);
+    this.changed();
   }
 
   private setState(state: ModemState): void {
     this.stateValue = state;
     if (state === 'edl' || state === 'normal') for (const resolve of this.enumerated.splice(0)) resolve();
+    this.changed();
   }
 
   private resetTargets(): void {
@@ -139,6 +152,7 @@ export class SimulatedModem {
     this.stateValue = 'gone';
     this.resetTargets();
     this.link?.disconnect(state === 'edl' ? 'switching to EDL' : 'reset');
+    this.changed();
     setTimeout(() => this.setState(state), afterMs);
   }
 
