@@ -18,3 +18,4 @@ export * from './at-modem.js';
 export * from './fake-usb.js';
 export * from './dump-storage.js';
 export * from './tcp-server.js';
+export * from './mibib-image.js';

@@ -28,6 +28,11 @@ export interface SimulatedModemOptions {
   faults?: FaultPlan;
   /** Reuse an existing storage (a modem that keeps its flash across simulator restarts). */
   storage?: Storage;
+  /**
+   * Scale of the profile's real delays (re-enumeration ≈3 s, programmer start ≈1 s): 1 is
+   * real time, 0 makes them instant. @default 0
+   */
+  timeScale?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -58,7 +63,12 @@ export class SimulatedModem {
     this.storage = options.storage ?? new Storage(this.profile.storage);
     this.faults = options.faults ?? {};
     this.stateValue = options.state ?? 'edl';
+    this.timeScale = options.timeScale ?? 0;
+    const table = this.profile.partitionTable;
+    if (!options.storage && table) this.storage.write(0, table.sector, table.image());
   }
+
+  private readonly timeScale: number;
 
   /** What the device is now: in EDL (05c6:9008), in normal mode, gone from the bus, or off. */
   get state(): ModemState {
@@ -103,7 +113,7 @@ export class SimulatedModem {
     const link: SimLink = new SimLink(`sim ${this.profile.id} ${this.stateValue === 'edl' ? '05c6:9008' : 'AT'}`, { fromHost: (data): Promise<void> => this.fromHost(link, data) });
     this.link = link;
     if (this.stateValue === 'normal') {
-      this.at = new AtModem(this.profile, { switchToEdl: () => this.reboot('edl', this.profile.normal.reappearMs) });
+      this.at = new AtModem(this.profile, { switchToEdl: () => this.reboot('edl', this.profile.normal.reappearMs * this.timeScale) });
       return link;
     }
     if (!this.sahara && !this.firehose) {
@@ -198,7 +208,8 @@ export class SimulatedModem {
     const banner = (): void => {
       if (this.firehose === firehose && link.attached) this.send(link, firehose.banner());
     };
-    if (this.profile.firehose.startupMs > 0) setTimeout(banner, this.profile.firehose.startupMs);
+    const startup = this.profile.firehose.startupMs * this.timeScale;
+    if (startup > 0) setTimeout(banner, startup);
     else banner();
   }
 
@@ -257,7 +268,7 @@ export class SimulatedModem {
     firehose.effect = undefined;
     if (effect?.kind === 'power-off') this.powerOff();
     // Real: the USB device vanishes within 8 ms of bsp_target_reset() (captures.md §3).
-    else if (effect?.kind === 'reset') setTimeout(() => this.reboot('normal', this.profile.normal.reappearMs + effect.delayMs), 8);
+    else if (effect?.kind === 'reset') setTimeout(() => this.reboot('normal', (this.profile.normal.reappearMs + effect.delayMs) * this.timeScale), 8);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import type { Attribute } from '../xml-elements.js';
 import type { StorageGeometry } from './storage/storage.js';
+import { buildMibib, EG25G_PARTITIONS } from './mibib-image.js';
 
 /** How a programmer words its logs. */
 export type LogStyle = 'sdx' | '9x07' | 'android';
@@ -49,9 +50,11 @@ export interface DeviceProfile {
     readonly maxPayloadToTarget: number;
     /** Configure ACK attributes after `value`, given the payload size agreed. */
     readonly configureAck: (payload: number) => readonly Attribute[];
-    /** Milliseconds from Sahara DONE to the programmer's banner (real: ≈1000). */
+    /** Milliseconds from Sahara DONE to the programmer's banner (real: ≈1000; captures.md §3). */
     readonly startupMs: number;
   };
+  /** Partition table pre-programmed in NAND (what a real module holds at block 5). */
+  readonly partitionTable?: { readonly sector: number; readonly image: () => Uint8Array } | undefined;
   readonly normal: {
     /** What ATI/AT+CGMR print, e.g. `EG25GGBR07A08M2G`. */
     readonly revision: string;
@@ -100,9 +103,10 @@ const eg25g: DeviceProfile = {
       ['MaxPayloadSizeToTargetInBytesSupported', '16384'],
       ['TargetName', '9x07'],
     ],
-    startupMs: 0,
+    startupMs: 1000,
   },
-  normal: { revision: 'EG25GGBR07A08M2G', fullRevision: 'EG25GGBR07A08M2G_30.006.30.006', reappearMs: 0 },
+  partitionTable: { sector: 640, image: () => buildMibib(EG25G_PARTITIONS) },
+  normal: { revision: 'EG25GGBR07A08M2G', fullRevision: 'EG25GGBR07A08M2G_30.006.30.006', reappearMs: 3000 },
 };
 
 /** EG25-G GC, the module of the real GC session: 128 MiB NAND (NUM_PARTITION_SECTORS 65536). */
@@ -111,7 +115,8 @@ const eg25gGc: DeviceProfile = {
   id: 'eg25g-gc',
   module: 'Quectel EG25-G (GC)',
   storage: nand(2048, 64, 1024),
-  normal: { revision: 'EG25GGCR07A08M1G', fullRevision: 'EG25GGCR07A08M1G_30.203.30.203', reappearMs: 0 },
+  partitionTable: undefined, // the GC table binary is not public
+  normal: { revision: 'EG25GGCR07A08M1G', fullRevision: 'EG25GGCR07A08M1G_30.203.30.203', reappearMs: 3000 },
 };
 
 /** RM500Q-GL, SDX55, 512 MiB NAND of 4 KiB pages and 256 KiB blocks (real session log). */
@@ -122,8 +127,8 @@ const rm500q: DeviceProfile = {
   usb: { edlInterfaceProtocol: 0x11, normal: { vid: 0x2c7c, pid: 0x0800 } },
   sahara: { version: 2, versionSupported: 1, maxCommandLength: 0x400, readData64: false, answersHwId: true, hwId: 0x000d90e100000000n, serial: 0, pkHashSeed: 55, outOfOrderReads: false },
   storage: nand(4096, 64, 2048),
-  firehose: { logStyle: 'sdx', buildDate: 'Apr 19 2020 @ 17:49:11', bbtLines: [296, 298], functions: SDX_FUNCTIONS, maxPayloadToTarget: 8192, configureAck: sdxAck('Apr 19 2020 - 17:49:11'), startupMs: 0 },
-  normal: { revision: 'RM500QGLAAR01A01M4G', fullRevision: 'RM500QGLAAR01A01M4G_01.001.01.001', reappearMs: 0 },
+  firehose: { logStyle: 'sdx', buildDate: 'Apr 19 2020 @ 17:49:11', bbtLines: [296, 298], functions: SDX_FUNCTIONS, maxPayloadToTarget: 8192, configureAck: sdxAck('Apr 19 2020 - 17:49:11'), startupMs: 1000 },
+  normal: { revision: 'RM500QGLAAR01A01M4G', fullRevision: 'RM500QGLAAR01A01M4G_01.001.01.001', reappearMs: 3000 },
 };
 
 /** EM20, SDX24, NAND of 4 KiB pages and 256 KiB blocks (real session log). */
@@ -134,7 +139,7 @@ const em20: DeviceProfile = {
   chip: 'SDX24',
   usb: { edlInterfaceProtocol: 0x10, normal: { vid: 0x2c7c, pid: 0x0620 } },
   firehose: { ...rm500q.firehose, buildDate: 'Apr 15 2019 @ 00:24:50', bbtLines: [295, 297], configureAck: sdxAck('Apr 15 2019 - 00:24:50') },
-  normal: { revision: 'EM20GRAR01A04V01M4G', fullRevision: 'EM20GRAR01A04V01M4G_01.001.01.001', reappearMs: 0 },
+  normal: { revision: 'EM20GRAR01A04V01M4G', fullRevision: 'EM20GRAR01A04V01M4G_01.001.01.001', reappearMs: 3000 },
 };
 
 /** OnePlus X, MSM8974, 512-byte-sector eMMC (reconstructed firehose texts, edl sample ACK). */
@@ -160,9 +165,9 @@ const msm8974: DeviceProfile = {
       ['Version', '1'],
       ['TargetName', '8974'],
     ],
-    startupMs: 0,
+    startupMs: 1000,
   },
-  normal: { revision: 'ONEPLUSX', fullRevision: 'ONEPLUSX', reappearMs: 0 },
+  normal: { revision: 'ONEPLUSX', fullRevision: 'ONEPLUSX', reappearMs: 3000 },
 };
 
 /** Xiaomi K20 Pro, SM8150, UFS with 4096-byte sectors and LUNs 0–5; 64-bit PBL. */
@@ -188,9 +193,9 @@ const sm8150: DeviceProfile = {
       ['Version', '1'],
       ['TargetName', '8150'],
     ],
-    startupMs: 0,
+    startupMs: 1000,
   },
-  normal: { revision: 'RAPHAEL', fullRevision: 'RAPHAEL', reappearMs: 0 },
+  normal: { revision: 'RAPHAEL', fullRevision: 'RAPHAEL', reappearMs: 3000 },
 };
 
 /** RG255C, SDX35: Sahara v3 with READ_DATA_64 (forum log), no HW ID answer (v3). Reconstructed. */
@@ -200,7 +205,7 @@ const rg255c: DeviceProfile = {
   module: 'Quectel RG255C',
   chip: 'SDX35',
   sahara: { ...rm500q.sahara, version: 3, readData64: true, answersHwId: false, hwId: 0x001a10e100000000n, pkHashSeed: 35 },
-  normal: { revision: 'RG255CGLR01A01M4G', fullRevision: 'RG255CGLR01A01M4G_01.001.01.001', reappearMs: 0 },
+  normal: { revision: 'RG255CGLR01A01M4G', fullRevision: 'RG255CGLR01A01M4G_01.001.01.001', reappearMs: 3000 },
 };
 
 /** Every profile by id. */
