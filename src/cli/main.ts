@@ -41,9 +41,10 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
           .option('profile', { type: 'string', default: 'eg25g', describe: `device profile: ${[...PROFILES.keys()].join(', ')}` })
           .option('listen', { type: 'string', default: '127.0.0.1:0', describe: 'HOST:PORT to listen on (port 0 picks a free one)' })
           .option('state', { choices: ['edl', 'normal'] as const, default: 'edl' as const, describe: 'boot into EDL or normal (AT) mode' })
-          .option('dump', { type: 'string', describe: 'on exit, write each LUN as DIR/lunN.img' }),
+          .option('dump', { type: 'string', describe: 'on exit, write each LUN as DIR/lunN.img' })
+          .option('real-time', { type: 'boolean', default: false, describe: 'wait the real module delays (about 3 s to re-enumerate, 1 s for the programmer to start)' }),
       async (argv) => {
-        code = await runSimulate({ profile: argv.profile, listen: argv.listen, state: argv.state, dump: argv.dump }, out);
+        code = await runSimulate({ profile: argv.profile, listen: argv.listen, state: argv.state, dump: argv.dump, realTime: argv['real-time'] }, out);
       },
     )
     .demandCommand(1, 'Name a command.')

@@ -18,6 +18,8 @@ export interface SimulateOptions {
   listen: string;
   state: 'edl' | 'normal';
   dump: string | undefined;
+  /** Wait the profile's real delays instead of none. */
+  realTime: boolean;
 }
 
 /** Parses `HOST:PORT` (IPv6 in brackets). */
@@ -32,7 +34,7 @@ export function parseListen(text: string): { host: string; port: number } {
 export async function runSimulate(o: SimulateOptions, out: CliOutput, stop?: Promise<void>): Promise<number> {
   if (!PROFILES.has(o.profile)) throw new UsageError('QFH_USAGE', `unknown profile "${o.profile}"; known: ${[...PROFILES.keys()].join(', ')}`);
   const { host, port } = parseListen(o.listen);
-  const modem = new SimulatedModem({ profile: o.profile, state: o.state });
+  const modem = new SimulatedModem({ profile: o.profile, state: o.state, timeScale: o.realTime ? 1 : 0 });
   const server = await serveModem(modem, host, port);
   const where = `tcp://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`;
   out.stdout(`qfh simulate: ${modem.profile.module} (${o.profile}) in ${o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode'}, listening on ${where}\n`);
