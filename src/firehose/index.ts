@@ -7,3 +7,4 @@
 export * from './xml.js';
 export * from './commands.js';
 export * from './framer.js';
+export * from './client.js';

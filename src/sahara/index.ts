@@ -8,3 +8,4 @@ export * from './constants.js';
 export * from './packets.js';
 export * from './exec-data.js';
 export * from './elf.js';
+export * from './client.js';
