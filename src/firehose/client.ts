@@ -84,6 +84,11 @@ export class FirehoseClient {
     this.options.onLog?.(line);
   }
 
+  private keep(line: string, into: string[]): void {
+    this.log(line);
+    into.push(line);
+  }
+
   /** Reads until a document is complete; returns its messages. */
   private async nextDocument(deadline: number, what: string): Promise<ReturnType<typeof parseDeviceDocument>> {
     for (;;) {
@@ -143,9 +148,9 @@ export class FirehoseClient {
     for (;;) {
       const messages = await this.nextDocument(deadline, `<${command}>`);
       const at = messages.findIndex((m) => m.kind === 'response');
-      for (const m of at < 0 ? messages : messages.slice(0, at)) if (m.kind === 'log') (this.log(m.value), logs.push(m.value));
+      for (const m of at < 0 ? messages : messages.slice(0, at)) if (m.kind === 'log') this.keep(m.value, logs);
       if (at < 0) continue;
-      for (const m of messages.slice(at + 1)) if (m.kind === 'log') (this.log(m.value), this.lateLogs.push(m.value));
+      for (const m of messages.slice(at + 1)) if (m.kind === 'log') this.keep(m.value, this.lateLogs);
       const response = messages[at];
       if (response?.kind !== 'response') continue;
       if (response.value !== 'ACK' && response.value.toLowerCase() !== 'true') throw new FirehoseNakError(command, response.attributes, logs);
@@ -158,7 +163,7 @@ export class FirehoseClient {
     const out = this.lateLogs;
     this.lateLogs = [];
     try {
-      for (;;) for (const m of await this.nextDocument(Date.now() + quietMs, 'late logs')) if (m.kind === 'log') (this.log(m.value), out.push(m.value));
+      for (;;) for (const m of await this.nextDocument(Date.now() + quietMs, 'late logs')) if (m.kind === 'log') this.keep(m.value, out);
     } catch {
       return out;
     }
