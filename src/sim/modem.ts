@@ -276,12 +276,15 @@ const text = (t: Uint8Array): string => Buffer.from(t.buffer, t.byteOffset, Math
 const isResponse = (t: Uint8Array): boolean => text(t).includes('<response');
 const isRawModeTrue = (t: Uint8Array): boolean => /<response[^>]*rawmode="true"/.test(text(t));
 
-/** Moves each run of logs that precedes a response to just after it. */
+/**
+ * Moves each run of logs that precedes a response to just after it. Not past a
+ * rawmode="true" ACK: raw data follows it, and a log there would corrupt any host's read.
+ */
 function logsAfter(transfers: Uint8Array[]): Uint8Array[] {
   const out: Uint8Array[] = [];
   let logs: Uint8Array[] = [];
   for (const t of transfers) {
-    if (isResponse(t)) {
+    if (isResponse(t) && !isRawModeTrue(t)) {
       out.push(t, ...logs);
       logs = [];
     } else if (text(t).includes('<log')) logs.push(t);

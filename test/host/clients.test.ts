@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildTestProgrammer, PROFILES, SimulatedModem } from '../../src/sim/index.js';
-import { readChipInfo, uploadProgrammer, type ProgrammerSource } from '../../src/sahara/index.js';
+import { readChipInfo, uploadProgrammer } from '../../src/sahara/index.js';
+import { memorySource } from '../helpers/sources.js';
 import { FirehoseClient } from '../../src/firehose/index.js';
 import { timeoutsFor } from '../../src/timeouts.js';
 import type { Transport } from '../../src/transport/transport.js';
 
 const programmerBytes = buildTestProgrammer();
-export const memorySource = (bytes: Uint8Array): ProgrammerSource => ({ size: bytes.length, read: async (p, n) => bytes.subarray(p, p + n) });
 const fast = { firehoseStartup: 2000, configure: 500, programAck: 1000, rawData: 2000, programFinal: 2000, erase: 2000, command: 1000 };
 
 async function* chunks(data: Uint8Array, size: number): AsyncGenerator<Uint8Array> {

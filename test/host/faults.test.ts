@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { buildTestProgrammer, SimulatedModem, type FaultPlan } from '../../src/sim/index.js';
+import { uploadProgrammer } from '../../src/sahara/index.js';
+import { FirehoseClient } from '../../src/firehose/index.js';
+import { timeoutsFor } from '../../src/timeouts.js';
+import { QfhError, TransportTimeoutError } from '../../src/errors.js';
+import type { ReadOptions, Transport, WriteOptions } from '../../src/transport/transport.js';
+import { memorySource } from '../helpers/sources.js';
+
+const programmerBytes = buildTestProgrammer();
+const programmer = memorySource(programmerBytes);
+const T = { firehoseStartup: 300, configure: 200, programAck: 200, rawData: 300, programFinal: 300, erase: 200, command: 200 };
+
+/** Counts writes, so a test can prove none happen after an error. */
+class Counting implements Transport {
+  writes = 0;
+  constructor(private readonly inner: Transport) {}
+  get description(): string {
+    return this.inner.description;
+  }
+  read(n: number, o: ReadOptions): Promise<Uint8Array> {
+    return this.inner.read(n, o);
+  }
+  async write(d: Uint8Array, o: WriteOptions): Promise<void> {
+    this.writes++;
+    await this.inner.write(d, o);
+  }
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+async function ready(faults: FaultPlan, profile = 'eg25g'): Promise<{ client: FirehoseClient; transport: Counting; modem: SimulatedModem }> {
+  const modem = new SimulatedModem({ profile, faults });
+  const transport = new Counting(modem.connect());
+  await uploadProgrammer(transport, programmer);
+  const client = new FirehoseClient(transport, { timeouts: timeoutsFor('nand', T) });
+  await client.readBanner(30);
+  return { client, transport, modem };
+}
+
+const range = { sectorSizeInBytes: 2048, pagesPerBlock: 64, numPartitionSectors: 64, startSector: 640 };
+async function* bytes(n: number): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < n; at += 4096) yield new Uint8Array(Math.min(4096, n - at)).fill(0x42);
+}
+
+/** Runs `action`, expects a QfhError with `code` within `withinMs`, and no write after it. */
+async function failsWith(transport: Counting, action: () => Promise<unknown>, code: string, withinMs: number): Promise<QfhError> {
+  const started = Date.now();
+  const error = await action().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(QfhError);
+  expect((error as QfhError).code).toBe(code);
+  expect((error as QfhError).hint.length).toBeGreaterThan(10);
+  expect(Date.now() - started).toBeLessThan(withinMs);
+  const writes = transport.writes;
+  await new Promise((r) => setTimeout(r, 50));
+  expect(transport.writes).toBe(writes);
+  return error as QfhError;
+}
+
+describe('host clients under each simulator fault: the right typed error, in time, nothing written after', () => {
+  it('disconnect in the middle of program data', async () => {
+    const { client, transport } = await ready({ disconnectAtHostByte: programmerBytes.length + 60_000 });
+    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+    await failsWith(transport, () => client.program(range, bytes(64 * 2048)), 'QFH_TRANSPORT_DISCONNECTED', 1000);
+  });
+
+  it('NAK: FirehoseNakError with the command and the programmer logs', async () => {
+    const { client, transport } = await ready({ nakCommand: 1 });
+    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+    const e = await failsWith(transport, () => client.erase(range), 'QFH_FIREHOSE_NAK', 1000);
+    expect(e.message).toContain('<erase>');
+    expect((e as unknown as { logs: string[] }).logs).toEqual(['injected failure for erase']);
+  });
+
+  it('timeout: no answer at all', async () => {
+    const { client, transport } = await ready({ silentCommand: 1 });
+    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+    await failsWith(transport, () => client.nop(), 'QFH_TRANSPORT_TIMEOUT', 1000);
+  });
+
+  it('garbage reply', async () => {
+    const { client, transport } = await ready({ garbageCommand: 1 });
+    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+    await failsWith(transport, () => client.nop(), 'QFH_FIREHOSE_XML_MALFORMED', 1000);
+  });
+
+  it('truncated reply: the document never completes, so it times out', async () => {
+    const { client, transport } = await ready({ truncateCommand: 1 });
+    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+    await failsWith(transport, () => client.nop(), 'QFH_TRANSPORT_TIMEOUT', 1000);
+  });
+
+  it('short reads, late logs and late ZLPs are not errors: the data still lands', async () => {
+    for (const faults of [{ shortReadBytes: 5 }, { logsAfterResponse: true }, { zlpStallMs: 30 }] satisfies FaultPlan[]) {
+      const { client, modem } = await ready(faults, 'rm500q');
+      await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+      const r = { sectorSizeInBytes: 4096, pagesPerBlock: 64, numPartitionSectors: 3, startSector: 64 };
+      await client.program(r, bytes(3 * 4096));
+      const back: Uint8Array[] = [];
+      await client.read(r, (p) => void back.push(Uint8Array.from(p)));
+      expect(Buffer.concat(back).every((b) => b === 0x42)).toBe(true);
+      expect(modem.storage.export(0, 64, 3).every((b) => b === 0x42)).toBe(true);
+    }
+  });
+
+  it('rejected programmer: the PBL status by its real name', async () => {
+    const modem = new SimulatedModem({ profile: 'eg25g', faults: { rejectProgrammerStatus: 0x21 } });
+    const transport = new Counting(modem.connect());
+    const e = await failsWith(transport, () => uploadProgrammer(transport, programmer), 'QFH_SAHARA_REJECTED', 1000);
+    expect(e.message).toContain('NAK_HASH_TABLE_AUTH_FAILURE (0x21');
+  });
+
+  it('no HELLO at all, even after RESET_STATE_MACHINE', async () => {
+    const silent: Transport = {
+      description: 'silent',
+      read: async (_n, o) => {
+        await new Promise((r) => setTimeout(r, Math.min(o.timeoutMs, 50)));
+        throw new TransportTimeoutError('silent: nothing');
+      },
+      write: async () => undefined,
+      close: async () => undefined,
+    };
+    const transport = new Counting(silent);
+    await failsWith(transport, () => uploadProgrammer(transport, programmer, { helloTimeoutMs: 100 }), 'QFH_SAHARA_NO_HELLO', 1000);
+    expect(transport.writes).toBe(1);
+  });
+
+  it('power loss during a program: disconnect error, the device is off', async () => {
+    const { client, transport, modem } = await ready({ powerLossAtProgramByte: 10_000 });
+    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+    await failsWith(transport, () => client.program(range, bytes(64 * 2048)), 'QFH_TRANSPORT_DISCONNECTED', 1000);
+    expect(modem.state).toBe('off');
+  });
+});
