@@ -24,6 +24,10 @@ export interface FakeUsbOptions {
   noKernelDriver?: boolean;
   /** Every OUT transfer stalls (LIBUSB_TRANSFER_STALL). */
   stallOut?: boolean;
+  /** Another program has claimed the interface: claim() fails with LIBUSB_ERROR_BUSY even after detaching. */
+  claimedElsewhere?: boolean;
+  /** Enumerate EDL devices under this vendor ID instead of 05c6 (some OEMs do). */
+  edlVid?: number;
 }
 
 function usbError(errno: number, message: string): UsbErrorLike {
@@ -35,6 +39,9 @@ export class FakeUsb implements UsbModuleLike {
   readonly usb = new EventEmitter();
   /** Sizes of every OUT transfer, per device, in order (0 = a ZLP). */
   readonly outTransfers = new Map<SimulatedModem, number[]>();
+  /** Most OUT transfers pending at once, on any device. */
+  maxOutInFlight = 0;
+  outInFlight = 0;
   private readonly devices = new Map<SimulatedModem, FakeUsbDevice>();
 
   constructor(
@@ -97,17 +104,21 @@ export class FakeUsbDevice implements UsbDeviceLike {
     const id = modem.usbId ?? { vid: 0, pid: 0 };
     this.deviceAddress = 10 + port;
     this.portNumbers = [port, 4];
-    this.deviceDescriptor = { idVendor: id.vid, idProduct: id.pid, iProduct: 2, iSerialNumber: 0 };
+    const vid = modem.state === 'edl' && options.edlVid !== undefined ? options.edlVid : id.vid;
+    this.deviceDescriptor = { idVendor: vid, idProduct: id.pid, iProduct: 2, iSerialNumber: 0 };
     this.kernelDriverActive = !options.noKernelDriver;
+    const edl = modem.state === 'edl';
+    const protocols = edl ? [modem.profile.usb.edlInterfaceProtocol] : [0xff, 0, 0, 0, 0xff];
+    this.configDescriptor = { interfaces: protocols.map((p, n) => [{ bInterfaceNumber: n, bInterfaceClass: 0xff, bInterfaceSubClass: edl || p === 0xff ? 0xff : 0, bInterfaceProtocol: p }]) };
   }
+
+  readonly configDescriptor: { interfaces: { bInterfaceNumber: number; bInterfaceClass: number; bInterfaceSubClass: number; bInterfaceProtocol: number }[][] };
 
   open(): void {
     if (this.options.accessDenied) throw usbError(LIBUSB.ERROR_ACCESS, 'LIBUSB_ERROR_ACCESS');
     if (!this.modem.usbId) throw usbError(LIBUSB.ERROR_NO_DEVICE, 'LIBUSB_ERROR_NO_DEVICE');
     this.link = this.modem.connect();
-    const edl = this.modem.state === 'edl';
-    const count = edl ? 1 : 5;
-    this.interfaces = Array.from({ length: count }, (_, n) => new FakeUsbInterface(this, n, edl ? this.modem.profile.usb.edlInterfaceProtocol : n === 4 ? 0xff : 0));
+    this.interfaces = this.configDescriptor.interfaces.map(([d], n) => new FakeUsbInterface(this, n, d?.bInterfaceProtocol ?? 0));
   }
 
   close(): void {
@@ -144,7 +155,7 @@ export class FakeUsbInterface implements UsbInterfaceLike {
   }
 
   claim(): void {
-    if (this.device.kernelDriverActive) throw usbError(LIBUSB.ERROR_BUSY, 'LIBUSB_ERROR_BUSY');
+    if (this.device.kernelDriverActive || this.device.options.claimedElsewhere) throw usbError(LIBUSB.ERROR_BUSY, 'LIBUSB_ERROR_BUSY');
     this.claimed = true;
   }
 
@@ -212,6 +223,7 @@ export class FakeOutEndpoint implements UsbOutEndpointLike {
   readonly direction = 'out' as const;
   readonly descriptor;
   timeout = 0;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly device: FakeUsbDevice,
@@ -238,10 +250,17 @@ export class FakeOutEndpoint implements UsbOutEndpointLike {
       setImmediate(() => callback?.(undefined, 0));
       return this;
     }
-    link
-      .write(buffer, { timeoutMs: this.timeout === 0 ? 2 ** 31 - 1 : this.timeout })
-      .then(() => callback?.(undefined, buffer.length))
-      .catch((e: unknown) => callback?.(transferError(e), 0));
+    const owner = device.owner;
+    owner.outInFlight++;
+    owner.maxOutInFlight = Math.max(owner.maxOutInFlight, owner.outInFlight);
+    // Transfers submitted together reach the device in submission order, as on the bus.
+    this.queue = this.queue.then(() =>
+      link
+        .write(buffer, { timeoutMs: this.timeout === 0 ? 2 ** 31 - 1 : this.timeout })
+        .then(() => callback?.(undefined, buffer.length))
+        .catch((e: unknown) => callback?.(transferError(e), 0))
+        .finally(() => owner.outInFlight--),
+    );
     return this;
   }
 }

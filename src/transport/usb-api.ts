@@ -54,6 +54,8 @@ export interface UsbDeviceLike {
   readonly portNumbers: readonly number[];
   readonly deviceDescriptor: { readonly idVendor: number; readonly idProduct: number; readonly iProduct: number; readonly iSerialNumber: number };
   readonly interfaces?: readonly UsbInterfaceLike[] | undefined;
+  /** Active configuration, readable without opening the device. */
+  readonly configDescriptor?: { readonly interfaces: readonly (readonly { readonly bInterfaceNumber: number; readonly bInterfaceClass: number; readonly bInterfaceSubClass: number; readonly bInterfaceProtocol: number }[])[] } | undefined;
   open(defaultConfig?: boolean): void;
   close(): void;
   getStringDescriptor(index: number, callback: (error: UsbErrorLike | undefined, value?: string) => void): void;
