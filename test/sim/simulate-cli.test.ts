@@ -7,6 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestProgrammer } from '../../src/sim/index.js';
 import { openTcpTransport } from '../../src/transport/tcp.js';
 import { bootProgrammer, drain, responses, texts, xml } from './host-script.js';
+import { FirehoseClient } from '../../src/firehose/index.js';
+import { uploadProgrammer } from '../../src/sahara/index.js';
+import { timeoutsFor } from '../../src/timeouts.js';
+import { memorySource } from '../helpers/sources.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/qfh.js');
 const dirs: string[] = [];
@@ -46,5 +50,35 @@ describe('qfh simulate: a full session from another process over TCP', () => {
     await file.close();
     expect(back.subarray(0, 4096).every((b) => b === 0)).toBe(true);
     expect(back.subarray(4096, 4096 + data.length).equals(Buffer.from(data))).toBe(true);
+  });
+});
+
+describe('qfh clients over TCP to qfh simulate in another process', () => {
+  it('uploads with the Sahara client and programs, reads and erases with the Firehose client', async () => {
+    const child = spawn(process.execPath, [BIN, 'simulate', '--profile', 'rm500q', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 100 && !/listening on/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
+    const tcp = await openTcpTransport('127.0.0.1', port);
+    await uploadProgrammer(tcp, memorySource(buildTestProgrammer()));
+    const client = new FirehoseClient(tcp, { timeouts: timeoutsFor('nand') });
+    await client.readBanner(100);
+    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+    const range = { sectorSizeInBytes: 4096, pagesPerBlock: 64, numPartitionSectors: 64, startSector: 640 };
+    await client.erase(range);
+    const data = Uint8Array.from({ length: 64 * 4096 }, (_, i) => (i * 3) & 0xff);
+    await client.program(range, (async function* () {
+      yield data;
+    })());
+    const back: Uint8Array[] = [];
+    await client.read(range, (p) => void back.push(Uint8Array.from(p)));
+    expect(Buffer.concat(back).equals(Buffer.from(data))).toBe(true);
+    expect(await client.sha256(range)).toMatch(/^[0-9a-f]{64}$/);
+    await client.erase(range);
+    await tcp.close();
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
   });
 });
