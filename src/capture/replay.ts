@@ -9,7 +9,7 @@
 import { QfhError, TransportTimeoutError } from '../errors.js';
 import { FirehoseFramer } from '../firehose/framer.js';
 import { buildDocument, parseDocument } from '../firehose/xml.js';
-import type { ReadOptions, Transport, WriteOptions } from '../transport/transport.js';
+import type { ReadOptions, Transport } from '../transport/transport.js';
 import type { ScriptStep } from './script.js';
 
 /** The host did something the script did not expect. */
@@ -71,7 +71,7 @@ export class ReplayTransport implements Transport {
     }
   }
 
-  async write(data: Uint8Array, _options: WriteOptions): Promise<void> {
+  async write(data: Uint8Array): Promise<void> {
     await Promise.resolve();
     if (this.failed) throw this.failed;
     let offset = 0;
