@@ -13,6 +13,8 @@ import { inspectPackage } from './inspect/inspect-package.js';
 import { toJsonText } from './json-output.js';
 import { processOutput, type CliOutput } from './output.js';
 import { runSimulate } from './simulate.js';
+import { runList } from './list.js';
+import { runInfo } from './info.js';
 import { PROFILES } from '../sim/profiles.js';
 
 /** Runs qfh with `args` (without `node` and the script); resolves to the exit code. */
@@ -45,6 +47,26 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
           .option('real-time', { type: 'boolean', default: false, describe: 'wait the real module delays (about 3 s to re-enumerate, 1 s for the programmer to start)' }),
       async (argv) => {
         code = await runSimulate({ profile: argv.profile, listen: argv.listen, state: argv.state, dump: argv.dump, realTime: argv['real-time'] }, out);
+      },
+    )
+    .command(
+      'list',
+      'List modems: in EDL (05c6:9008), Quectel modules in normal mode with their ports, PCIe modem nodes',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print one JSON document' }),
+      async (argv) => {
+        code = await runList(argv.json, out);
+      },
+    )
+    .command(
+      'info',
+      "Read a modem's chip identity from its PBL (Sahara command mode: serial, HW ID, PK hash); uploads nothing",
+      (y) =>
+        y
+          .option('device', { type: 'string', describe: 'usb[:SERIAL] | /dev/... | tcp://host:port | sim[:profile]' })
+          .option('wait', { type: 'number', default: 0, describe: 'seconds to wait for the device to appear' })
+          .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' }),
+      async (argv) => {
+        code = await runInfo({ device: argv.device, json: argv.json, waitSeconds: argv.wait }, out);
       },
     )
     .demandCommand(1, 'Name a command.')
@@ -86,7 +108,7 @@ function reportError(e: unknown, json: boolean, out: CliOutput): number {
   if (e instanceof QfhError) {
     if (json) out.stdout(`${toJsonText({ error: e.toJSON() })}\n`);
     out.stderr(`qfh: ${e.message} [${e.code}]\n${e.hint ? `  ${e.hint}\n` : ''}`);
-    return e.code === 'QFH_USAGE' ? ExitCode.USAGE : ExitCode.FAILURE;
+    return e.code === 'QFH_USAGE' ? ExitCode.USAGE : e.code === 'QFH_NO_DEVICE' || e.code === 'QFH_DEVICE_AMBIGUOUS' ? ExitCode.DEVICE_NOT_FOUND : ExitCode.FAILURE;
   }
   const message = e instanceof Error ? e.message : String(e);
   const sysCode = (e as { code?: unknown } | undefined)?.code;

@@ -1,0 +1,36 @@
+/**
+ * `qfh list`: modems on this machine, in EDL or in normal mode, with their ports.
+ *
+ * @module
+ */
+import { listDevices, type DeviceListing } from '../transport/sysfs-devices.js';
+import { ExitCode } from './exit-codes.js';
+import { toJsonText } from './json-output.js';
+import type { CliOutput } from './output.js';
+
+const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+
+/** Renders a listing as text lines. */
+export function renderListing(listing: DeviceListing): string[] {
+  const lines: string[] = [];
+  const edl = listing.usb.filter((d) => d.mode === 'edl');
+  const normal = listing.usb.filter((d) => d.mode === 'normal');
+  const device = (d: DeviceListing['usb'][number]): string[] => [
+    `  ${d.path.padEnd(10)} ${hex4(d.vid)}:${hex4(d.pid)}  ${d.product ?? ''}${d.serial ? `  serial ${d.serial}` : ''}  →  --device ${d.mode === 'edl' ? `usb${/_SN:([0-9A-F]+)/i.exec(d.product ?? '')?.[1] ? `:${/_SN:([0-9A-F]+)/i.exec(d.product ?? '')?.[1]}` : ''}` : `/dev/${d.interfaces.find((i) => i.tty)?.tty ?? '?'}`}`,
+    ...d.interfaces.map((i) => `      interface ${i.number}: ${hex2(i.class)}/${hex2(i.subclass)}/${hex2(i.protocol)}${i.driver ? ` driver ${i.driver}` : ''}${i.tty ? ` /dev/${i.tty}` : ''}`),
+  ];
+  lines.push(edl.length ? 'In EDL (emergency download, 05c6:9008):' : 'In EDL: none');
+  for (const d of edl) lines.push(...device(d));
+  lines.push(normal.length ? 'Quectel modems in normal mode (qfh flash switches them to EDL):' : 'Quectel modems in normal mode: none');
+  for (const d of normal) lines.push(...device(d));
+  lines.push(listing.pcie.length ? `PCIe modem nodes: ${listing.pcie.join(' ')}` : 'PCIe modem nodes: none');
+  return lines;
+}
+
+/** Runs `qfh list`. */
+export async function runList(json: boolean, out: CliOutput, roots: { sys?: string; dev?: string } = {}): Promise<number> {
+  const listing = await listDevices(roots.sys, roots.dev);
+  out.stdout(json ? `${toJsonText(listing)}\n` : `${renderListing(listing).join('\n')}\n`);
+  return ExitCode.OK;
+}

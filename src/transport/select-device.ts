@@ -1,0 +1,100 @@
+/**
+ * `--device` parsing and opening: `usb[:SERIAL]`, a `/dev/...` node, `tcp://host:port`,
+ * or `sim[:profile]` (an in-process simulated modem, for demos and tests). Waiting for a
+ * USB device says what is on the bus meanwhile (a modem still in normal mode, another
+ * vendor's device), so a user is never left staring at a silent prompt.
+ *
+ * @module
+ */
+import { DeviceNotFoundError, UsageError } from '../errors.js';
+import { openCharDevice } from './chardev.js';
+import { openTcpTransport } from './tcp.js';
+import type { Transport } from './transport.js';
+import { findEdlDevices, loadUsbModule, openUsbTransport, type EdlDevice } from './usb.js';
+import type { UsbModuleLike } from './usb-api.js';
+
+/** A parsed `--device`. */
+export type DeviceSpec =
+  | { readonly kind: 'usb'; readonly serial: string | undefined }
+  | { readonly kind: 'path'; readonly path: string }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'sim'; readonly profile: string };
+
+/** Parses `--device`. @default usb */
+export function parseDeviceSpec(text = 'usb'): DeviceSpec {
+  if (text === 'usb' || text.startsWith('usb:')) return { kind: 'usb', serial: text.slice(4).toUpperCase() || undefined };
+  if (text.startsWith('/')) return { kind: 'path', path: text };
+  const tcp = /^tcp:\/\/(?:\[([^\]]+)\]|([^:/]+)):(\d+)$/.exec(text);
+  if (tcp) return { kind: 'tcp', host: tcp[1] ?? tcp[2] ?? '', port: Number(tcp[3]) };
+  if (text === 'sim' || text.startsWith('sim:')) return { kind: 'sim', profile: text.slice(4) || 'eg25g' };
+  throw new UsageError('QFH_USAGE', `--device "${text}" is not usb[:SERIAL], /dev/..., tcp://host:port or sim[:profile]`);
+}
+
+/** Options for {@link openDevice}. */
+export interface OpenDeviceOptions {
+  /** How long to wait for a USB EDL device to appear. @default 0 */
+  waitMs?: number;
+  /** Called about once a second while waiting, with what is seen on the bus. */
+  onWaiting?: (message: string) => void;
+  onNotice?: (message: string) => void;
+  /** The usb module (tests pass a fake). @default the real one, loaded lazily */
+  usbModule?: UsbModuleLike;
+  /** Opens `sim:` devices (the simulator is wired in by the caller, keeping this layer free of it). */
+  openSim?: (profile: string) => Transport;
+  extraVids?: readonly number[];
+}
+
+const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+
+/** What is on the bus, in one line, for the waiting message. */
+function seen(module: UsbModuleLike): string {
+  const interesting = module.getDeviceList().filter((d) => [0x05c6, 0x2c7c].includes(d.deviceDescriptor.idVendor));
+  if (interesting.length === 0) return 'no Qualcomm or Quectel device on the bus';
+  return interesting
+    .map((d) => {
+      const id = `${hex4(d.deviceDescriptor.idVendor)}:${hex4(d.deviceDescriptor.idProduct)}`;
+      return d.deviceDescriptor.idVendor === 0x2c7c ? `${id} (a Quectel modem in normal mode: qfh flash switches it to EDL)` : id;
+    })
+    .join(', ');
+}
+
+async function pickUsb(module: UsbModuleLike, spec: Extract<DeviceSpec, { kind: 'usb' }>, options: OpenDeviceOptions): Promise<Transport> {
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  let lastNote = 0;
+  for (;;) {
+    const found: EdlDevice[] = findEdlDevices(module, options.extraVids);
+    if (found.length > 0) {
+      if (!spec.serial && found.length > 1) {
+        throw new DeviceNotFoundError('QFH_DEVICE_AMBIGUOUS', `${found.length} devices are in EDL (${found.map((f) => f.path).join(', ')})`, { hint: 'Pick one with --device usb:SERIAL (qfh list shows the serials).' });
+      }
+      for (const candidate of found) {
+        const transport = await openUsbTransport(candidate, options.onNotice ? { onNotice: options.onNotice } : {});
+        if (!spec.serial || transport.serial === spec.serial) return transport;
+        await transport.close();
+      }
+    }
+    if (Date.now() >= deadline) {
+      throw new DeviceNotFoundError('QFH_NO_DEVICE', `no EDL device${spec.serial ? ` with serial ${spec.serial}` : ''} found; seen: ${seen(module)}`);
+    }
+    if (Date.now() - lastNote >= 1000) {
+      lastNote = Date.now();
+      options.onWaiting?.(`waiting for an EDL device (05c6:9008), ${Math.ceil((deadline - Date.now()) / 1000)} s left; seen: ${seen(module)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Opens the device `spec` names. */
+export async function openDevice(spec: DeviceSpec, options: OpenDeviceOptions = {}): Promise<Transport> {
+  switch (spec.kind) {
+    case 'usb':
+      return pickUsb(options.usbModule ?? (await loadUsbModule()), spec, options);
+    case 'path':
+      return openCharDevice(spec.path, options.onNotice ? { onNotice: options.onNotice } : {});
+    case 'tcp':
+      return openTcpTransport(spec.host, spec.port);
+    case 'sim':
+      if (!options.openSim) throw new UsageError('QFH_USAGE', 'sim devices are only available from the qfh command line and the simulator module');
+      return options.openSim(spec.profile);
+  }
+}
