@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildTestProgrammer, SimulatedModem } from '../../src/sim/index.js';
 import { openCharDevice } from '../../src/transport/chardev.js';
@@ -11,36 +9,7 @@ import { uploadProgrammer } from '../../src/sahara/index.js';
 import { FirehoseClient } from '../../src/firehose/index.js';
 import { timeoutsFor } from '../../src/timeouts.js';
 import { memorySource } from '../helpers/sources.js';
-
-const RELAY = join(dirname(fileURLToPath(import.meta.url)), '../helpers/pty_relay.py');
-
-/** A pty whose other end is the simulated modem; resolves to the tty path a host opens. */
-async function ptyModem(modem: SimulatedModem): Promise<{ path: string; stop(): void }> {
-  const relay = spawn('python3', [RELAY], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const link = modem.connect();
-  const path = await new Promise<string>((resolve) => relay.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
-  let writes = Promise.resolve();
-  relay.stdout.on('data', (d: Buffer) => {
-    writes = writes.then(() => link.write(d, { timeoutMs: 5000 })).catch(() => undefined);
-  });
-  let running = true;
-  void (async () => {
-    while (running) {
-      try {
-        relay.stdin.write(await link.read(65536, { timeoutMs: 200 }));
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'QFH_TRANSPORT_TIMEOUT') return;
-      }
-    }
-  })();
-  return {
-    path,
-    stop: () => {
-      running = false;
-      relay.kill();
-    },
-  };
-}
+import { ptyModem } from '../helpers/pty.js';
 
 describe('chardev backend: a tty as qcserial exposes an EDL device', () => {
   it('uploads the programmer and programs, reads back and erases through a pty', async () => {
