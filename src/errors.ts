@@ -232,3 +232,27 @@ export class DeviceNotFoundError extends QfhError {
     super(code, message, { hint: 'Check the cable and `qfh list`. A modem in EDL shows as 05c6:9008; pick one with --device usb:SERIAL.', ...options });
   }
 }
+
+/** A safety check refused the flash; nothing was written. */
+export class PlanRefusedError extends QfhError {
+  constructor(readonly refusals: readonly { readonly code: string; readonly message: string; readonly flag?: string }[]) {
+    const flags = [...new Set(refusals.map((r) => r.flag).filter((f): f is string => f !== undefined))];
+    const fixed = refusals.filter((r) => r.flag === undefined);
+    super('QFH_REFUSED', `refused to flash (${refusals.length} problem${refusals.length === 1 ? '' : 's'}; nothing was written): ${refusals.map((r) => r.message).join('; ')}`, {
+      hint: fixed.length > 0
+        ? 'Some of these cannot be overridden: use the firmware package made for this exact modem.'
+        : `If you are sure, accept exactly these risks with: ${flags.join(' ')}`,
+    });
+  }
+}
+
+/** A flash that stopped part-way: carries the report of what was done. */
+export class FlashError extends QfhError {
+  constructor(
+    message: string,
+    readonly report: unknown,
+    options: QfhErrorOptions & { code?: string } = {},
+  ) {
+    super(options.code ?? 'QFH_FLASH_FAILED', message, options);
+  }
+}
