@@ -15,10 +15,25 @@ import { processOutput, type CliOutput } from './output.js';
 import { runSimulate } from './simulate.js';
 import { runList } from './list.js';
 import { runInfo } from './info.js';
+import { ACCEPT_FLAGS, processTerminal, runFlash, runPlan, type Terminal } from './flash-command.js';
+import { runDemo } from './demo.js';
+import type { Argv } from 'yargs';
+
+/** Adds the flags that accept one named risk each. */
+function accepting<T>(y: Argv<T>): Argv<T & Record<(typeof ACCEPT_FLAGS)[number], boolean>> {
+  let out = y as Argv<unknown>;
+  for (const flag of ACCEPT_FLAGS) out = out.option(flag, { type: 'boolean', default: false, describe: `accept the risk a ${flag} refusal names` });
+  return out as Argv<T & Record<(typeof ACCEPT_FLAGS)[number], boolean>>;
+}
+
+/** The accept flags that were set. */
+function acceptedFlags(argv: Record<string, unknown>): string[] {
+  return ACCEPT_FLAGS.filter((f) => argv[f] === true);
+}
 import { PROFILES } from '../sim/profiles.js';
 
 /** Runs qfh with `args` (without `node` and the script); resolves to the exit code. */
-export async function main(args: readonly string[], out: CliOutput = processOutput): Promise<number> {
+export async function main(args: readonly string[], out: CliOutput = processOutput, terminal: Terminal = processTerminal): Promise<number> {
   let code: number = ExitCode.OK;
   let usageError: string | undefined;
   const parser = yargs([...args])
@@ -69,6 +84,55 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
         code = await runInfo({ device: argv.device, json: argv.json, waitSeconds: argv.wait }, out);
       },
     )
+    .command(
+      'plan <dir>',
+      'Show the checked plan for a firmware folder: every erase, program and patch in order, with the findings; exits 3 if qfh would refuse it',
+      (y) =>
+        accepting(
+          y
+            .positional('dir', { type: 'string', demandOption: true, describe: 'the unpacked firmware folder' })
+            .option('json', { type: 'boolean', default: false, describe: 'print the plan as JSON (schema qfh-plan/1)' })
+            .option('modem-revision', { type: 'string', describe: 'the modem\'s revision (ATI), to check variant and version' }),
+        ),
+      async (argv) => {
+        code = await runPlan({ dir: argv.dir, json: argv.json, accept: acceptedFlags(argv), modemRevision: argv['modem-revision'] }, out);
+      },
+    )
+    .command(
+      ['flash <dir>', 'edl-recover [dir]'],
+      'Flash a firmware folder onto a modem in EDL (05c6:9008); edl-recover does the same for a modem that is stuck there (DIR defaults to .)',
+      (y) =>
+        accepting(
+          y
+            .positional('dir', { type: 'string', default: '.', describe: 'the unpacked firmware folder' })
+            .option('device', { type: 'string', describe: 'usb[:SERIAL] | /dev/... | tcp://host:port | sim[:profile] (default: the one USB device in EDL)' })
+            .option('wait', { type: 'number', default: 10, describe: 'seconds to wait for the device to appear' })
+            .option('yes', { type: 'boolean', default: false, describe: 'do not ask before flashing' })
+            .option('json', { type: 'boolean', default: false, describe: 'print progress and the report as JSON lines' })
+            .option('dry-run', { type: 'boolean', default: false, describe: 'check and show the plan, send nothing' })
+            .option('verify', { type: 'boolean', default: true, describe: 'verify every written image (--no-verify skips it)' })
+            .option('programmer', { type: 'string', describe: "a programmer file to use instead of the package's" })
+            .option('modem-revision', { type: 'string', describe: "the modem's revision (ATI), to check variant and version" }),
+        ),
+      async (argv) => {
+        code = await runFlash(
+          { dir: argv.dir, device: argv.device, json: argv.json, yes: argv.yes, verify: argv.verify, dryRun: argv['dry-run'], accept: acceptedFlags(argv), waitSeconds: argv.wait, programmer: argv.programmer, modemRevision: argv['modem-revision'] },
+          out,
+          terminal,
+        );
+      },
+    )
+    .command(
+      'demo',
+      'No hardware needed: build an EG25-G-shaped firmware package, flash it onto the simulated modem, check the result',
+      (y) =>
+        y
+          .option('keep', { type: 'boolean', default: false, describe: 'keep the generated package folder' })
+          .option('json', { type: 'boolean', default: false, describe: 'print progress and the report as JSON lines' }),
+      async (argv) => {
+        code = await runDemo({ keep: argv.keep, json: argv.json, tty: terminal.isTTY }, out);
+      },
+    )
     .demandCommand(1, 'Name a command.')
     .strict()
     .help()
@@ -108,6 +172,7 @@ function reportError(e: unknown, json: boolean, out: CliOutput): number {
   if (e instanceof QfhError) {
     if (json) out.stdout(`${toJsonText({ error: e.toJSON() })}\n`);
     out.stderr(`qfh: ${e.message} [${e.code}]\n${e.hint ? `  ${e.hint}\n` : ''}`);
+    if (e.code === 'QFH_REFUSED') return ExitCode.REFUSED;
     return e.code === 'QFH_USAGE' ? ExitCode.USAGE : e.code === 'QFH_NO_DEVICE' || e.code === 'QFH_DEVICE_AMBIGUOUS' ? ExitCode.DEVICE_NOT_FOUND : ExitCode.FAILURE;
   }
   const message = e instanceof Error ? e.message : String(e);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { FirehoseClient, type StorageInfo } from '../firehose/client.js';
 import { uploadProgrammer } from '../sahara/client.js';
 import { openRandomAccess } from '../sparse/file-source.js';
@@ -34,11 +34,25 @@ export interface FlashOptions {
   timeouts?: Partial<Timeouts>;
   /** Payload to ask for in configure. @default 8192 for NAND, 1 MiB otherwise */
   maxPayload?: number;
+  /** A programmer file to use instead of the package's (absolute or relative to the working folder). */
+  programmer?: string;
 }
 
 /** The plan from the package alone, with every package-level gate applied. */
 export async function checkedStaticPlan(pkg: FirmwarePackage, options: FlashOptions = {}): Promise<FlashPlan> {
-  const plan = await buildPlan(pkg);
+  return gated(withProgrammer(await buildPlan(pkg), options), pkg, options);
+}
+
+/** Findings about the package's own programmer, moot when the user names one. */
+const PROGRAMMER_FINDINGS = new Set(['PKG_NO_PROGRAMMER', 'PKG_SEVERAL_PROGRAMMERS', 'PKG_PROGRAMMER_NOT_ELF']);
+
+function withProgrammer(plan: FlashPlan, options: FlashOptions): FlashPlan {
+  if (!options.programmer) return plan;
+  return { ...plan, programmer: options.programmer, findings: plan.findings.filter((f) => !PROGRAMMER_FINDINGS.has(f.code)) };
+}
+
+/** Adds the identity findings and enforces every gate. */
+function gated(plan: FlashPlan, pkg: FirmwarePackage, options: FlashOptions): FlashPlan {
   const identity = identityFindings(options.modemRevision ? parseFirmwareIdentity(options.modemRevision) : undefined, parseFirmwareIdentity(pkg.name));
   const all = { ...plan, findings: [...plan.findings, ...identity] };
   enforceGates(all.findings, new Set(options.accept ?? []));
@@ -69,11 +83,11 @@ function factsFrom(plan: FlashPlan, infos: Map<number, StorageInfo>): DeviceFact
 export async function flash(firmware: string | FirmwarePackage, transport: Transport, options: FlashOptions = {}): Promise<FlashReport> {
   const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
   const staticPlan = await checkedStaticPlan(pkg, options);
-  const programmerPath = pkg.programmer;
+  const programmerPath = options.programmer ? resolve(options.programmer) : pkg.programmer ? join(pkg.root, pkg.programmer) : undefined;
   if (!programmerPath) throw new QfhError('QFH_PLAN_UNRESOLVED', 'no programmer in the package');
 
   options.onProgress?.({ phase: 'sahara', ops: staticPlan.ops.length, bytesDone: 0, bytesTotal: staticPlan.totalBytes });
-  const programmer = await openRandomAccess(join(pkg.root, programmerPath));
+  const programmer = await openRandomAccess(programmerPath);
   try {
     await uploadProgrammer(transport, programmer);
   } finally {
@@ -98,9 +112,7 @@ export async function flash(firmware: string | FirmwarePackage, transport: Trans
     }
   }
   const plan = await buildPlan(pkg, factsFrom(staticPlan, infos));
-  const identity = identityFindings(options.modemRevision ? parseFirmwareIdentity(options.modemRevision) : undefined, parseFirmwareIdentity(pkg.name));
-  const final = { ...plan, findings: [...plan.findings, ...identity] };
-  enforceGates(final.findings, new Set(options.accept ?? []));
+  const final = gated(withProgrammer(plan, options), pkg, options);
   options.onPlan?.(final);
   return executePlan(final, client, { root: pkg.root, device: transport.description, ...(options.verify === undefined ? {} : { verify: options.verify }), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
 }

@@ -7,3 +7,4 @@
 export * from './types.js';
 export * from './build-plan.js';
 export * from './gates.js';
+export * from './render-plan.js';

@@ -19,3 +19,4 @@ export * from './fake-usb.js';
 export * from './dump-storage.js';
 export * from './tcp-server.js';
 export * from './mibib-image.js';
+export * from './demo-package.js';
