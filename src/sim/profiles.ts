@@ -177,7 +177,8 @@ const sm8150: DeviceProfile = {
   chip: 'SM8150',
   usb: { edlInterfaceProtocol: 0xff, normal: { vid: 0x05c6, pid: 0x9006 } },
   sahara: { version: 2, versionSupported: 1, maxCommandLength: 0x400, readData64: true, answersHwId: true, hwId: 0x000a50e100000000n, serial: 0x3eb3ebc4, pkHashSeed: 8150, outOfOrderReads: false },
-  storage: { kind: 'ufs', sectorSize: 4096, lunSectors: [29_360_128, 2048, 2048, 8192, 1_048_576, 8192] },
+  // LUN 4 holds the real raphael rawprogram4, which ends at sector 1,556,480.
+  storage: { kind: 'ufs', sectorSize: 4096, lunSectors: [29_360_128, 2048, 2048, 8192, 2_097_152, 8192] },
   firehose: {
     logStyle: 'android',
     buildDate: 'Aug 12 2020 @ 02:06:09',
