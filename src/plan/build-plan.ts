@@ -182,6 +182,8 @@ async function androidOps(pkg: FirmwarePackage, facts: DeviceFacts | undefined, 
         };
       };
       const path = image.file.path;
+      // A sparse image the package reader could not index already carries a refusal.
+      if (entry.sparse && image.file.sparse && image.file.expandedSize === undefined) continue;
       if (entry.sparse && image.file.sparse) {
         ops.push(...(await sparseExtents(pkg, path, size, findings)).map((x) => program(x.source, x.length, x.outputOffset / size)));
         continue;
