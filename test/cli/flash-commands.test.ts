@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { appendFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { buildDemoPackage } from '../../src/sim/index.js';
+
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/qfh.js');
+const run = promisify(execFile);
+
+async function qfh(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const demo = async (): Promise<string> => buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-cli-')));
+
+describe('qfh plan / flash / edl-recover / demo on the command line', () => {
+  it('qfh plan --json prints schema qfh-plan/1 with every op, exit 0', async () => {
+    const { code, stdout } = await qfh('plan', '--json', await demo());
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout) as { schema: string; storage: string; ops: { kind: string; bytes: number; attributes?: unknown }[]; totalBytes: number; findings: unknown[] };
+    expect(plan).toMatchObject({ schema: 'qfh-plan/1', storage: 'nand', deviceKnown: false });
+    expect(plan.ops.map((o) => o.kind)).toEqual([...Array<string>(11).fill('erase'), ...Array<string>(11).fill('program'), 'reset']);
+    expect(plan.totalBytes).toBe(plan.ops.reduce((n, o) => n + o.bytes, 0));
+  });
+
+  it('qfh plan on a damaged package exits 3 and names the problem and the flag', async () => {
+    const root = await demo();
+    await appendFile(join(root, 'update/tz.mbn'), 'x');
+    const { code, stdout } = await qfh('plan', root);
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/REFUSE PKG_MD5_MISMATCH: update\/tz\.mbn .*\(override: --allow-md5-mismatch\)/);
+    expect(stdout).toContain('qfh will NOT flash this package');
+  });
+
+  it('qfh flash --device sim:eg25g --yes flashes and reports (plain lines off a TTY)', async () => {
+    const { code, stdout, stderr } = await qfh('flash', await demo(), '--device', 'sim:eg25g', '--yes');
+    expect(code).toBe(0);
+    expect(stderr).toContain('Plan for');
+    expect(stdout).toMatch(/qfh: program step 22\/23 sbl1\.mbn/);
+    expect(stdout).toMatch(/Flashed .* onto sim eg25g 05c6:9008: 23\/23 steps/);
+  });
+
+  it('qfh flash --json writes one JSON object per line, ending with the report', async () => {
+    const { code, stdout } = await qfh('flash', await demo(), '--device', 'sim:eg25g', '--json');
+    expect(code).toBe(0);
+    const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; phase?: string; ok?: boolean });
+    expect(events[0]).toMatchObject({ event: 'progress', phase: 'sahara' });
+    expect(events.at(-1)).toMatchObject({ event: 'report', ok: true, state: 'flashed' });
+  });
+
+  it('qfh flash refuses a damaged package with exit 3 and sends nothing; qfh edl-recover --dry-run shows the plan', async () => {
+    const root = await demo();
+    await appendFile(join(root, 'update/tz.mbn'), 'x');
+    const refused = await qfh('flash', root, '--device', 'sim:eg25g', '--yes');
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/qfh: refused to flash .*nothing was written.*\[QFH_REFUSED\]\n.*--allow-md5-mismatch/s);
+    const dry = await qfh('edl-recover', await demo(), '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toContain('Dry run: nothing was sent to any device.');
+  });
+
+  it('asks before flashing on a TTY, and does nothing on "no"', async () => {
+    let stderr = '';
+    let asked = '';
+    const code = await main(['flash', await demo(), '--device', 'sim:eg25g'], { stdout: () => undefined, stderr: (t) => (stderr += t) }, { isTTY: true, confirm: async (q) => ((asked = q), false) });
+    expect(code).toBe(0);
+    expect(asked).toMatch(/^Flash 11 images \(31\.6 MB\) to sim:eg25g\? Do not unplug/);
+    expect(stderr).toContain('not flashed (you said no)');
+  });
+
+  it('qfh flash with no device in EDL exits 4 and says what it saw', async () => {
+    const { code, stderr } = await qfh('flash', await demo(), '--yes', '--wait', '0');
+    expect(code).toBe(4);
+    expect(stderr).toMatch(/no EDL device found; seen:/);
+  });
+
+  it('qfh demo runs with no arguments, in seconds, and checks the simulated NAND byte for byte', async () => {
+    const started = Date.now();
+    const { code, stdout } = await qfh('demo');
+    expect(code).toBe(0);
+    expect(stdout).toContain('storage check: 11 of 11 images are on the simulated NAND byte for byte.');
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+});
