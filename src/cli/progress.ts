@@ -39,7 +39,7 @@ export function progressRenderer(mode: 'tty' | 'plain' | 'json', out: CliOutput)
   const started = Date.now();
   const bar = new cliProgress.SingleBar(
     {
-      format: ' {bar} {percentage}% | {done}/{total} MB | {rate} MB/s | ETA {eta_formatted} | {phase} {label}',
+      format: ' {bar} {percentage}% | {doneMb}/{totalMb} MB | {rate} MB/s | ETA {etaText} | {phase} {label}',
       hideCursor: true,
       fps: 10,
       stream: process.stderr,
@@ -49,7 +49,10 @@ export function progressRenderer(mode: 'tty' | 'plain' | 'json', out: CliOutput)
   let startedBar = false;
   return {
     onProgress: (p) => {
-      const payload = { done: (p.bytesDone / MB).toFixed(1), total: (p.bytesTotal / MB).toFixed(1), rate: (p.bytesDone / MB / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(2), phase: p.phase, label: p.label ?? '' };
+      // cli-progress reserves {total} and estimates ETA from updates; both come from our own numbers.
+      const rate = p.bytesDone / Math.max(0.001, (Date.now() - started) / 1000);
+      const eta = rate > 0 ? Math.round((p.bytesTotal - p.bytesDone) / rate) : undefined;
+      const payload = { doneMb: (p.bytesDone / MB).toFixed(1), totalMb: (p.bytesTotal / MB).toFixed(1), rate: (rate / MB).toFixed(2), etaText: eta === undefined ? '--' : `${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')}`, phase: p.phase, label: p.label ?? '' };
       if (!startedBar) {
         bar.start(Math.max(1, p.bytesTotal), 0, payload);
         startedBar = true;
