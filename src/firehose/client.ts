@@ -116,6 +116,8 @@ export class FirehoseClient {
         throw e;
       }
       for (const m of messages) if (m.kind === 'log') lines.push(m.value);
+      // Both real banner forms end with a line that says so: no need to wait for silence.
+      if (lines.some((l) => /End of supported functions|^Supported Functions:/.test(l.replace(/^INFO:\s*/, '')))) break;
       if (Date.now() >= end) break;
     }
     lines.forEach((l) => this.log(l));
@@ -244,7 +246,15 @@ export class FirehoseClient {
     };
     for await (const piece of data) {
       if (sent + filled + piece.length > total) throw new FirehoseError('QFH_FIREHOSE_UNEXPECTED', `image data is longer than the ${total} bytes the <program> announced`, { hint: 'This is a bug in the plan that sent it; nothing past the partition was written.' });
-      for (let at = 0; at < piece.length; ) {
+      let at = 0;
+      // Whole payloads straight from the source's piece, no copy into the buffer.
+      while (filled === 0 && piece.length - at >= size) {
+        await this.transport.write(piece.subarray(at, at + size), { timeoutMs: t.rawData });
+        sent += size;
+        at += size;
+        onBytes?.(sent);
+      }
+      while (at < piece.length) {
         const n = Math.min(size - filled, piece.length - at);
         buffer.set(piece.subarray(at, at + n), filled);
         filled += n;

@@ -75,11 +75,15 @@ export class FirehoseFramer {
     return text;
   }
 
-  /** Up to `max` raw bytes from the front of the buffer (the raw phase of `<read>`), or `undefined` if none. */
+  /**
+   * Up to `max` raw bytes from the front of the buffer (the raw phase of `<read>`), or
+   * `undefined` if none. A view of the framer's own copy: no further copy is made.
+   */
   takeRaw(max: number): Uint8Array | undefined {
     if (this.pending.length === 0 || max <= 0) return undefined;
     const n = Math.min(max, this.pending.length);
-    const out = new Uint8Array(this.pending.subarray(0, n));
+    const p = this.pending;
+    const out = new Uint8Array(p.buffer, p.byteOffset, n);
     this.drop(n);
     return out;
   }

@@ -137,7 +137,16 @@ export async function readPackage(root: string, options: ReadPackageOptions = {}
     }
   }
 
-  const resolve = async (manifest: string, name: string): Promise<ReferencedFile> => {
+  // Real packages name the same file many times (boot + recovery; thousands of entries in
+  // large rawprograms): resolve each (folder, name) once.
+  const resolved = new Map<string, Promise<ReferencedFile>>();
+  const resolve = (manifest: string, name: string): Promise<ReferencedFile> => {
+    const key = `${posix.dirname(manifest)}\0${name}`;
+    let found = resolved.get(key);
+    if (!found) resolved.set(key, (found = resolveOnce(manifest, name)));
+    return found;
+  };
+  const resolveOnce = async (manifest: string, name: string): Promise<ReferencedFile> => {
     let path: string;
     try {
       path = resolvePackagePath(posix.dirname(manifest) === '.' ? '' : posix.dirname(manifest), name);

@@ -75,6 +75,17 @@ function checkFacts(pkg: FirmwarePackage, facts: DeviceFacts, storage: FlashPlan
   }
 }
 
+/** The image of each rawprogram entry, by `manifest#index` (a map: large rawprograms have thousands). */
+const imageIndex = new WeakMap<FirmwarePackage, Map<string, FirmwarePackage['images'][number]>>();
+function imageOf(pkg: FirmwarePackage, manifest: string, index: number): FirmwarePackage['images'][number] | undefined {
+  let map = imageIndex.get(pkg);
+  if (!map) {
+    map = new Map(pkg.images.map((i) => [`${i.rawprogram}#${i.entry.index}`, i]));
+    imageIndex.set(pkg, map);
+  }
+  return map.get(`${manifest}#${index}`);
+}
+
 function readEntries(pkg: FirmwarePackage): { manifest: string; entry: ProgramListEntry }[] {
   return pkg.rawprograms.flatMap(({ path, list }) => list.entries.map((entry) => ({ manifest: path, entry })));
 }
@@ -91,7 +102,7 @@ async function nandOps(pkg: FirmwarePackage, facts: DeviceFacts | undefined, fin
   const programOps: Program[] = [];
   const patches = filePatches(pkg);
   for (const { manifest, entry } of programs) {
-    const image = pkg.images.find((i) => i.rawprogram === manifest && i.entry.index === entry.index);
+    const image = imageOf(pkg, manifest, entry.index);
     if (!image?.file.exists || image.file.path === undefined || image.file.size === undefined) continue;
     const size = entry.sectorSize ?? 2048;
     const sectors = Math.ceil(image.file.size / size);
@@ -158,7 +169,7 @@ async function androidOps(pkg: FirmwarePackage, facts: DeviceFacts | undefined, 
         continue;
       }
       if (entry.tag !== 'program' || !entry.filename) continue;
-      const image = pkg.images.find((i) => i.rawprogram === manifest && i.entry.index === entry.index);
+      const image = imageOf(pkg, manifest, entry.index);
       if (!image?.file.exists || image.file.path === undefined || image.file.size === undefined) continue;
       const size = entry.sectorSize ?? (storage === 'ufs' ? 4096 : 512);
       const base = start(entry, facts);

@@ -27,7 +27,8 @@ export interface FirehoseHooks {
   onProgramData?(lun: number, sector: number, data: Uint8Array): Uint8Array;
 }
 
-type Raw = { lun: number; sector: number; sectors: number; received: number; buffer: Uint8Array[]; tag: string; start: number };
+/** A program in raw mode: whole sectors are stored as they arrive; a partial sector waits in `carry`. */
+type Raw = { lun: number; start: number; sectors: number; received: number; stored: number; carry: Uint8Array };
 
 /** The programmer running on one simulated device. */
 export class FirehoseTarget {
@@ -87,8 +88,15 @@ export class FirehoseTarget {
 
   /** Consumes host bytes; returns device transfers in order. */
   receive(bytes: Uint8Array): Uint8Array[] {
-    this.framer.push(bytes);
     const out: Uint8Array[] = [];
+    // Raw program data with nothing buffered goes straight to storage (which copies it).
+    if (this.raw && this.framer.buffered === 0 && !this.silent) {
+      const take = Math.min(bytes.length, this.raw.sectors * this.storage.sectorSize - this.raw.received);
+      if (!this.storeRaw(bytes.subarray(0, take))) return out;
+      if (this.raw.received === this.raw.sectors * this.storage.sectorSize) out.push(...this.finishProgram());
+      bytes = bytes.subarray(take);
+    }
+    this.framer.push(bytes);
     for (;;) {
       if (this.silent) {
         this.framer.takeRaw(this.framer.buffered);
@@ -97,8 +105,7 @@ export class FirehoseTarget {
       if (this.raw) {
         const piece = this.framer.takeRaw(this.raw.sectors * this.storage.sectorSize - this.raw.received);
         if (!piece) break;
-        this.raw.buffer.push(piece);
-        this.raw.received += piece.length;
+        if (!this.storeRaw(piece)) return out; // power lost
         if (this.raw.received === this.raw.sectors * this.storage.sectorSize) out.push(...this.finishProgram());
         continue;
       }
@@ -231,7 +238,7 @@ export class FirehoseTarget {
     }
     const programLogs = style === '9x07' ? [this.log('INSIDE HANDLE PROGRAM'), this.log(`start_sector ${r.start}, last_sector_address ${r.start + r.sectors}`)] : open;
     if (r.sectors === 0) return [...programLogs, this.response('ACK', true), this.response('ACK', false)];
-    this.raw = { lun: r.lun, sector: r.start, sectors: r.sectors, received: 0, buffer: [], tag: e.tag, start: r.start };
+    this.raw = { lun: r.lun, start: r.start, sectors: r.sectors, received: 0, stored: 0, carry: new Uint8Array(0) };
     return [...programLogs, this.response('ACK', true)];
   }
 
@@ -265,25 +272,38 @@ export class FirehoseTarget {
     return [this.response('ACK', false)];
   }
 
+  /**
+   * Stores the whole sectors of a raw piece at once (memory stays bounded however large the
+   * image). Returns false when power was lost: the page being written is left half programmed.
+   */
+  private storeRaw(piece: Uint8Array): boolean {
+    const raw = this.raw;
+    if (!raw) return true;
+    const size = this.storage.sectorSize;
+    const kept = this.hooks.onProgramData ? this.hooks.onProgramData(raw.lun, raw.start + raw.stored, piece) : piece;
+    raw.received += piece.length;
+    const data = raw.carry.length === 0 ? kept : Buffer.concat([raw.carry, kept]);
+    const whole = data.length - (data.length % size);
+    if (whole > 0) this.storage.write(raw.lun, raw.start + raw.stored, data.subarray(0, whole));
+    raw.stored += whole / size;
+    raw.carry = Uint8Array.from(data.subarray(whole));
+    if (kept.length < piece.length) {
+      if (raw.carry.length > 0) {
+        const page = this.storage.read(raw.lun, raw.start + raw.stored, 1);
+        page.set(raw.carry);
+        this.storage.write(raw.lun, raw.start + raw.stored, page);
+      }
+      this.raw = undefined;
+      this.effect = { kind: 'power-off' };
+      return false;
+    }
+    return true;
+  }
+
   private finishProgram(): Uint8Array[] {
     const raw = this.raw;
     this.raw = undefined;
     if (!raw) return [];
-    const data = raw.buffer.length === 1 ? (raw.buffer[0] as Uint8Array) : Buffer.concat(raw.buffer);
-    const stored = this.hooks.onProgramData ? this.hooks.onProgramData(raw.lun, raw.sector, data) : data;
-    const whole = stored.length - (stored.length % this.storage.sectorSize);
-    if (whole > 0) this.storage.write(raw.lun, raw.sector, stored.subarray(0, whole));
-    if (stored.length < data.length) {
-      // Power lost mid-program: the partial page is left half programmed.
-      const partial = stored.subarray(whole);
-      if (partial.length > 0) {
-        const page = this.storage.read(raw.lun, raw.sector + whole / this.storage.sectorSize, 1);
-        page.set(partial);
-        this.storage.write(raw.lun, raw.sector + whole / this.storage.sectorSize, page);
-      }
-      this.effect = { kind: 'power-off' };
-      return [];
-    }
     const done = this.profile.firehose.logStyle === '9x07' ? [this.log(`Finished sector address ${raw.start}`)] : [];
     return [...done, this.response('ACK', false)];
   }

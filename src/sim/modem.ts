@@ -185,7 +185,7 @@ export class SimulatedModem {
     }
     this.hostBytes += data.length;
     const usb = f.timing?.usbBytesPerSecond;
-    if (usb !== undefined && Number.isFinite(usb)) await sleep((data.length / usb) * 1000);
+    if (usb !== undefined && Number.isFinite(usb)) await this.spend((data.length / usb) * 1000);
     if (this.stateValue === 'normal' && this.at) {
       this.send(link, this.at.receive(data));
       return;
@@ -197,6 +197,20 @@ export class SimulatedModem {
     }
     if (this.firehose) await this.toProgrammer(link, this.firehose, data);
   }
+
+  /**
+   * Advances the device's own clock by `ms` of modelled work and waits only when it runs
+   * ahead of real time by more than a few milliseconds, so timer granularity (≈1 ms per
+   * setTimeout) does not inflate thousands of sub-millisecond costs.
+   */
+  private async spend(ms: number): Promise<void> {
+    const now = performance.now();
+    this.deviceClock = Math.max(this.deviceClock, now) + ms;
+    const ahead = this.deviceClock - now;
+    if (ahead > 4) await sleep(ahead);
+  }
+
+  private deviceClock = 0;
 
   private startProgrammer(link: SimLink): void {
     const firehose = new FirehoseTarget(this.profile, this.storage, {
@@ -244,7 +258,7 @@ export class SimulatedModem {
     const t = f.timing;
     const programRate = t?.programBytesPerSecond;
     const delayMs = commands * (t?.commandLatencyMs ?? 0) + (programRate !== undefined && Number.isFinite(programRate) && commands === 0 ? (data.length / programRate) * 1000 : 0);
-    if (delayMs > 0) await sleep(delayMs);
+    if (delayMs > 0) await this.spend(delayMs);
     if (f.truncateCommand !== undefined && commandsBefore <= f.truncateCommand && f.truncateCommand < commandsBefore + commands) {
       out = out.map((t) => (isResponse(t) ? t.subarray(0, Math.floor(t.length / 2)) : t));
     }

@@ -119,7 +119,8 @@ export class SimLink implements Transport {
         timer = setTimeout(() => reject(new TransportTimeoutError(`${this.description}: write not taken within ${options.timeoutMs} ms`)), options.timeoutMs);
       });
       try {
-        await Promise.race([this.device.fromHost(Uint8Array.from(data)), timeout]);
+        // No copy: the device copies whatever it keeps before this write resolves.
+        await Promise.race([this.device.fromHost(data), timeout]);
       } finally {
         clearTimeout(timer);
       }

@@ -27,6 +27,11 @@ export interface StorageGeometry {
   readonly pagesPerBlock?: number;
   /** NAND: erase blocks that are bad (never erased or programmed). */
   readonly badBlocks?: readonly number[];
+  /**
+   * Count written bytes but keep none (reads return erased bytes): a sink for measuring the
+   * host alone (benchmarks, dry runs). Verification cannot pass against it.
+   */
+  readonly discardWrites?: boolean;
 }
 
 /** The storage of one simulated device. */
@@ -91,10 +96,18 @@ export class Storage {
     return this.lun(lun).read(sector * this.sectorSize, count * this.sectorSize);
   }
 
+  /** Bytes written so far (counted even when discarded). */
+  bytesWritten = 0;
+
   /** Writes whole sectors. NAND pages already programmed get their bits ANDed. */
   write(lun: number, sector: number, data: Uint8Array): void {
     const size = this.sectorSize;
     if (data.length % size !== 0) throw new RangeError(`write of ${data.length} bytes is not whole ${size}-byte sectors`);
+    this.bytesWritten += data.length;
+    if (this.geometry.discardWrites) {
+      if (sector + data.length / size > (this.sectors(lun) ?? 0)) throw new RangeError(`write past the end of LUN ${lun}`);
+      return;
+    }
     const memory = this.lun(lun);
     if (this.geometry.kind !== 'nand') {
       memory.write(sector * size, data);
