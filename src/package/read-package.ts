@@ -219,7 +219,8 @@ function pickProgrammer(candidates: readonly string[]): string | undefined {
   return [...candidates].sort((a, b) => score(b) - score(a) || (a < b ? -1 : 1))[0];
 }
 
-async function readHead(path: string, n: number): Promise<Uint8Array> {
+/** The first `n` bytes of a file (fewer if it is shorter). */
+export async function readHead(path: string, n: number): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
     const buffer = Buffer.alloc(n);

@@ -1,25 +1,11 @@
-import { execFile } from 'node:child_process';
 import { appendFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { qfh } from '../helpers/cli.js';
 import { buildDemoPackage } from '../../src/sim/index.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/qfh.js');
-const run = promisify(execFile);
-
-async function qfh(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 const demo = async (): Promise<string> => buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-cli-')));
 

@@ -1,26 +1,11 @@
-import { execFile } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { qfh } from '../helpers/cli.js';
 import { describeReal, REAL_DIR, realPath } from '../helpers/real.js';
 import { bytesOf, elfStub, makePackage, md5Txt } from '../helpers/package-dir.js';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/qfh.js');
-const run = promisify(execFile);
-
-/** Runs the built CLI in a child process, as a user would. */
-async function qfh(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** Runs main() in-process with captured output. */
 async function inProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

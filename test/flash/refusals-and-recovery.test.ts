@@ -7,27 +7,10 @@ import { edlRecover, flash, type FlashReport } from '../../src/flash/index.js';
 import { buildDemoPackage, buildTestProgrammer, SimulatedModem, type FaultPlan } from '../../src/sim/index.js';
 import { encodeSparse } from '../../src/sparse/index.js';
 import { FlashError, PlanRefusedError } from '../../src/errors.js';
-import type { ReadOptions, Transport, WriteOptions } from '../../src/transport/transport.js';
+import { Counting } from '../helpers/counting.js';
 import { makePackage, md5Txt } from '../helpers/package-dir.js';
 import { lines, padded } from '../helpers/reference.js';
 
-class Counting implements Transport {
-  writes = 0;
-  constructor(private readonly inner: Transport) {}
-  get description(): string {
-    return this.inner.description;
-  }
-  read(n: number, o: ReadOptions): Promise<Uint8Array> {
-    return this.inner.read(n, o);
-  }
-  async write(d: Uint8Array, o: WriteOptions): Promise<void> {
-    this.writes++;
-    await this.inner.write(d, o);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
 
 const RP = 'update/firehose/rawprogram_nand_p2K_b128K_update.xml';
 

@@ -4,31 +4,14 @@ import { uploadProgrammer } from '../../src/sahara/index.js';
 import { FirehoseClient } from '../../src/firehose/index.js';
 import { timeoutsFor } from '../../src/timeouts.js';
 import { QfhError, TransportTimeoutError } from '../../src/errors.js';
-import type { ReadOptions, Transport, WriteOptions } from '../../src/transport/transport.js';
+import type { Transport } from '../../src/transport/transport.js';
+import { Counting } from '../helpers/counting.js';
 import { memorySource } from '../helpers/sources.js';
 
 const programmerBytes = buildTestProgrammer();
 const programmer = memorySource(programmerBytes);
 const T = { firehoseStartup: 300, configure: 200, programAck: 200, rawData: 300, programFinal: 300, erase: 200, command: 200 };
 
-/** Counts writes, so a test can prove none happen after an error. */
-class Counting implements Transport {
-  writes = 0;
-  constructor(private readonly inner: Transport) {}
-  get description(): string {
-    return this.inner.description;
-  }
-  read(n: number, o: ReadOptions): Promise<Uint8Array> {
-    return this.inner.read(n, o);
-  }
-  async write(d: Uint8Array, o: WriteOptions): Promise<void> {
-    this.writes++;
-    await this.inner.write(d, o);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
 
 async function ready(faults: FaultPlan, profile = 'eg25g'): Promise<{ client: FirehoseClient; transport: Counting; modem: SimulatedModem }> {
   const modem = new SimulatedModem({ profile, faults });

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { FirehoseFramer, parseDocument } from '../../firehose/index.js';
@@ -14,6 +14,7 @@ import {
   isMibib,
   locateGptHeader,
   md5File,
+  readHead,
   parseContentsManifest,
   parseGpt,
   parseMd5Manifest,
@@ -43,7 +44,7 @@ export async function inspectFile(input: string): Promise<InspectReport> {
     throw new UsageError('QFH_INPUT_UNREADABLE', `${input}: no such file or folder, and not a hex string`);
   }
   const size = info.size;
-  const head = size <= HEAD_LIMIT ? await readFile(input) : await readHead(input, 1 << 16);
+  const head = size <= HEAD_LIMIT ? await readFile(input) : Buffer.from(await readHead(input, 1 << 16));
   if (isSparseImage(head)) return sparseReport(input);
   if (isElf(head)) return elfReport(input, head, size);
   if (isMibib(head)) return mibibReport(input, head);
@@ -84,16 +85,6 @@ async function rawReport(input: string, size: number): Promise<InspectReport> {
   return { kind: 'raw', input, data: { size, md5 }, text: [`raw data ${input}: ${size} bytes, md5 ${md5} (not a format qfh decodes; flashable as a raw image)`] };
 }
 
-async function readHead(path: string, n: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(n);
-    const { bytesRead } = await handle.read(buffer, 0, n, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 async function sparseReport(input: string): Promise<InspectReport> {
   const source = await openRandomAccess(input);

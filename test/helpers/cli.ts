@@ -1,0 +1,19 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+/** The built CLI. */
+export const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/qfh.js');
+const run = promisify(execFile);
+
+/** Runs the built CLI in a child process, as a user would; never throws. */
+export async function qfh(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
