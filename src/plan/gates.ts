@@ -8,6 +8,9 @@
  */
 import { PlanRefusedError } from '../errors.js';
 import { finding, type Finding } from '../package/findings.js';
+import { compareBuilds, type FirmwareIdentity } from '../quectel-revision.js';
+
+export { parseFirmwareIdentity, type FirmwareIdentity } from '../quectel-revision.js';
 
 /** The refusals that still stand after the accepted flags. */
 export function standingRefusals(findings: readonly Finding[], accepted: ReadonlySet<string>): Finding[] {
@@ -20,27 +23,6 @@ export function enforceGates(findings: readonly Finding[], accepted: ReadonlySet
   if (standing.length > 0) throw new PlanRefusedError(standing);
 }
 
-/** A firmware identity from a Quectel revision or package name (`EG25GGBR07A08M2G_30.006.30.006`). */
-export interface FirmwareIdentity {
-  /** Model and variant code, everything before `R..A..` (`EG25GGB`). */
-  readonly variant: string;
-  readonly release: number;
-  readonly minor: number;
-  /** NAND size suffix, e.g. `M2G`. */
-  readonly nand: string | undefined;
-  /** `30.006.30.006` from the QGMR tail or the package name. */
-  readonly build: string | undefined;
-}
-
-/** Parses a revision or package name; `undefined` when it is not of the Quectel form. */
-export function parseFirmwareIdentity(text: string): FirmwareIdentity | undefined {
-  const m = /([A-Z0-9]+?)R(\d{2})A(\d{2})(M\d+G)?(?:[_-]([0-9]+(?:\.[0-9]+){1,3}))?/.exec(text.toUpperCase());
-  if (!m) return undefined;
-  return { variant: m[1] ?? '', release: Number(m[2]), minor: Number(m[3]), nand: m[4], build: m[5] };
-}
-
-const buildKey = (b: string | undefined): number[] => (b ?? '').split('.').map(Number);
-
 /** Variant, NAND-size and downgrade findings for flashing `pkg` onto a modem reporting `modem`. */
 export function identityFindings(modem: FirmwareIdentity | undefined, pkg: FirmwareIdentity | undefined): Finding[] {
   if (!modem) return [];
@@ -48,13 +30,9 @@ export function identityFindings(modem: FirmwareIdentity | undefined, pkg: Firmw
   const out: Finding[] = [];
   if (modem.variant !== pkg.variant) out.push(finding('refuse', 'PLAN_VARIANT_MISMATCH', `the modem is ${modem.variant} but the package is for ${pkg.variant}: flashing another variant's firmware bricks modems`, { flag: '--force-variant' }));
   if (modem.nand && pkg.nand && modem.nand !== pkg.nand) out.push(finding('refuse', 'PLAN_NAND_SIZE_MISMATCH', `the modem's NAND is ${modem.nand} but the package is for ${pkg.nand}`, { flag: '--force-nand-size' }));
-  const older = pkg.release < modem.release || (pkg.release === modem.release && pkg.minor < modem.minor) || (pkg.release === modem.release && pkg.minor === modem.minor && modem.build !== undefined && pkg.build !== undefined && compare(buildKey(pkg.build), buildKey(modem.build)) < 0);
+  const older = pkg.release < modem.release || (pkg.release === modem.release && pkg.minor < modem.minor) || (pkg.release === modem.release && pkg.minor === modem.minor && modem.build !== undefined && pkg.build !== undefined && compareBuilds(pkg.build, modem.build) < 0);
   if (older) out.push(finding('refuse', 'PLAN_DOWNGRADE', `the package (R${pad(pkg.release)}A${pad(pkg.minor)}${pkg.build ? ` ${pkg.build}` : ''}) is older than the modem's firmware (R${pad(modem.release)}A${pad(modem.minor)}${modem.build ? ` ${modem.build}` : ''}); Quectel firmware is not meant to be downgraded`, { flag: '--allow-downgrade' }));
   return out;
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');
-function compare(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
-  return 0;
-}
