@@ -256,3 +256,13 @@ export class FlashError extends QfhError {
     super(options.code ?? 'QFH_FLASH_FAILED', message, options);
   }
 }
+
+/** Codes of {@link AtError}. */
+export type AtCode = 'QFH_AT_ERROR' | 'QFH_AT_TIMEOUT' | 'QFH_AT_NOT_QUECTEL' | 'QFH_EDL_SWITCH_FAILED';
+
+/** The modem's AT or DIAG port refused or did not answer. */
+export class AtError extends QfhError {
+  constructor(code: AtCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, { hint: 'Check that this is the modem\'s AT port (qfh list shows each interface) and that nothing else (ModemManager, a dialer) is using it.', ...options });
+  }
+}

@@ -1,10 +1,11 @@
 /**
  * qfh: Qualcomm Sahara and Firehose in pure TypeScript.
  *
- * This entry point exports the pieces that exist today: the error family and the pure
- * codecs (Sahara packets, Firehose XML and framing, Android sparse images, firmware
- * packages with their manifests and partition tables). Subpaths expose each layer:
- * `qfh/sahara`, `qfh/firehose`, `qfh/sparse`, `qfh/package`, `qfh/errors`.
+ * The entry point: `flash()` and `edlRecover()` (a checked plan over Sahara + Firehose),
+ * `flashFromNormalMode()` (identify over AT, gates, DIAG switch, flash), plans, the package
+ * reader, the AT layer, the error family and the pure codecs. Subpaths expose each layer:
+ * `qfh/sahara`, `qfh/firehose`, `qfh/sparse`, `qfh/package`, `qfh/transport`, `qfh/at`,
+ * `qfh/sim`, `qfh/capture`, `qfh/errors`.
  *
  * @packageDocumentation
  */
@@ -14,3 +15,6 @@ export * as firehose from './firehose/index.js';
 export * as sparse from './sparse/index.js';
 export { readPackage, type FirmwarePackage, type Finding, type ReadPackageOptions } from './package/index.js';
 export * as pkg from './package/index.js';
+export { flash, edlRecover, flashFromNormalMode, type FlashOptions, type FlashReport, type FlashProgress, type NormalModeAccess } from './flash/index.js';
+export { buildPlan, renderPlan, planToJson, type FlashPlan, type PlanOp } from './plan/index.js';
+export { AtPort, identifyModem, switchToEdl, parseFirmwareIdentity, type ModemIdentity, type FirmwareIdentity } from './at/index.js';

@@ -7,3 +7,4 @@
 export * from './flash.js';
 export * from './execute.js';
 export * from './data-source.js';
+export * from './from-normal-mode.js';

@@ -1,0 +1,57 @@
+/**
+ * Flashing a modem that is in normal mode (what `qfh flash` does when it finds one): read
+ * its identity over AT, refuse a module that is not Quectel or whose identity fails the
+ * variant/version gates (before the switch frame is ever sent), switch it to EDL through
+ * DIAG, wait for 05c6:9008, flash, and read the identity again once it is back.
+ *
+ * @module
+ */
+import { AtError } from '../errors.js';
+import { AtPort } from '../at/at-port.js';
+import { identifyModem, type ModemIdentity } from '../at/identify.js';
+import { switchToEdl, type EdlSwitchOptions } from '../at/edl-switch.js';
+import { readPackage, type FirmwarePackage } from '../package/read-package.js';
+import type { Transport } from '../transport/transport.js';
+import { checkedStaticPlan, flash, type FlashOptions } from './flash.js';
+import type { FlashReport } from './execute.js';
+
+/** How to reach the modem in each state. */
+export interface NormalModeAccess {
+  /** The AT port. */
+  readonly at: Transport;
+  /** The DIAG port (may be the same transport on simulators and bridges). */
+  readonly diag: Transport;
+  /** Resolves with the EDL device once it has enumerated (waits, with the caller's messages). */
+  openEdl(): Promise<Transport>;
+  /** Resolves with the AT port once the modem is back in normal mode, if the caller wants the after-check. */
+  reopenAt?(): Promise<Transport>;
+}
+
+/** What happened. */
+export interface NormalModeFlashResult {
+  readonly before: ModemIdentity;
+  readonly report: FlashReport;
+  /** The identity after the update, when the modem came back and was asked. */
+  readonly after: ModemIdentity | undefined;
+}
+
+/** Identity, gates, EDL switch, flash, identity again. */
+export async function flashFromNormalMode(firmware: string | FirmwarePackage, access: NormalModeAccess, options: FlashOptions & { edlSwitch?: EdlSwitchOptions } = {}): Promise<NormalModeFlashResult> {
+  const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
+  const before = await identifyModem(new AtPort(access.at));
+  if (!/quectel/i.test(before.manufacturer)) {
+    throw new AtError('QFH_AT_NOT_QUECTEL', `the modem says it is made by "${before.manufacturer}", not Quectel: qfh sends its EDL switch only to Quectel modules`, { hint: 'Put the modem into EDL another way (its vendor tool, or the test pads), then run qfh edl-recover.' });
+  }
+  const gated = { ...options, modemRevision: before.fullRevision ?? before.revision };
+  await checkedStaticPlan(pkg, gated); // throws PlanRefusedError: nothing sent, the modem stays as it is
+  await switchToEdl(access.diag, options.edlSwitch);
+  const edl = await access.openEdl();
+  let report: FlashReport;
+  try {
+    report = await flash(pkg, edl, gated);
+  } finally {
+    await edl.close().catch(() => undefined);
+  }
+  const after = access.reopenAt ? await identifyModem(new AtPort(await access.reopenAt())) : undefined;
+  return { before, report, after };
+}

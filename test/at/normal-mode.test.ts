@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { AtPort, identifyModem, switchToEdl } from '../../src/at/index.js';
+import { flashFromNormalMode } from '../../src/flash/index.js';
+import { buildDemoPackage, SimulatedModem } from '../../src/sim/index.js';
+import { PlanRefusedError } from '../../src/errors.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Transport } from '../../src/transport/transport.js';
+
+async function until(modem: SimulatedModem, state: 'edl' | 'normal'): Promise<Transport> {
+  for (let i = 0; i < 200 && modem.state !== state; i++) await new Promise((r) => setTimeout(r, 5));
+  expect(modem.state).toBe(state);
+  return modem.connect();
+}
+
+describe('the modem in normal mode', () => {
+  it('AT port: identity from ATI, AT+QGMR and AT+CSUB; errors as AtError; URCs kept apart', async () => {
+    const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal' });
+    const urcs: string[] = [];
+    const port = new AtPort(modem.connect(), { onUrc: (l) => urcs.push(l) });
+    const id = await identifyModem(port);
+    expect(id).toMatchObject({ manufacturer: 'Quectel', model: 'EG25-G', revision: 'EG25GGBR07A08M2G', fullRevision: 'EG25GGBR07A08M2G_30.006.30.006', subEdition: 'V01', firmware: { variant: 'EG25GGB', build: '30.006.30.006' } });
+    await expect(port.command('AT+NOPE')).rejects.toMatchObject({ code: 'QFH_AT_ERROR' });
+  });
+
+  it('switches to EDL with the DIAG frame (echo checked) and the modem re-enumerates as 05c6:9008', async () => {
+    const modem = new SimulatedModem({ profile: 'rm500q', state: 'normal' });
+    await switchToEdl(modem.connect(), { attempts: 3, intervalMs: 10 });
+    await until(modem, 'edl');
+    expect(modem.usbId).toEqual({ vid: 0x05c6, pid: 0x9008 });
+  });
+
+  it('fails with a typed error when nothing echoes', async () => {
+    const silent: Transport = { description: 'x', read: async () => new Uint8Array(0), write: async () => undefined, close: async () => undefined };
+    await expect(switchToEdl(silent, { attempts: 2, intervalMs: 1 })).rejects.toMatchObject({ code: 'QFH_EDL_SWITCH_FAILED' });
+  });
+});
+
+describe('qfh flash from normal mode, on the simulator', () => {
+  const access = (modem: SimulatedModem) => {
+    const at = modem.connect();
+    return { at, diag: at, openEdl: () => until(modem, 'edl'), reopenAt: () => until(modem, 'normal') };
+  };
+
+  it('identifies, switches through DIAG, flashes, and reads the identity again once the modem is back', async () => {
+    const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
+    const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal' });
+    const result = await flashFromNormalMode(root, access(modem), { edlSwitch: { attempts: 3, intervalMs: 10 } });
+    expect(result.before.revision).toBe('EG25GGBR07A08M2G');
+    expect(result.report).toMatchObject({ ok: true, state: 'flashed' });
+    expect(result.after?.revision).toBe('EG25GGBR07A08M2G');
+    expect(modem.saharaBoots).toHaveLength(1);
+  });
+
+  it('refuses a package for another variant before the switch frame is sent; --force-variant proceeds', async () => {
+    const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
+    const gc = new SimulatedModem({ profile: 'eg25g-gc', state: 'normal' });
+    const e = await flashFromNormalMode(root, access(gc), { edlSwitch: { attempts: 1, intervalMs: 1 } }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(PlanRefusedError);
+    // The GC module also runs a newer build (30.203) than the package (30.006).
+    expect((e as PlanRefusedError).refusals.map((r) => r.code)).toEqual(['PLAN_VARIANT_MISMATCH', 'PLAN_NAND_SIZE_MISMATCH', 'PLAN_DOWNGRADE']);
+    expect(gc.state).toBe('normal');
+    expect(gc.saharaBoots).toHaveLength(0);
+    // A modem whose only difference is its variant code: --force-variant accepts exactly that.
+    const other = new SimulatedModem({ profile: { ...new SimulatedModem().profile, normal: { revision: 'EG25GGLR07A08M2G', fullRevision: 'EG25GGLR07A08M2G_30.006.30.006', reappearMs: 0 } }, state: 'normal' });
+    await expect(flashFromNormalMode(root, access(other), { edlSwitch: { attempts: 1, intervalMs: 1 } })).rejects.toMatchObject({ refusals: [expect.objectContaining({ code: 'PLAN_VARIANT_MISMATCH', flag: '--force-variant' })] });
+    expect((await flashFromNormalMode(root, access(other), { accept: ['--force-variant'], edlSwitch: { attempts: 3, intervalMs: 10 } })).report.ok).toBe(true);
+  });
+
+  it('refuses a downgrade before the switch; --allow-downgrade proceeds', async () => {
+    const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
+    const newer = new SimulatedModem({ profile: { ...new SimulatedModem().profile, normal: { revision: 'EG25GGBR07A08M2G', fullRevision: 'EG25GGBR07A08M2G_30.007.30.007', reappearMs: 0 } }, state: 'normal' });
+    await expect(flashFromNormalMode(root, access(newer), { edlSwitch: { attempts: 1, intervalMs: 1 } })).rejects.toMatchObject({ code: 'QFH_REFUSED', message: expect.stringMatching(/older than the modem/) });
+    expect(newer.state).toBe('normal');
+    const result = await flashFromNormalMode(root, access(newer), { accept: ['--allow-downgrade'], edlSwitch: { attempts: 3, intervalMs: 10 } });
+    expect(result.report.ok).toBe(true);
+  });
+});
