@@ -13,6 +13,9 @@ import { readPackage } from '../package/read-package.js';
 import { buildPlan, identityFindings, parseFirmwareIdentity, planToJson, renderPlan, standingRefusals } from '../plan/index.js';
 import { SimulatedModem } from '../sim/modem.js';
 import { openDevice, parseDeviceSpec } from '../transport/select-device.js';
+import { listDevices } from '../transport/sysfs-devices.js';
+import { flashFromNormalMode } from '../flash/from-normal-mode.js';
+import { simulatorAccess, usbNormalModeAccess } from './normal-mode.js';
 import { ExitCode } from './exit-codes.js';
 import { toJsonText } from './json-output.js';
 import type { CliOutput } from './output.js';
@@ -33,6 +36,8 @@ export interface FlashCommandOptions {
   readonly waitSeconds: number;
   readonly programmer: string | undefined;
   readonly modemRevision: string | undefined;
+  /** `edl-recover` only talks to a modem already in EDL; `flash` also switches one in normal mode. */
+  readonly command: 'flash' | 'edl-recover';
 }
 
 /** Terminal facts the command needs (injected for tests). */
@@ -101,7 +106,26 @@ export async function runFlash(o: FlashCommandOptions, out: CliOutput, terminal:
       return ExitCode.OK;
     }
   }
-  const transport = await openDevice(parseDeviceSpec(o.device), {
+  const spec = parseDeviceSpec(o.device);
+  const progress0 = progressRenderer(o.json ? 'json' : terminal.isTTY ? 'tty' : 'plain', out);
+  const baseOptions: FlashOptions = { verify: o.verify, accept, onProgress: (p) => progress0.onProgress(p), ...(o.programmer ? { programmer: o.programmer } : {}) };
+  if (o.command === 'flash') {
+    const normal = spec.kind === 'sim' && spec.state === 'normal' ? simulatorAccess(spec.profile, out, o.waitSeconds).access : spec.kind === 'usb' && !spec.serial && (await listDevices()).usb.every((d) => d.mode !== 'edl') ? await usbNormalModeAccess(out, o.waitSeconds) : undefined;
+    if (normal) {
+      try {
+        const result = await flashFromNormalMode(pkg, normal, { ...baseOptions, onIdentity: (m) => out.stderr(`qfh: ${m.manufacturer} ${m.model}: ${m.fullRevision ?? m.revision} → ${pkg.name}\n`) });
+        progress0.stop();
+        out.stdout(o.json ? `${JSON.stringify({ event: 'report', ...result.report, before: result.before, after: result.after })}\n` : `${renderReport(result.report).join('\n')}\n${result.after ? `  the modem is back: ${result.after.fullRevision ?? result.after.revision}\n` : ''}`);
+        return ExitCode.OK;
+      } catch (e) {
+        progress0.stop();
+        if (e instanceof FlashError && !o.json) out.stderr(`${renderReport(e.report as FlashReport).join('\n')}\n`);
+        throw e;
+      }
+    }
+  }
+  progress0.stop();
+  const transport = await openDevice(spec, {
     waitMs: o.waitSeconds * 1000,
     onWaiting: (m) => out.stderr(`qfh: ${m}\n`),
     onNotice: (m) => out.stderr(`qfh: ${m}\n`),

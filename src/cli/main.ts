@@ -105,7 +105,7 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
         accepting(
           y
             .positional('dir', { type: 'string', default: '.', describe: 'the unpacked firmware folder' })
-            .option('device', { type: 'string', describe: 'usb[:SERIAL] | /dev/... | tcp://host:port | sim[:profile] (default: the one USB device in EDL)' })
+            .option('device', { type: 'string', describe: 'usb[:SERIAL] | /dev/... | tcp://host:port | sim[:profile[:normal]] (default: the one USB modem; flash switches one in normal mode to EDL)' })
             .option('wait', { type: 'number', default: 10, describe: 'seconds to wait for the device to appear' })
             .option('yes', { type: 'boolean', default: false, describe: 'do not ask before flashing' })
             .option('json', { type: 'boolean', default: false, describe: 'print progress and the report as JSON lines' })
@@ -116,7 +116,7 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
         ),
       async (argv) => {
         code = await runFlash(
-          { dir: argv.dir, device: argv.device, json: argv.json, yes: argv.yes, verify: argv.verify, dryRun: argv['dry-run'], accept: acceptedFlags(argv), waitSeconds: argv.wait, programmer: argv.programmer, modemRevision: argv['modem-revision'] },
+          { dir: argv.dir, device: argv.device, json: argv.json, yes: argv.yes, verify: argv.verify, dryRun: argv['dry-run'], accept: acceptedFlags(argv), waitSeconds: argv.wait, programmer: argv.programmer, modemRevision: argv['modem-revision'], command: argv._[0] === 'edl-recover' ? 'edl-recover' : 'flash' },
           out,
           terminal,
         );

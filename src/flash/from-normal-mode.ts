@@ -36,9 +36,10 @@ export interface NormalModeFlashResult {
 }
 
 /** Identity, gates, EDL switch, flash, identity again. */
-export async function flashFromNormalMode(firmware: string | FirmwarePackage, access: NormalModeAccess, options: FlashOptions & { edlSwitch?: EdlSwitchOptions } = {}): Promise<NormalModeFlashResult> {
+export async function flashFromNormalMode(firmware: string | FirmwarePackage, access: NormalModeAccess, options: FlashOptions & { edlSwitch?: EdlSwitchOptions; onIdentity?: (modem: ModemIdentity) => void } = {}): Promise<NormalModeFlashResult> {
   const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
   const before = await identifyModem(new AtPort(access.at));
+  options.onIdentity?.(before);
   if (!/quectel/i.test(before.manufacturer)) {
     throw new AtError('QFH_AT_NOT_QUECTEL', `the modem says it is made by "${before.manufacturer}", not Quectel: qfh sends its EDL switch only to Quectel modules`, { hint: 'Put the modem into EDL another way (its vendor tool, or the test pads), then run qfh edl-recover.' });
   }

@@ -18,7 +18,7 @@ export type DeviceSpec =
   | { readonly kind: 'usb'; readonly serial: string | undefined }
   | { readonly kind: 'path'; readonly path: string }
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
-  | { readonly kind: 'sim'; readonly profile: string };
+  | { readonly kind: 'sim'; readonly profile: string; readonly state: 'edl' | 'normal' };
 
 /** Parses `--device`. @default usb */
 export function parseDeviceSpec(text = 'usb'): DeviceSpec {
@@ -26,8 +26,11 @@ export function parseDeviceSpec(text = 'usb'): DeviceSpec {
   if (text.startsWith('/')) return { kind: 'path', path: text };
   const tcp = /^tcp:\/\/(?:\[([^\]]+)\]|([^:/]+)):(\d+)$/.exec(text);
   if (tcp) return { kind: 'tcp', host: tcp[1] ?? tcp[2] ?? '', port: Number(tcp[3]) };
-  if (text === 'sim' || text.startsWith('sim:')) return { kind: 'sim', profile: text.slice(4) || 'eg25g' };
-  throw new UsageError('QFH_USAGE', `--device "${text}" is not usb[:SERIAL], /dev/..., tcp://host:port or sim[:profile]`);
+  if (text === 'sim' || text.startsWith('sim:')) {
+    const [profile, state] = text.slice(4).split(':');
+    return { kind: 'sim', profile: profile || 'eg25g', state: state === 'normal' ? 'normal' : 'edl' };
+  }
+  throw new UsageError('QFH_USAGE', `--device "${text}" is not usb[:SERIAL], /dev/..., tcp://host:port or sim[:profile[:normal]]`);
 }
 
 /** Options for {@link openDevice}. */

@@ -78,3 +78,21 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 });
+
+describe('qfh flash on a modem in normal mode (simulator)', () => {
+  it('shows current → target, switches it to EDL, flashes, and sees it come back', async () => {
+    const { code, stdout, stderr } = await qfh('flash', await demo(), '--device', 'sim:eg25g:normal', '--yes');
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/qfh: Quectel EG25-G: EG25GGBR07A08M2G_30\.006\.30\.006 → EG25GGBR07A08M2G_30\.006\.30\.006/);
+    expect(stderr).toMatch(/waiting for the modem in EDL/);
+    expect(stdout).toMatch(/the modem is back: EG25GGBR07A08M2G_30\.006\.30\.006/);
+  });
+
+  it('refuses another variant before switching, naming each flag (exit 3)', async () => {
+    const { code, stderr } = await qfh('flash', await demo(), '--device', 'sim:eg25g-gc:normal', '--yes');
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/EG25GGCR07A08M1G_30\.203\.30\.203 → EG25GGBR07A08M2G_30\.006\.30\.006/);
+    expect(stderr).toMatch(/--force-variant --force-nand-size --allow-downgrade/);
+    expect(stderr).not.toMatch(/waiting for the modem in EDL/);
+  });
+});

@@ -55,7 +55,8 @@ describe('--device selection', () => {
     expect(parseDeviceSpec('usb:3eb3ebc4')).toEqual({ kind: 'usb', serial: '3EB3EBC4' });
     expect(parseDeviceSpec('/dev/ttyUSB0')).toEqual({ kind: 'path', path: '/dev/ttyUSB0' });
     expect(parseDeviceSpec('tcp://127.0.0.1:9008')).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 9008 });
-    expect(parseDeviceSpec('sim:rm500q')).toEqual({ kind: 'sim', profile: 'rm500q' });
+    expect(parseDeviceSpec('sim:rm500q')).toEqual({ kind: 'sim', profile: 'rm500q', state: 'edl' });
+    expect(parseDeviceSpec('sim:eg25g:normal')).toEqual({ kind: 'sim', profile: 'eg25g', state: 'normal' });
     expect(() => parseDeviceSpec('bluetooth')).toThrow(expect.objectContaining({ code: 'QFH_USAGE' }));
   });
 
