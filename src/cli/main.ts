@@ -17,6 +17,7 @@ import { runList } from './list.js';
 import { runInfo } from './info.js';
 import { ACCEPT_FLAGS, processTerminal, runFlash, runPlan, type Terminal } from './flash-command.js';
 import { runDemo } from './demo.js';
+import { runBackup } from './backup-command.js';
 import type { Argv } from 'yargs';
 
 /** Adds the flags that accept one named risk each. */
@@ -120,6 +121,22 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
           out,
           terminal,
         );
+      },
+    )
+    .command(
+      'backup <dir>',
+      "Read the modem's partitions (from its NAND table, or the ranges a package would write) into DIR, as a package qfh flash restores",
+      (y) =>
+        y
+          .positional('dir', { type: 'string', demandOption: true, describe: 'where to write the backup' })
+          .option('device', { type: 'string', describe: 'usb[:SERIAL] | /dev/... | tcp://host:port | sim[:profile]' })
+          .option('from', { type: 'string', describe: 'a firmware package: back up the ranges it would write, and use its programmer' })
+          .option('programmer', { type: 'string', describe: 'the programmer to upload' })
+          .option('storage', { choices: ['nand', 'emmc', 'ufs'] as const, describe: 'storage type (default: from --from, else nand)' })
+          .option('wait', { type: 'number', default: 10, describe: 'seconds to wait for the device' })
+          .option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON' }),
+      async (argv) => {
+        code = await runBackup({ dir: argv.dir, device: argv.device, from: argv.from, programmer: argv.programmer, storage: argv.storage, json: argv.json, waitSeconds: argv.wait }, out);
       },
     )
     .command(

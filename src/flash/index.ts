@@ -8,3 +8,4 @@ export * from './flash.js';
 export * from './execute.js';
 export * from './data-source.js';
 export * from './from-normal-mode.js';
+export * from './backup.js';

@@ -96,3 +96,22 @@ describe('qfh flash on a modem in normal mode (simulator)', () => {
     expect(stderr).not.toMatch(/waiting for the modem in EDL/);
   });
 });
+
+describe('qfh backup', () => {
+  it('backs up the ranges a package would write, named after its images, as a package qfh plan accepts', async () => {
+    const pkg = await demo();
+    const dir = join(await mkdtemp(join(tmpdir(), 'qfh-bk-')), 'backup');
+    const { code, stdout } = await qfh('backup', dir, '--device', 'sim:eg25g', '--from', pkg, '--json');
+    expect(code).toBe(0);
+    const manifest = JSON.parse(stdout) as { format: string; partitions: { label: string }[] };
+    expect(manifest.format).toBe('qfh-backup');
+    expect(manifest.partitions.map((p) => p.label)).toEqual(expect.arrayContaining(['sbl1', 'tz', 'mdm9607-boot', 'NON-HLOS', 'rpm']));
+    expect((await qfh('plan', dir)).code).toBe(0);
+  });
+
+  it('needs a programmer', async () => {
+    const { code, stderr } = await qfh('backup', '/tmp/x', '--device', 'sim:eg25g');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/needs a programmer/);
+  });
+});
