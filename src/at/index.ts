@@ -7,3 +7,4 @@ export * from './at-port.js';
 export * from './identify.js';
 export * from './edl-switch.js';
 export { parseFirmwareIdentity, compareBuilds, type FirmwareIdentity } from '../quectel-revision.js';
+export * from './post-check.js';

@@ -16,6 +16,9 @@ import { openDevice, parseDeviceSpec } from '../transport/select-device.js';
 import { listDevices } from '../transport/sysfs-devices.js';
 import { flashFromNormalMode } from '../flash/from-normal-mode.js';
 import { simulatorAccess, usbNormalModeAccess } from './normal-mode.js';
+import { writeFile } from 'node:fs/promises';
+import { diffChecks } from '../at/post-check.js';
+import { renderCheck } from './verify-command.js';
 import { ExitCode } from './exit-codes.js';
 import { toJsonText } from './json-output.js';
 import type { CliOutput } from './output.js';
@@ -38,6 +41,8 @@ export interface FlashCommandOptions {
   readonly modemRevision: string | undefined;
   /** `edl-recover` only talks to a modem already in EDL; `flash` also switches one in normal mode. */
   readonly command: 'flash' | 'edl-recover';
+  /** Where to save the before/after record of a flash from normal mode. */
+  readonly record?: string | undefined;
 }
 
 /** Terminal facts the command needs (injected for tests). */
@@ -115,7 +120,15 @@ export async function runFlash(o: FlashCommandOptions, out: CliOutput, terminal:
       try {
         const result = await flashFromNormalMode(pkg, normal, { ...baseOptions, onIdentity: (m) => out.stderr(`qfh: ${m.manufacturer} ${m.model}: ${m.fullRevision ?? m.revision} → ${pkg.name}\n`) });
         progress0.stop();
-        out.stdout(o.json ? `${JSON.stringify({ event: 'report', ...result.report, before: result.before, after: result.after })}\n` : `${renderReport(result.report).join('\n')}\n${result.after ? `  the modem is back: ${result.after.fullRevision ?? result.after.revision}\n` : ''}`);
+        const record = o.record ?? `qfh-update-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+        const saved = await writeFile(record, `${JSON.stringify({ package: pkg.root, ...result.checks, report: result.report }, null, 2)}\n`).then(() => true, () => false);
+        if (o.json) out.stdout(`${JSON.stringify({ event: 'report', ...result.report, checks: result.checks, record: saved ? record : undefined })}\n`);
+        else {
+          const after = result.checks.after;
+          out.stdout(`${renderReport(result.report).join('\n')}\n`);
+          if (after) out.stdout(`${['After the update:', ...renderCheck(after), ...diffChecks(result.checks.before, after)].join('\n')}\n`);
+          out.stdout(saved ? `Before/after record: ${record} (compare later with: qfh verify --device … --before ${record})\n` : `qfh: could not save the update record to ${record}\n`);
+        }
         return ExitCode.OK;
       } catch (e) {
         progress0.stop();

@@ -18,6 +18,7 @@ import { runInfo } from './info.js';
 import { ACCEPT_FLAGS, processTerminal, runFlash, runPlan, type Terminal } from './flash-command.js';
 import { runDemo } from './demo.js';
 import { runBackup } from './backup-command.js';
+import { runVerify } from './verify-command.js';
 import type { Argv } from 'yargs';
 
 /** Adds the flags that accept one named risk each. */
@@ -113,11 +114,12 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
             .option('dry-run', { type: 'boolean', default: false, describe: 'check and show the plan, send nothing' })
             .option('verify', { type: 'boolean', default: true, describe: 'verify every written image (--no-verify skips it)' })
             .option('programmer', { type: 'string', describe: "a programmer file to use instead of the package's" })
-            .option('modem-revision', { type: 'string', describe: "the modem's revision (ATI), to check variant and version" }),
+            .option('modem-revision', { type: 'string', describe: "the modem's revision (ATI), to check variant and version" })
+            .option('record', { type: 'string', describe: 'where to save the before/after record of an update from normal mode' }),
         ),
       async (argv) => {
         code = await runFlash(
-          { dir: argv.dir, device: argv.device, json: argv.json, yes: argv.yes, verify: argv.verify, dryRun: argv['dry-run'], accept: acceptedFlags(argv), waitSeconds: argv.wait, programmer: argv.programmer, modemRevision: argv['modem-revision'], command: argv._[0] === 'edl-recover' ? 'edl-recover' : 'flash' },
+          { dir: argv.dir, device: argv.device, json: argv.json, yes: argv.yes, verify: argv.verify, dryRun: argv['dry-run'], accept: acceptedFlags(argv), waitSeconds: argv.wait, programmer: argv.programmer, modemRevision: argv['modem-revision'], command: argv._[0] === 'edl-recover' ? 'edl-recover' : 'flash', record: argv.record },
           out,
           terminal,
         );
@@ -137,6 +139,18 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
           .option('json', { type: 'boolean', default: false, describe: 'print the manifest as JSON' }),
       async (argv) => {
         code = await runBackup({ dir: argv.dir, device: argv.device, from: argv.from, programmer: argv.programmer, storage: argv.storage, json: argv.json, waitSeconds: argv.wait }, out);
+      },
+    )
+    .command(
+      'verify',
+      "Check a modem after an update: revision, registration, signal, bands; --before compares with the record qfh flash saved",
+      (y) =>
+        y
+          .option('device', { type: 'string', describe: 'the AT port: /dev/ttyUSB2 (qfh list), tcp://host:port or sim:PROFILE:normal' })
+          .option('before', { type: 'string', describe: 'an earlier record (qfh flash saves one) to compare with' })
+          .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' }),
+      async (argv) => {
+        code = await runVerify({ device: argv.device, before: argv.before, json: argv.json }, out);
       },
     )
     .command(

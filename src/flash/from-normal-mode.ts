@@ -8,7 +8,8 @@
  */
 import { AtError } from '../errors.js';
 import { AtPort } from '../at/at-port.js';
-import { identifyModem, type ModemIdentity } from '../at/identify.js';
+import type { ModemIdentity } from '../at/identify.js';
+import { checkModem, type ModemCheck } from '../at/post-check.js';
 import { switchToEdl, type EdlSwitchOptions } from '../at/edl-switch.js';
 import { readPackage, type FirmwarePackage } from '../package/read-package.js';
 import type { Transport } from '../transport/transport.js';
@@ -33,12 +34,15 @@ export interface NormalModeFlashResult {
   readonly report: FlashReport;
   /** The identity after the update, when the modem came back and was asked. */
   readonly after: ModemIdentity | undefined;
+  /** Identity, registration, signal and bands before and after (the update record). */
+  readonly checks: { readonly before: ModemCheck; readonly after: ModemCheck | undefined };
 }
 
 /** Identity, gates, EDL switch, flash, identity again. */
 export async function flashFromNormalMode(firmware: string | FirmwarePackage, access: NormalModeAccess, options: FlashOptions & { edlSwitch?: EdlSwitchOptions; onIdentity?: (modem: ModemIdentity) => void } = {}): Promise<NormalModeFlashResult> {
   const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
-  const before = await identifyModem(new AtPort(access.at));
+  const beforeCheck = await checkModem(new AtPort(access.at));
+  const before = beforeCheck.identity;
   options.onIdentity?.(before);
   if (!/quectel/i.test(before.manufacturer)) {
     throw new AtError('QFH_AT_NOT_QUECTEL', `the modem says it is made by "${before.manufacturer}", not Quectel: qfh sends its EDL switch only to Quectel modules`, { hint: 'Put the modem into EDL another way (its vendor tool, or the test pads), then run qfh edl-recover.' });
@@ -53,6 +57,6 @@ export async function flashFromNormalMode(firmware: string | FirmwarePackage, ac
   } finally {
     await edl.close().catch(() => undefined);
   }
-  const after = access.reopenAt ? await identifyModem(new AtPort(await access.reopenAt())) : undefined;
-  return { before, report, after };
+  const afterCheck = access.reopenAt ? await checkModem(new AtPort(await access.reopenAt())) : undefined;
+  return { before, report, after: afterCheck?.identity, checks: { before: beforeCheck, after: afterCheck } };
 }

@@ -60,6 +60,11 @@ export class AtModem {
     if (c === 'AT+QGMR') return ok(this.profile.normal.fullRevision);
     if (c === 'AT+CSUB') return ok('SubEdition: V01');
     if (c === 'AT+CGSN' || c === 'AT+GSN') return ok('867698040000000');
+    // Network state a freshly booted module reports (3GPP 27.007 formats; values illustrative).
+    if (c === 'AT+CREG?') return ok('+CREG: 0,1');
+    if (c === 'AT+CEREG?') return ok('+CEREG: 0,1');
+    if (c === 'AT+CSQ') return ok('+CSQ: 23,99');
+    if (c === 'AT+QCFG="BAND"') return ok('+QCFG: "band",0x260,0x42000000000000381a,0x0');
     return '\r\nERROR\r\n';
   }
 }

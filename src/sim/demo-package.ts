@@ -64,9 +64,9 @@ function image(size: number, seed: number): Uint8Array {
   return out;
 }
 
-/** Writes the demo package under `parent`; returns its folder. */
-export async function buildDemoPackage(parent: string): Promise<string> {
-  const root = join(parent, 'EG25GGBR07A08M2G_30.006.30.006');
+/** Writes the demo package under `parent` (as `name`); returns its folder. */
+export async function buildDemoPackage(parent: string, name = 'EG25GGBR07A08M2G_30.006.30.006'): Promise<string> {
+  const root = join(parent, name);
   const files = new Map<string, Uint8Array | string>();
   const xml = (tag: string, file: string, start: number, sectors: number): string =>
     `  <${tag} PAGES_PER_BLOCK="64" SECTOR_SIZE_IN_BYTES="2048" ${tag === 'program' ? `filename="${file}" ` : ''}num_partition_sectors="${sectors}" physical_partition_number="0" start_sector="${start}"/>`;

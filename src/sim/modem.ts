@@ -29,6 +29,11 @@ export interface SimulatedModemOptions {
   /** Reuse an existing storage (a modem that keeps its flash across simulator restarts). */
   storage?: Storage;
   /**
+   * The revision the modem reports after a flash that ends in a reset (the simulator cannot
+   * read a version out of the images it was sent; a test or demo says what the new firmware is).
+   */
+  afterUpdateRevision?: { revision: string; fullRevision: string };
+  /**
    * Scale of the profile's real delays (re-enumeration ≈3 s, programmer start ≈1 s): 1 is
    * real time, 0 makes them instant. @default 0
    */
@@ -64,11 +69,15 @@ export class SimulatedModem {
     this.faults = options.faults ?? {};
     this.stateValue = options.state ?? 'edl';
     this.timeScale = options.timeScale ?? 0;
+    this.afterUpdate = options.afterUpdateRevision;
     const table = this.profile.partitionTable;
     if (!options.storage && table) this.storage.write(0, table.sector, table.image());
   }
 
   private readonly timeScale: number;
+  private afterUpdate: { revision: string; fullRevision: string } | undefined;
+  /** What the modem reports in normal mode now (changes after an update). */
+  revision: { revision: string; fullRevision: string } | undefined;
 
   /** What the device is now: in EDL (05c6:9008), in normal mode, gone from the bus, or off. */
   get state(): ModemState {
@@ -113,7 +122,8 @@ export class SimulatedModem {
     const link: SimLink = new SimLink(`sim ${this.profile.id} ${this.stateValue === 'edl' ? '05c6:9008' : 'AT'}`, { fromHost: (data): Promise<void> => this.fromHost(link, data) });
     this.link = link;
     if (this.stateValue === 'normal') {
-      this.at = new AtModem(this.profile, { switchToEdl: () => this.reboot('edl', this.profile.normal.reappearMs * this.timeScale) });
+      const current = this.revision ?? this.profile.normal;
+      this.at = new AtModem({ ...this.profile, normal: { ...this.profile.normal, ...current } }, { switchToEdl: () => this.reboot('edl', this.profile.normal.reappearMs * this.timeScale) });
       return link;
     }
     if (!this.sahara && !this.firehose) {
@@ -282,7 +292,10 @@ export class SimulatedModem {
     firehose.effect = undefined;
     if (effect?.kind === 'power-off') this.powerOff();
     // Real: the USB device vanishes within 8 ms of bsp_target_reset() (captures.md §3).
-    else if (effect?.kind === 'reset') setTimeout(() => this.reboot('normal', (this.profile.normal.reappearMs + effect.delayMs) * this.timeScale), 8);
+    else if (effect?.kind === 'reset') {
+      if (this.afterUpdate && firehose.commands.some((c) => c.tag === 'program')) this.revision = this.afterUpdate;
+    }
+    if (effect?.kind === 'reset') setTimeout(() => this.reboot('normal', (this.profile.normal.reappearMs + effect.delayMs) * this.timeScale), 8);
   }
 }
 

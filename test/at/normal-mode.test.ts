@@ -77,3 +77,23 @@ describe('qfh flash from normal mode, on the simulator', () => {
     expect(result.report.ok).toBe(true);
   });
 });
+
+describe('qfh verify after an update', () => {
+  it('shows the new revision and the before/after diff; missing registration is a warning', async () => {
+    const { checkModem, diffChecks, AtPort: Port } = await import('../../src/at/index.js');
+    const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')), 'EG25GGBR07A08M2G_30.007.30.007');
+    const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal', afterUpdateRevision: { revision: 'EG25GGBR07A08M2G', fullRevision: 'EG25GGBR07A08M2G_30.007.30.007' } });
+    const at = modem.connect();
+    const result = await flashFromNormalMode(root, { at, diag: at, openEdl: () => until(modem, 'edl'), reopenAt: () => until(modem, 'normal') }, { edlSwitch: { attempts: 3, intervalMs: 10 } });
+    expect(result.checks.before.identity.fullRevision).toBe('EG25GGBR07A08M2G_30.006.30.006');
+    expect(result.checks.after?.identity.fullRevision).toBe('EG25GGBR07A08M2G_30.007.30.007');
+    expect(diffChecks(result.checks.before, result.checks.after!)).toContain('  revision: EG25GGBR07A08M2G_30.006.30.006 → EG25GGBR07A08M2G_30.007.30.007');
+    expect(result.checks.after?.warnings).toEqual([]);
+    // A module that has not attached yet: a warning, not an error.
+    const lonely = { description: 'at', read: async () => new TextEncoder().encode(pending.shift() ?? ''), write: async (d: Uint8Array) => void answer(new TextDecoder().decode(d).trim()), close: async () => undefined };
+    const pending: string[] = [];
+    const answer = (c: string): void => void pending.push(c === 'ATI' ? '\r\nQuectel\r\nEG25-G\r\nRevision: EG25GGBR07A08M2G\r\n\r\nOK\r\n' : c === 'AT+CREG?' ? '\r\n+CREG: 0,2\r\n\r\nOK\r\n' : c === 'AT+CEREG?' ? '\r\n+CEREG: 0,0\r\n\r\nOK\r\n' : '\r\nERROR\r\n');
+    const check = await checkModem(new Port(lonely));
+    expect(check.warnings[0]).toMatch(/not registered/);
+  });
+});
