@@ -81,11 +81,13 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
 
 describe('qfh flash on a modem in normal mode (simulator)', () => {
   it('shows current → target, switches it to EDL, flashes, and sees it come back', async () => {
-    const { code, stdout, stderr } = await qfh('flash', await demo(), '--device', 'sim:eg25g:normal', '--yes');
+    const record = join(await mkdtemp(join(tmpdir(), 'qfh-rec-')), 'record.json');
+    const { code, stdout, stderr } = await qfh('flash', await demo(), '--device', 'sim:eg25g:normal', '--yes', '--record', record);
     expect(code).toBe(0);
     expect(stderr).toMatch(/qfh: Quectel EG25-G: EG25GGBR07A08M2G_30\.006\.30\.006 → EG25GGBR07A08M2G_30\.006\.30\.006/);
     expect(stderr).toMatch(/waiting for the modem in EDL/);
-    expect(stdout).toMatch(/the modem is back: EG25GGBR07A08M2G_30\.006\.30\.006/);
+    expect(stdout).toMatch(/After the update:\nQuectel EG25-G: EG25GGBR07A08M2G_30\.006\.30\.006/);
+    expect(stdout).toContain(`Before/after record: ${record}`);
   });
 
   it('refuses another variant before switching, naming each flag (exit 3)', async () => {
