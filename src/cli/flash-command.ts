@@ -19,13 +19,15 @@ import { simulatorAccess, usbNormalModeAccess } from './normal-mode.js';
 import { writeFile } from 'node:fs/promises';
 import { diffChecks } from '../at/post-check.js';
 import { renderCheck } from './verify-command.js';
+import { runDoctor } from '../preflight/doctor.js';
+import { stopModemManager } from '../preflight/modemmanager.js';
 import { ExitCode } from './exit-codes.js';
 import { toJsonText } from './json-output.js';
 import type { CliOutput } from './output.js';
 import { progressRenderer } from './progress.js';
 
 /** The flags that each accept one kind of refusal (README lists them). */
-export const ACCEPT_FLAGS = ['allow-md5-mismatch', 'skip-missing', 'force-variant', 'allow-downgrade', 'unknown-package-ok', 'force-nand-size'] as const;
+export const ACCEPT_FLAGS = ['allow-md5-mismatch', 'skip-missing', 'force-variant', 'allow-downgrade', 'unknown-package-ok', 'force-nand-size', 'i-have-local-access'] as const;
 
 /** Options of the three commands. */
 export interface FlashCommandOptions {
@@ -43,6 +45,8 @@ export interface FlashCommandOptions {
   readonly command: 'flash' | 'edl-recover';
   /** Where to save the before/after record of a flash from normal mode. */
   readonly record?: string | undefined;
+  /** Stop ModemManager for the update and start it again afterwards. */
+  readonly stopModemManager?: boolean;
 }
 
 /** Terminal facts the command needs (injected for tests). */
@@ -112,6 +116,26 @@ export async function runFlash(o: FlashCommandOptions, out: CliOutput, terminal:
     }
   }
   const spec = parseDeviceSpec(o.device);
+  // Pre-flight on real hardware: what would fight qfh for the modem, or strand the update.
+  let restoreModemManager: (() => Promise<void>) | undefined;
+  if (spec.kind === 'usb' || spec.kind === 'path') {
+    const checks = await runDoctor();
+    for (const c of checks.filter((x) => x.status === 'warn' || x.status === 'refuse')) out.stderr(`qfh: ${c.status === 'refuse' ? 'REFUSE' : 'warning'}: ${c.detail}${c.fix ? ` (${c.fix})` : ''}\n`);
+    const refusals = checks.filter((c) => c.status === 'refuse' && !(c.flag === '--i-have-local-access' && o.accept.includes('i-have-local-access')));
+    if (refusals.length > 0) throw new PlanRefusedError(refusals.map((c) => ({ code: 'PREFLIGHT_REMOTE_SESSION', message: c.detail, ...(c.flag ? { flag: c.flag } : {}) })));
+    if (o.stopModemManager && checks.some((c) => /ModemManager is running/.test(c.detail))) {
+      restoreModemManager = await stopModemManager();
+      out.stderr('qfh: stopped ModemManager; it is started again when qfh finishes\n');
+    }
+  }
+  try {
+    return await flashOnDevice(o, out, terminal, pkg, spec, accept);
+  } finally {
+    if (restoreModemManager) await restoreModemManager().then(() => out.stderr('qfh: started ModemManager again\n'), () => out.stderr('qfh: could not start ModemManager again: systemctl start ModemManager\n'));
+  }
+}
+
+async function flashOnDevice(o: FlashCommandOptions, out: CliOutput, terminal: Terminal, pkg: Awaited<ReturnType<typeof readPackage>>, spec: ReturnType<typeof parseDeviceSpec>, accept: string[]): Promise<number> {
   const progress0 = progressRenderer(o.json ? 'json' : terminal.isTTY ? 'tty' : 'plain', out);
   const baseOptions: FlashOptions = { verify: o.verify, accept, onProgress: (p) => progress0.onProgress(p), ...(o.programmer ? { programmer: o.programmer } : {}) };
   if (o.command === 'flash') {

@@ -19,6 +19,7 @@ import { ACCEPT_FLAGS, processTerminal, runFlash, runPlan, type Terminal } from 
 import { runDemo } from './demo.js';
 import { runBackup } from './backup-command.js';
 import { runVerify } from './verify-command.js';
+import { runDoctorCommand } from './doctor-command.js';
 import type { Argv } from 'yargs';
 
 /** Adds the flags that accept one named risk each. */
@@ -115,11 +116,12 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
             .option('verify', { type: 'boolean', default: true, describe: 'verify every written image (--no-verify skips it)' })
             .option('programmer', { type: 'string', describe: "a programmer file to use instead of the package's" })
             .option('modem-revision', { type: 'string', describe: "the modem's revision (ATI), to check variant and version" })
-            .option('record', { type: 'string', describe: 'where to save the before/after record of an update from normal mode' }),
+            .option('record', { type: 'string', describe: 'where to save the before/after record of an update from normal mode' })
+            .option('stop-modemmanager', { type: 'boolean', default: false, describe: 'stop ModemManager for the update and start it again afterwards' }),
         ),
       async (argv) => {
         code = await runFlash(
-          { dir: argv.dir, device: argv.device, json: argv.json, yes: argv.yes, verify: argv.verify, dryRun: argv['dry-run'], accept: acceptedFlags(argv), waitSeconds: argv.wait, programmer: argv.programmer, modemRevision: argv['modem-revision'], command: argv._[0] === 'edl-recover' ? 'edl-recover' : 'flash', record: argv.record },
+          { dir: argv.dir, device: argv.device, json: argv.json, yes: argv.yes, verify: argv.verify, dryRun: argv['dry-run'], accept: acceptedFlags(argv), waitSeconds: argv.wait, programmer: argv.programmer, modemRevision: argv['modem-revision'], command: argv._[0] === 'edl-recover' ? 'edl-recover' : 'flash', record: argv.record, stopModemManager: argv['stop-modemmanager'] },
           out,
           terminal,
         );
@@ -151,6 +153,14 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' }),
       async (argv) => {
         code = await runVerify({ device: argv.device, before: argv.before, json: argv.json }, out);
+      },
+    )
+    .command(
+      'doctor',
+      'Check this host before an update: modem daemons, processes holding modem ports, the EDL driver, SSH over the modem, free space',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print the checks as JSON' }),
+      async (argv) => {
+        code = await runDoctorCommand(argv.json, out);
       },
     )
     .command(

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 
 /** One interface of a USB device. */
 export interface SysfsInterface {
@@ -55,7 +55,9 @@ async function interfacesOf(root: string, device: string): Promise<SysfsInterfac
     const dir = join(root, device, name);
     const number = (await hexOf(join(dir, 'bInterfaceNumber'))) ?? Number(name.split('.').pop());
     const children = await readdir(dir).catch(() => [] as string[]);
-    const driver = (await readdir(join(dir, 'driver')).catch(() => undefined)) ? await read(join(dir, 'driver', 'name')) : undefined;
+    // `driver` is a symlink to /sys/bus/usb/drivers/<name>.
+    const link = await readlink(join(dir, 'driver')).catch(() => undefined);
+    const driver = link === undefined ? undefined : basename(link);
     out.push({
       number,
       class: (await hexOf(join(dir, 'bInterfaceClass'))) ?? 0,

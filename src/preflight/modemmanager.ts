@@ -1,0 +1,25 @@
+/**
+ * Keeping ModemManager away from the modem for the length of an update, and giving it back
+ * afterwards, even when the update fails: `systemctl stop/start ModemManager` where systemd
+ * runs it, the OpenWrt init script otherwise.
+ *
+ * @module
+ */
+import { execFile } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+/** Runs a command; injected in tests. */
+export type CommandRunner = (command: string, args: readonly string[]) => Promise<void>;
+
+const run: CommandRunner = async (command, args) => {
+  await promisify(execFile)(command, [...args]);
+};
+
+/** Stops ModemManager; resolves to a function that starts it again (call it in `finally`). */
+export async function stopModemManager(runner: CommandRunner = run, initScript = '/etc/init.d/modemmanager'): Promise<() => Promise<void>> {
+  const openwrt = await access(initScript).then(() => true, () => false);
+  const [command, stop, start] = openwrt ? [initScript, ['stop'], ['start']] : ['systemctl', ['stop', 'ModemManager'], ['start', 'ModemManager']];
+  await runner(command, stop);
+  return () => runner(command, start);
+}
