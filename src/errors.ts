@@ -258,7 +258,7 @@ export class FlashError extends QfhError {
 }
 
 /** Codes of {@link AtError}. */
-export type AtCode = 'QFH_AT_ERROR' | 'QFH_AT_TIMEOUT' | 'QFH_AT_NOT_QUECTEL' | 'QFH_EDL_SWITCH_FAILED';
+export type AtCode = 'QFH_AT_ERROR' | 'QFH_AT_TIMEOUT' | 'QFH_AT_NOT_QUECTEL' | 'QFH_EDL_SWITCH_FAILED' | 'QFH_FOTA_CHECKSUM' | 'QFH_FOTA_FAILED';
 
 /** The modem's AT or DIAG port refused or did not answer. */
 export class AtError extends QfhError {

@@ -8,3 +8,4 @@ export * from './identify.js';
 export * from './edl-switch.js';
 export { parseFirmwareIdentity, compareBuilds, type FirmwareIdentity } from '../quectel-revision.js';
 export * from './post-check.js';
+export * from './fota.js';

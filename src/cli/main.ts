@@ -18,6 +18,7 @@ import { runInfo } from './info.js';
 import { ACCEPT_FLAGS, processTerminal, runFlash, runPlan, type Terminal } from './flash-command.js';
 import { runDemo } from './demo.js';
 import { runBackup } from './backup-command.js';
+import { runFota } from './fota-command.js';
 import { runVerify } from './verify-command.js';
 import { runDoctorCommand } from './doctor-command.js';
 import type { Argv } from 'yargs';
@@ -153,6 +154,19 @@ export async function main(args: readonly string[], out: CliOutput = processOutp
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' }),
       async (argv) => {
         code = await runVerify({ device: argv.device, before: argv.before, json: argv.json }, out);
+      },
+    )
+    .command(
+      'fota <file>',
+      'Delta update over the AT port (AT+QFUPL + AT+QFOTADL): upload checked by checksum before it is applied',
+      (y) =>
+        y
+          .positional('file', { type: 'string', demandOption: true, describe: 'the delta package from Quectel' })
+          .option('device', { type: 'string', describe: 'the AT port: /dev/ttyUSB2 (qfh list), tcp://host:port or sim:PROFILE:normal' })
+          .option('wait', { type: 'number', default: 120, describe: 'seconds to wait for the modem to come back after the update' })
+          .option('json', { type: 'boolean', default: false, describe: 'print progress and the result as JSON lines' }),
+      async (argv) => {
+        code = await runFota({ file: argv.file, device: argv.device, json: argv.json, waitSeconds: argv.wait }, out);
       },
     )
     .command(

@@ -44,4 +44,8 @@ export interface FaultPlan {
   powerLossAtProgramByte?: number;
   /** Slow device. */
   timing?: TimingModel;
+  /** Flip a byte of a file uploaded with AT+QFUPL (its checksum then differs from the host's). */
+  fotaCorruptUpload?: boolean;
+  /** End the delta update with `+QIND: "FOTA","END",<code>` (0 is success). */
+  fotaErrorCode?: number;
 }

@@ -52,6 +52,8 @@ export class SimulatedModem {
   private sahara: SaharaTarget | undefined;
   private firehose: FirehoseTarget | undefined;
   private at: AtModem | undefined;
+  /** Files uploaded with AT+QFUPL into the module's UFS area, by name. */
+  readonly ufsFiles = new Map<string, Uint8Array>();
   private hostBytes = 0;
   /** Ordered device output when a fault delays part of it. */
   private outbox: Promise<void> = Promise.resolve();
@@ -123,7 +125,25 @@ export class SimulatedModem {
     this.link = link;
     if (this.stateValue === 'normal') {
       const current = this.revision ?? this.profile.normal;
-      this.at = new AtModem({ ...this.profile, normal: { ...this.profile.normal, ...current } }, { switchToEdl: () => this.reboot('edl', this.profile.normal.reappearMs * this.timeScale) });
+      this.at = new AtModem(
+        { ...this.profile, normal: { ...this.profile.normal, ...current } },
+        {
+          switchToEdl: () => this.reboot('edl', this.profile.normal.reappearMs * this.timeScale),
+          later: (transfers, delayMs) => {
+            this.outbox = this.outbox.then(async () => {
+              await sleep(delayMs);
+              if (this.link?.attached) this.send(this.link, transfers);
+            });
+          },
+          updated: () => {
+            if (this.afterUpdate) this.revision = this.afterUpdate;
+          },
+          revision: () => this.revision,
+          fotaCorruptUpload: this.faults.fotaCorruptUpload,
+          fotaErrorCode: this.faults.fotaErrorCode,
+        },
+        this.ufsFiles,
+      );
       return link;
     }
     if (!this.sahara && !this.firehose) {
