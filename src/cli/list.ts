@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { groupPciePorts, pcieModemState } from '../transport/pcie-ports.js';
 import { listDevices, type DeviceListing } from '../transport/sysfs-devices.js';
 import { ExitCode } from './exit-codes.js';
 import { toJsonText } from './json-output.js';
@@ -24,7 +25,14 @@ export function renderListing(listing: DeviceListing): string[] {
   for (const d of edl) lines.push(...device(d));
   lines.push(normal.length ? 'Quectel modems in normal mode (qfh flash switches them to EDL):' : 'Quectel modems in normal mode: none');
   for (const d of normal) lines.push(...device(d));
-  lines.push(listing.pcie.length ? `PCIe modem nodes: ${listing.pcie.join(' ')}` : 'PCIe modem nodes: none');
+  const pcie = groupPciePorts(listing.pcie);
+  lines.push(pcie.length ? 'PCIe modems:' : 'PCIe modems: none');
+  for (const p of pcie) {
+    const state = pcieModemState(p);
+    const ports = [p.at && `AT ${p.at}`, p.diag && `DIAG ${p.diag}`, p.bhi && `BHI ${p.bhi}`, p.edl && `EDL ${p.edl}`].filter(Boolean).join(', ');
+    const next = state === 'normal' && p.at ? `  →  qfh verify --device ${p.at}` : state === 'edl' && p.edl ? `  →  --device ${p.edl}` : '';
+    lines.push(`  ${p.driver} module ${p.index} (${state}): ${ports}${next}`);
+  }
   return lines;
 }
 

@@ -14,3 +14,4 @@ export * from './kernel-firmware.js';
 export * from './pushback-reader.js';
 export * from './select-device.js';
 export * from './sysfs-devices.js';
+export * from './pcie-ports.js';
