@@ -50,7 +50,13 @@ export async function deltaUpdate(port: AtPort, name: string, data: Uint8Array, 
   await port.command(`AT+QFOTADL="${options.ufsPath ?? '/data/ufs/'}${name}"`);
   const deadline = Date.now() + (options.updateTimeoutMs ?? 600_000);
   for (;;) {
-    const m = await port.waitFor(/^\+QIND:\s*"FOTA",\s*"(\w+)"(?:,\s*(\d+))?/, Math.max(1, deadline - Date.now()));
+    const m = await port.waitFor(/^\+QIND:\s*"FOTA",\s*"(\w+)"(?:,\s*(\d+))?/, Math.max(1, deadline - Date.now())).catch((e: unknown) => {
+      if (!(e instanceof AtError && e.code === 'QFH_AT_TIMEOUT')) throw e;
+      throw new AtError('QFH_AT_TIMEOUT', 'the module did not report the end of the delta update in time', {
+        cause: e,
+        hint: 'It may still be applying the update or rebooting: do not power it off. Wait a few minutes, then run qfh verify on its AT port.',
+      });
+    });
     if (m[1] === 'UPDATING') options.onProgress?.({ phase: 'updating', percent: Number(m[2]) });
     if (m[1] === 'END') {
       if (Number(m[2]) === 0) return;

@@ -53,6 +53,6 @@ describe('delta update over AT (DFOTA) on the simulator', () => {
   it('times out with a typed error when the module never reports the end', async () => {
     const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal' });
     const port = new AtPort(modem.connect());
-    await expect(deltaUpdate(port, 'delta.zip', delta(10), { updateTimeoutMs: 1 })).rejects.toMatchObject({ code: 'QFH_AT_TIMEOUT' });
+    await expect(deltaUpdate(port, 'delta.zip', delta(10), { updateTimeoutMs: 1 })).rejects.toMatchObject({ code: 'QFH_AT_TIMEOUT', hint: expect.stringMatching(/do not power it off/) });
   });
 });
