@@ -54,6 +54,8 @@ export interface BackupOptions {
   readonly layout?: FirmwarePackage;
   readonly timeouts?: Partial<Timeouts>;
   readonly onProgress?: (p: { label: string; bytesDone: number; bytesTotal: number }) => void;
+  /** The programmer is already running on a Firehose-only link (see FlashOptions.programmerLoaded). */
+  readonly programmerLoaded?: boolean;
 }
 
 type Range = { label: string; lun: number; start: number; sectors: number };
@@ -82,11 +84,13 @@ function rangesFromPackage(pkg: FirmwarePackage, disk: Record<number, number>): 
 
 /** Reads the modem's partitions into `dir`. */
 export async function backup(transport: Transport, dir: string, options: BackupOptions): Promise<BackupManifest> {
-  const programmer = await openRandomAccess(options.programmer);
-  try {
-    await uploadProgrammer(transport, programmer);
-  } finally {
-    await programmer.close();
+  if (!options.programmerLoaded) {
+    const programmer = await openRandomAccess(options.programmer);
+    try {
+      await uploadProgrammer(transport, programmer);
+    } finally {
+      await programmer.close();
+    }
   }
   const client = new FirehoseClient(transport, { timeouts: timeoutsFor(options.storage, options.timeouts) });
   await client.readBanner();

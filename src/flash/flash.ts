@@ -36,6 +36,19 @@ export interface FlashOptions {
   maxPayload?: number;
   /** A programmer file to use instead of the package's (absolute or relative to the working folder). */
   programmer?: string;
+  /**
+   * The programmer is already running and the link carries Firehose only: skip Sahara.
+   * True for the PCIe EDL nodes (`/dev/wwan0firehose0`, where the kernel loaded the
+   * programmer; `/dev/mhi_EDL`, after BHI did), where a silent programmer would otherwise
+   * be mistaken for a PBL that missed its HELLO and be sent Sahara bytes.
+   * @default false
+   */
+  programmerLoaded?: boolean;
+}
+
+/** Whether a device path is a PCIe node that speaks only Firehose (research/modem.md §5). */
+export function isFirehoseOnlyNode(path: string): boolean {
+  return /\/(wwan\d+firehose\d+|mhi_EDL\d*)$/.test(path);
 }
 
 /** The plan from the package alone, with every package-level gate applied. */
@@ -86,12 +99,14 @@ export async function flash(firmware: string | FirmwarePackage, transport: Trans
   const programmerPath = options.programmer ? resolve(options.programmer) : pkg.programmer ? join(pkg.root, pkg.programmer) : undefined;
   if (!programmerPath) throw new QfhError('QFH_PLAN_UNRESOLVED', 'no programmer in the package');
 
-  options.onProgress?.({ phase: 'sahara', ops: staticPlan.ops.length, bytesDone: 0, bytesTotal: staticPlan.totalBytes });
-  const programmer = await openRandomAccess(programmerPath);
-  try {
-    await uploadProgrammer(transport, programmer);
-  } finally {
-    await programmer.close();
+  if (!options.programmerLoaded) {
+    options.onProgress?.({ phase: 'sahara', ops: staticPlan.ops.length, bytesDone: 0, bytesTotal: staticPlan.totalBytes });
+    const programmer = await openRandomAccess(programmerPath);
+    try {
+      await uploadProgrammer(transport, programmer);
+    } finally {
+      await programmer.close();
+    }
   }
 
   options.onProgress?.({ phase: 'configure', ops: staticPlan.ops.length, bytesDone: 0, bytesTotal: staticPlan.totalBytes });
