@@ -158,7 +158,8 @@ export type TransportCode =
   | 'QFH_TRANSPORT_DISCONNECTED'
   | 'QFH_TRANSPORT_BUSY'
   | 'QFH_TRANSPORT_ACCESS'
-  | 'QFH_TRANSPORT_IO';
+  | 'QFH_TRANSPORT_IO'
+  | 'QFH_TRANSPORT_UNSUPPORTED';
 
 /** A failure moving bytes to or from a device. */
 export class TransportError extends QfhError {

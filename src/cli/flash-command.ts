@@ -14,8 +14,8 @@ import { buildPlan, identityFindings, parseFirmwareIdentity, planToJson, renderP
 import { SimulatedModem } from '../sim/modem.js';
 import { openDevice, parseDeviceSpec } from '../transport/select-device.js';
 import { listDevices } from '../transport/sysfs-devices.js';
-import { flashFromNormalMode } from '../flash/from-normal-mode.js';
-import { simulatorAccess, usbNormalModeAccess } from './normal-mode.js';
+import { flashFromNormalMode, type NormalModeAccess } from '../flash/from-normal-mode.js';
+import { pcieNormalModeAccess, simulatorAccess, usbNormalModeAccess } from './normal-mode.js';
 import { writeFile } from 'node:fs/promises';
 import { diffChecks } from '../at/post-check.js';
 import { renderCheck } from './verify-command.js';
@@ -139,7 +139,17 @@ async function flashOnDevice(o: FlashCommandOptions, out: CliOutput, terminal: T
   const progress0 = progressRenderer(o.json ? 'json' : terminal.isTTY ? 'tty' : 'plain', out);
   const baseOptions: FlashOptions = { verify: o.verify, accept, onProgress: (p) => progress0.onProgress(p), ...(o.programmer ? { programmer: o.programmer } : {}) };
   if (o.command === 'flash') {
-    const normal = spec.kind === 'sim' && spec.state === 'normal' ? simulatorAccess(spec.profile, out, o.waitSeconds).access : spec.kind === 'usb' && !spec.serial && (await listDevices()).usb.every((d) => d.mode !== 'edl') ? await usbNormalModeAccess(out, o.waitSeconds) : undefined;
+    let cleanup: (() => Promise<void>) | undefined;
+    let normal: NormalModeAccess | undefined;
+    if (spec.kind === 'sim' && spec.state === 'normal') normal = simulatorAccess(spec.profile, out, o.waitSeconds).access;
+    else if (spec.kind === 'usb' && !spec.serial && (await listDevices()).usb.every((d) => d.mode !== 'edl')) {
+      normal = await usbNormalModeAccess(out, o.waitSeconds);
+      if (!normal) {
+        const pcie = await pcieNormalModeAccess(out, o.waitSeconds, o.programmer);
+        normal = pcie?.access;
+        cleanup = pcie?.cleanup;
+      }
+    }
     if (normal) {
       try {
         const result = await flashFromNormalMode(pkg, normal, { ...baseOptions, onIdentity: (m) => out.stderr(`qfh: ${m.manufacturer} ${m.model}: ${m.fullRevision ?? m.revision} → ${pkg.name}\n`) });
@@ -158,6 +168,8 @@ async function flashOnDevice(o: FlashCommandOptions, out: CliOutput, terminal: T
         progress0.stop();
         if (e instanceof FlashError && !o.json) out.stderr(`${renderReport(e.report as FlashReport).join('\n')}\n`);
         throw e;
+      } finally {
+        await cleanup?.().catch(() => out.stderr('qfh: could not restore the kernel firmware search path (/sys/module/firmware_class/parameters/path)\n'));
       }
     }
   }

@@ -26,6 +26,13 @@ export interface NormalModeAccess {
   openEdl(): Promise<Transport>;
   /** Resolves with the AT port once the modem is back in normal mode, if the caller wants the after-check. */
   reopenAt?(): Promise<Transport>;
+  /**
+   * Runs once the identity passed every gate, just before the DIAG frame: the upstream PCIe
+   * driver loads the programmer itself on the switch, so it must be in place by then.
+   */
+  beforeSwitch?(modem: ModemIdentity, pkg: FirmwarePackage): Promise<void>;
+  /** Whether the EDL link will carry Firehose only, the programmer already loaded (see FlashOptions.programmerLoaded). */
+  readonly programmerLoaded?: boolean;
 }
 
 /** What happened. */
@@ -49,11 +56,12 @@ export async function flashFromNormalMode(firmware: string | FirmwarePackage, ac
   }
   const gated = { ...options, modemRevision: before.fullRevision ?? before.revision };
   await checkedStaticPlan(pkg, gated); // throws PlanRefusedError: nothing sent, the modem stays as it is
+  await access.beforeSwitch?.(before, pkg);
   await switchToEdl(access.diag, options.edlSwitch);
   const edl = await access.openEdl();
   let report: FlashReport;
   try {
-    report = await flash(pkg, edl, gated);
+    report = await flash(pkg, edl, access.programmerLoaded ? { ...gated, programmerLoaded: true } : gated);
   } finally {
     await edl.close().catch(() => undefined);
   }

@@ -30,19 +30,22 @@ export interface PlacedProgrammer {
 }
 
 /**
- * Copies `programmer` to a private folder as `firmwareName` and points the kernel's
- * firmware search path there.
+ * Copies `programmer` to a private folder as `firmwareName` (each name, when several: the
+ * driver requests only its own family's) and points the kernel's firmware search path there.
  * @param sysRoot `/sys`, or a test folder shaped like it
  */
-export async function placeProgrammerForKernel(programmer: string, firmwareName: string, sysRoot = '/sys'): Promise<PlacedProgrammer> {
+export async function placeProgrammerForKernel(programmer: string, firmwareName: string | readonly string[], sysRoot = '/sys'): Promise<PlacedProgrammer> {
   const override = join(sysRoot, FIRMWARE_PATH);
   const previous = await readFile(override, 'utf8').catch((e: unknown) => {
     throw new TransportError('QFH_TRANSPORT_ACCESS', `cannot read ${override}: ${(e as Error).message}`, { cause: e, hint: 'Run as root: the kernel firmware search path can only be changed by root.' });
   });
   const folder = await mkdtemp(join(tmpdir(), 'qfh-firmware-'));
-  const file = join(folder, firmwareName);
-  await mkdir(dirname(file), { recursive: true });
-  await copyFile(programmer, file);
+  const names = typeof firmwareName === 'string' ? [firmwareName] : firmwareName;
+  for (const name of names) {
+    await mkdir(dirname(join(folder, name)), { recursive: true });
+    await copyFile(programmer, join(folder, name));
+  }
+  const file = join(folder, names[0] ?? '');
   await writeFile(override, folder);
   return {
     folder,
