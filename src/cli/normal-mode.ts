@@ -107,7 +107,7 @@ export async function pcieNormalModeAccess(out: CliOutput, waitSeconds: number, 
         out.stderr(`qfh: the kernel will load ${file} on the switch (firmware search path set to ${placed.folder} for now)\n`);
       },
       openEdl: async () => {
-        await waitFor(`${edlNode} (the kernel loading the programmer)`, waitSeconds, out, () => existsSync(edlNode));
+        await waitFor(`${edlNode} (the kernel loading the programmer)`, Math.max(waitSeconds, 30), out, () => existsSync(edlNode));
         return open(edlNode);
       },
       reopenAt: async () => {

@@ -39,7 +39,8 @@ describe('flashing a PCIe module from normal mode (upstream wwan driver)', () =>
     let edlLink: Transport | undefined;
     // The kernel's side: on the switch it loads the programmer from the search path qfh set, then exposes the node.
     const kernel = (async () => {
-      while (modem.state !== 'edl') await sleep(5);
+      const state = (): string => modem.state;
+      while (state() !== 'edl') await sleep(5);
       const folder = (await readFile(override, 'utf8')).trim();
       const link = modem.connect();
       const programmer = await openRandomAccess(join(folder, 'qcom/prog_firehose_sdx6x.elf'));
@@ -48,7 +49,7 @@ describe('flashing a PCIe module from normal mode (upstream wwan driver)', () =>
       edlLink = link;
       await writeFile(join(dev, 'wwan0firehose0'), '');
       // After the flash's reset the module boots normally: the EDL node goes away.
-      while (modem.state !== 'normal') await sleep(5);
+      while (state() !== 'normal') await sleep(5);
       await rm(join(dev, 'wwan0firehose0'));
       normalLink = undefined;
     })();
