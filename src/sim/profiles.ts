@@ -80,6 +80,20 @@ function sdxAck(dateTime: string): (payload: number) => readonly Attribute[] {
   ];
 }
 
+/** The configure ACK of the Android-phone programmers (eMMC/UFS): same attributes, per-chip values. */
+function androidAck(memoryName: string, supported: number, targetName: string): (payload: number) => readonly Attribute[] {
+  return (payload) => [
+    ['MinVersionSupported', '1'],
+    ['MemoryName', memoryName],
+    ['MaxPayloadSizeFromTargetInBytes', '4096'],
+    ['MaxPayloadSizeToTargetInBytes', String(payload)],
+    ['MaxPayloadSizeToTargetInBytesSupported', String(supported)],
+    ['MaxXMLSizeInBytes', '4096'],
+    ['Version', '1'],
+    ['TargetName', targetName],
+  ];
+}
+
 const nand = (pageSize: number, pagesPerBlock: number, blocks: number): StorageGeometry => ({ kind: 'nand', sectorSize: pageSize, pagesPerBlock, lunSectors: [blocks * pagesPerBlock] });
 
 /** EG25-G (GB variant), MDM9607, 256 MiB NAND of 2 KiB pages and 128 KiB blocks. */
@@ -155,16 +169,7 @@ const msm8974: DeviceProfile = {
     buildDate: 'Jan 11 2016 @ 10:00:00',
     functions: ['program', 'read', 'nop', 'patch', 'configure', 'setbootablestoragedrive', 'erase', 'power', 'getstorageinfo', 'getsha256digest'],
     maxPayloadToTarget: 16384, // MSM8974 programmers refuse 1 MiB ("Host's payload to target size is too large")
-    configureAck: (payload) => [
-      ['MinVersionSupported', '1'],
-      ['MemoryName', 'eMMC'],
-      ['MaxPayloadSizeFromTargetInBytes', '4096'],
-      ['MaxPayloadSizeToTargetInBytes', String(payload)],
-      ['MaxPayloadSizeToTargetInBytesSupported', '16384'],
-      ['MaxXMLSizeInBytes', '4096'],
-      ['Version', '1'],
-      ['TargetName', '8974'],
-    ],
+    configureAck: androidAck('eMMC', 16384, '8974'),
     startupMs: 1000,
   },
   normal: { revision: 'ONEPLUSX', fullRevision: 'ONEPLUSX', reappearMs: 3000 },
@@ -184,16 +189,7 @@ const sm8150: DeviceProfile = {
     buildDate: 'Aug 12 2020 @ 02:06:09',
     functions: SDX_FUNCTIONS,
     maxPayloadToTarget: 1048576,
-    configureAck: (payload) => [
-      ['MinVersionSupported', '1'],
-      ['MemoryName', 'UFS'],
-      ['MaxPayloadSizeFromTargetInBytes', '4096'],
-      ['MaxPayloadSizeToTargetInBytes', String(payload)],
-      ['MaxPayloadSizeToTargetInBytesSupported', '1048576'],
-      ['MaxXMLSizeInBytes', '4096'],
-      ['Version', '1'],
-      ['TargetName', '8150'],
-    ],
+    configureAck: androidAck('UFS', 1048576, '8150'),
     startupMs: 1000,
   },
   normal: { revision: 'RAPHAEL', fullRevision: 'RAPHAEL', reappearMs: 3000 },
