@@ -8,7 +8,6 @@ import { UsageError } from '../errors.js';
 import { backup } from '../flash/backup.js';
 import { readPackage } from '../package/read-package.js';
 import { SimulatedModem } from '../sim/modem.js';
-import { isFirehoseOnlyNode } from '../flash/flash.js';
 import { openDevice, parseDeviceSpec } from '../transport/select-device.js';
 import { ExitCode } from './exit-codes.js';
 import { toJsonText } from './json-output.js';
@@ -20,15 +19,13 @@ export async function runBackup(o: { dir: string; device: string | undefined; fr
   const programmer = o.programmer ?? (layout?.programmer ? join(layout.root, layout.programmer) : undefined);
   if (!programmer) throw new UsageError('QFH_USAGE', 'qfh backup needs a programmer: --programmer FILE, or --from the firmware package (its programmer is used)');
   const storage = o.storage ?? (layout?.geometry ? 'nand' : layout ? (layout.rawprograms[0]?.list.entries[0]?.sectorSize === 4096 ? 'ufs' : 'emmc') : 'nand');
-  const spec = parseDeviceSpec(o.device);
-  const transport = await openDevice(spec, { waitMs: o.waitSeconds * 1000, onWaiting: (m) => out.stderr(`qfh: ${m}\n`), onNotice: (m) => out.stderr(`qfh: ${m}\n`), openSim: (profile) => new SimulatedModem({ profile }).connect() });
+  const transport = await openDevice(parseDeviceSpec(o.device), { waitMs: o.waitSeconds * 1000, onWaiting: (m) => out.stderr(`qfh: ${m}\n`), onNotice: (m) => out.stderr(`qfh: ${m}\n`), openSim: (profile) => new SimulatedModem({ profile }).connect() });
   try {
     let last = -1;
     const manifest = await backup(transport, o.dir, {
       programmer,
       storage,
       ...(layout ? { layout } : {}),
-      ...(spec.kind === 'path' && isFirehoseOnlyNode(spec.path) ? { programmerLoaded: true } : {}),
       onProgress: (p) => {
         const tenth = Math.floor((p.bytesDone / p.bytesTotal) * 10);
         if (!o.json && tenth > last) out.stderr(`qfh: backup ${p.label} — ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB (${tenth * 10}%)\n`);

@@ -7,7 +7,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { FlashError, PlanRefusedError } from '../errors.js';
-import { flash, isFirehoseOnlyNode, type FlashOptions } from '../flash/flash.js';
+import { flash, type FlashOptions } from '../flash/flash.js';
 import type { FlashReport } from '../flash/execute.js';
 import { readPackage } from '../package/read-package.js';
 import { buildPlan, identityFindings, parseFirmwareIdentity, planToJson, renderPlan, standingRefusals } from '../plan/index.js';
@@ -187,7 +187,6 @@ async function flashOnDevice(o: FlashCommandOptions, out: CliOutput, terminal: T
     onProgress: (p) => progress.onProgress(p),
     ...(o.programmer ? { programmer: o.programmer } : {}),
     ...(o.modemRevision ? { modemRevision: o.modemRevision } : {}),
-    ...(spec.kind === 'path' && isFirehoseOnlyNode(spec.path) ? { programmerLoaded: true } : {}),
   };
   try {
     const report = await flash(pkg, transport, options);

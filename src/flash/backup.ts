@@ -54,7 +54,7 @@ export interface BackupOptions {
   readonly layout?: FirmwarePackage;
   readonly timeouts?: Partial<Timeouts>;
   readonly onProgress?: (p: { label: string; bytesDone: number; bytesTotal: number }) => void;
-  /** The programmer is already running on a Firehose-only link (see FlashOptions.programmerLoaded). */
+  /** The programmer is already running on a Firehose-only link. @default the transport's `firehoseOnly` */
   readonly programmerLoaded?: boolean;
 }
 
@@ -84,7 +84,7 @@ function rangesFromPackage(pkg: FirmwarePackage, disk: Record<number, number>): 
 
 /** Reads the modem's partitions into `dir`. */
 export async function backup(transport: Transport, dir: string, options: BackupOptions): Promise<BackupManifest> {
-  if (!options.programmerLoaded) {
+  if (!(options.programmerLoaded ?? transport.firehoseOnly)) {
     const programmer = await openRandomAccess(options.programmer);
     try {
       await uploadProgrammer(transport, programmer);

@@ -38,18 +38,13 @@ export interface FlashOptions {
   programmer?: string;
   /**
    * The programmer is already running and the link carries Firehose only: skip Sahara.
-   * True for the PCIe EDL nodes (`/dev/wwan0firehose0`, where the kernel loaded the
-   * programmer; `/dev/mhi_EDL`, after BHI did), where a silent programmer would otherwise
-   * be mistaken for a PBL that missed its HELLO and be sent Sahara bytes.
-   * @default false
+   * @default the transport's `firehoseOnly` (true for `/dev/wwanNfirehose0` and `/dev/mhi_EDL`
+   *   opened with openCharDevice), where a silent programmer would otherwise be mistaken for a
+   *   PBL that missed its HELLO and be sent Sahara bytes
    */
   programmerLoaded?: boolean;
 }
 
-/** Whether a device path is a PCIe node that speaks only Firehose (research/modem.md §5). */
-export function isFirehoseOnlyNode(path: string): boolean {
-  return /\/(wwan\d+firehose\d+|mhi_EDL\d*)$/.test(path);
-}
 
 /** The plan from the package alone, with every package-level gate applied. */
 export async function checkedStaticPlan(pkg: FirmwarePackage, options: FlashOptions = {}): Promise<FlashPlan> {
@@ -99,7 +94,7 @@ export async function flash(firmware: string | FirmwarePackage, transport: Trans
   const programmerPath = options.programmer ? resolve(options.programmer) : pkg.programmer ? join(pkg.root, pkg.programmer) : undefined;
   if (!programmerPath) throw new QfhError('QFH_PLAN_UNRESOLVED', 'no programmer in the package');
 
-  if (!options.programmerLoaded) {
+  if (!(options.programmerLoaded ?? transport.firehoseOnly)) {
     options.onProgress?.({ phase: 'sahara', ops: staticPlan.ops.length, bytesDone: 0, bytesTotal: staticPlan.totalBytes });
     const programmer = await openRandomAccess(programmerPath);
     try {

@@ -54,16 +54,24 @@ export async function openCharDevice(path: string, options: CharDeviceOptions = 
   return new CharDeviceTransport(path, handle, options.pollMs ?? 1);
 }
 
+/** Whether a device path is a PCIe node that speaks only Firehose (research/modem.md §5). */
+export function isFirehoseOnlyNode(path: string): boolean {
+  return /\/(wwan\d+firehose\d+|mhi_EDL\d*)$/.test(path);
+}
+
 /** One open character device. */
 export class CharDeviceTransport implements Transport {
   private closed: TransportClosedError | undefined;
   private readonly buffer = Buffer.alloc(1 << 20);
+  readonly firehoseOnly: boolean;
 
   constructor(
     readonly description: string,
     private readonly handle: FileHandle,
     private readonly pollMs: number,
-  ) {}
+  ) {
+    this.firehoseOnly = isFirehoseOnlyNode(description); // the description is the node's path
+  }
 
   private fail(e: unknown, what: string): never {
     const code = (e as NodeJS.ErrnoException).code;

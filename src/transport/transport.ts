@@ -32,4 +32,9 @@ export interface Transport {
   write(data: Uint8Array, options: WriteOptions): Promise<void>;
   /** Releases the device; pending reads and writes reject. */
   close(): Promise<void>;
+  /**
+   * The link carries Firehose only: the programmer was started outside Sahara (the PCIe EDL
+   * nodes, where the kernel or BHI loaded it), so the host must not speak Sahara here.
+   */
+  readonly firehoseOnly?: boolean;
 }

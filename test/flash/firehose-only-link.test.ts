@@ -1,9 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FirehoseClient } from '../../src/firehose/client.js';
-import { flash, isFirehoseOnlyNode } from '../../src/flash/flash.js';
+import { flash } from '../../src/flash/flash.js';
+import { isFirehoseOnlyNode, openCharDevice } from '../../src/transport/chardev.js';
 import { readPackage } from '../../src/package/read-package.js';
 import { openRandomAccess } from '../../src/sparse/file-source.js';
 import { timeoutsFor } from '../../src/timeouts.js';
@@ -33,5 +34,18 @@ describe('a link that carries Firehose only (PCIe EDL nodes)', () => {
     expect(phases.has('sahara')).toBe(false);
     expect(modem.saharaBoots).toHaveLength(1);
     expect(modem.saharaBoots[0]?.trace.reads.length).toBe(reads);
+  });
+});
+
+describe('openCharDevice on a Firehose-only node', () => {
+  it('marks the transport, so flash() and backup() skip Sahara without being told', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'qfh-node-'));
+    await writeFile(join(dir, 'wwan0firehose0'), '');
+    await writeFile(join(dir, 'ttyUSB0'), '');
+    const pcie = await openCharDevice(join(dir, 'wwan0firehose0'));
+    const tty = await openCharDevice(join(dir, 'ttyUSB0'));
+    expect([pcie.firehoseOnly, tty.firehoseOnly]).toEqual([true, false]);
+    await pcie.close();
+    await tty.close();
   });
 });
