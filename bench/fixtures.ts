@@ -29,7 +29,10 @@ export async function rawImage(path: string, size: number): Promise<void> {
  * A sparse image of 4096-byte blocks: `raw` bytes of RAW data in 4 MiB chunks, `fill` bytes of
  * FILL, and DONT_CARE up to `total` output bytes.
  */
-export async function sparseImage(path: string, o: { raw: number; fill: number; total: number }): Promise<void> {
+export async function sparseImage(
+  path: string,
+  o: { raw: number; fill: number; total: number },
+): Promise<void> {
   const blk = 4096;
   const chunkBytes = 4 * MiB;
   const rawChunks = Math.ceil(o.raw / chunkBytes);
@@ -42,25 +45,50 @@ export async function sparseImage(path: string, o: { raw: number; fill: number; 
   const careBlocks = totalBlocks - rawBlocks - fillBlocks;
   const chunks = rawChunks * 2 + (fillBlocks > 0 ? 1 : 0);
   try {
-    await handle.write(encodeSparseHeader({ majorVersion: 1, minorVersion: 0, fileHeaderSize: 28, chunkHeaderSize: 12, blockSize: blk, totalBlocks, totalChunks: chunks, imageChecksum: 0 }));
+    await handle.write(
+      encodeSparseHeader({
+        majorVersion: 1,
+        minorVersion: 0,
+        fileHeaderSize: 28,
+        chunkHeaderSize: 12,
+        blockSize: blk,
+        totalBlocks,
+        totalChunks: chunks,
+        imageChecksum: 0,
+      }),
+    );
     const gap = Math.floor(careBlocks / rawChunks);
     let left = careBlocks;
     for (let c = 0; c < rawChunks; c++) {
       const n = Math.min(chunkBytes, o.raw - c * chunkBytes);
-      await handle.write(encodeChunkHeader({ type: ChunkType.RAW, blocks: n / blk, totalSize: 12 + n }));
+      await handle.write(
+        encodeChunkHeader({ type: ChunkType.RAW, blocks: n / blk, totalSize: 12 + n }),
+      );
       await handle.write(payload.subarray(0, n));
       const skip = c === rawChunks - 1 ? left : gap;
       left -= skip;
-      await handle.write(encodeChunkHeader({ type: ChunkType.DONT_CARE, blocks: skip, totalSize: 12 }));
+      await handle.write(
+        encodeChunkHeader({ type: ChunkType.DONT_CARE, blocks: skip, totalSize: 12 }),
+      );
     }
-    if (fillBlocks > 0) await handle.write(Buffer.concat([encodeChunkHeader({ type: ChunkType.FILL, blocks: fillBlocks, totalSize: 16 }), Buffer.from([0xa5, 0xa5, 0xa5, 0xa5])]));
+    if (fillBlocks > 0)
+      await handle.write(
+        Buffer.concat([
+          encodeChunkHeader({ type: ChunkType.FILL, blocks: fillBlocks, totalSize: 16 }),
+          Buffer.from([0xa5, 0xa5, 0xa5, 0xa5]),
+        ]),
+      );
   } finally {
     await handle.close();
   }
 }
 
 /** An eMMC/UFS package: one rawprogram0.xml programming `images` back to back on LUN 0. */
-export async function androidPackage(root: string, sectorSize: number, images: { file: string; bytes: number; sparse?: boolean }[]): Promise<void> {
+export async function androidPackage(
+  root: string,
+  sectorSize: number,
+  images: { file: string; bytes: number; sparse?: boolean }[],
+): Promise<void> {
   await mkdir(root, { recursive: true });
   let start = 6;
   const lines = images.map(({ file, bytes, sparse }) => {
@@ -69,23 +97,36 @@ export async function androidPackage(root: string, sectorSize: number, images: {
     start += sectors;
     return line;
   });
-  await writeFile(join(root, 'rawprogram0.xml'), `<?xml version="1.0" ?>\n<data>\n${lines.join('\n')}\n</data>\n`);
+  await writeFile(
+    join(root, 'rawprogram0.xml'),
+    `<?xml version="1.0" ?>\n<data>\n${lines.join('\n')}\n</data>\n`,
+  );
   await writeFile(join(root, 'prog_firehose_ddr.elf'), buildTestProgrammer());
 }
 
 /** A Quectel NAND package (4 KiB pages, 256 KiB blocks): an erase and a program per image. */
-export async function nandPackage(root: string, images: { file: string; bytes: number }[]): Promise<void> {
+export async function nandPackage(
+  root: string,
+  images: { file: string; bytes: number }[],
+): Promise<void> {
   await mkdir(join(root, 'update/firehose'), { recursive: true });
   let start = 0;
   const lines: string[] = [];
   for (const { file, bytes } of images) {
     const sectors = Math.ceil(bytes / 4096 / 64) * 64;
     const a = `PAGES_PER_BLOCK="64" SECTOR_SIZE_IN_BYTES="4096"`;
-    lines.push(`<erase ${a} num_partition_sectors="${sectors}" physical_partition_number="0" start_sector="${start}"/>`);
-    lines.push(`<program ${a} filename="..\\${file}" num_partition_sectors="${sectors}" physical_partition_number="0" start_sector="${start}"/>`);
+    lines.push(
+      `<erase ${a} num_partition_sectors="${sectors}" physical_partition_number="0" start_sector="${start}"/>`,
+    );
+    lines.push(
+      `<program ${a} filename="..\\${file}" num_partition_sectors="${sectors}" physical_partition_number="0" start_sector="${start}"/>`,
+    );
     start += sectors;
   }
-  await writeFile(join(root, 'update/firehose/rawprogram_nand_p4K_b256K_update.xml'), `<?xml version="1.0" ?>\n<data>\n${lines.join('\n')}\n</data>\n`);
+  await writeFile(
+    join(root, 'update/firehose/rawprogram_nand_p4K_b256K_update.xml'),
+    `<?xml version="1.0" ?>\n<data>\n${lines.join('\n')}\n</data>\n`,
+  );
   await writeFile(join(root, 'update/firehose/prog_firehose_sdx55.mbn'), buildTestProgrammer());
 }
 

@@ -9,11 +9,26 @@ import { profile, SimulatedModem } from '../src/sim/index.js';
 
 const [dir, profileId] = process.argv.slice(2);
 const base = profile(profileId ?? 'sm8150-ufs');
-const modem = new SimulatedModem({ profile: { ...base, partitionTable: undefined, storage: { ...base.storage, discardWrites: true } } });
+const modem = new SimulatedModem({
+  profile: {
+    ...base,
+    partitionTable: undefined,
+    storage: { ...base.storage, discardWrites: true },
+  },
+});
 let peak = process.memoryUsage().rss;
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
 const started = Date.now();
-const report = await flash(await readPackage(dir ?? '.', { verifyMd5: false }), modem.connect(), { verify: false });
+const report = await flash(await readPackage(dir ?? '.', { verifyMd5: false }), modem.connect(), {
+  verify: false,
+});
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss);
-console.log(JSON.stringify({ peakRss: peak, bytes: report.bytes, written: modem.storage.bytesWritten, seconds: (Date.now() - started) / 1000 }));
+console.log(
+  JSON.stringify({
+    peakRss: peak,
+    bytes: report.bytes,
+    written: modem.storage.bytesWritten,
+    seconds: (Date.now() - started) / 1000,
+  }),
+);

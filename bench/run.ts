@@ -36,12 +36,21 @@ interface Figure {
 }
 const figures: Figure[] = [];
 const record = (name: string, value: number, unit: string, limit: number, note: string): void => {
-  figures.push({ name, value: round(value), unit, limit: round(limit), ratio: round(value / limit), note });
+  figures.push({
+    name,
+    value: round(value),
+    unit,
+    limit: round(limit),
+    ratio: round(value / limit),
+    note,
+  });
 };
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 
 /** Wall seconds and this process's CPU seconds of `fn`. */
-async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number; cpu: number }> {
+async function measure<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; seconds: number; cpu: number }> {
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const result = await fn();
@@ -72,12 +81,22 @@ async function readOnce(path: string, digest: boolean): Promise<number> {
 }
 
 /** A `qfh simulate` child on a free port: the device runs on the other core, as a real one would run elsewhere. */
-async function simulator(profileId: string): Promise<{ transport: Transport; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [BIN, 'simulate', '--profile', profileId, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function simulator(
+  profileId: string,
+): Promise<{ transport: Transport; stop(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'simulate', '--profile', profileId, '--listen', '127.0.0.1:0'],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  for (let i = 0; i < 200 && !/listening on/.test(out); i++) await new Promise((r) => setTimeout(r, 25));
-  const transport = await openTcpTransport('127.0.0.1', Number(/127\.0\.0\.1:(\d+)/.exec(out)?.[1]));
+  for (let i = 0; i < 200 && !/listening on/.test(out); i++)
+    await new Promise((r) => setTimeout(r, 25));
+  const transport = await openTcpTransport(
+    '127.0.0.1',
+    Number(/127\.0\.0\.1:(\d+)/.exec(out)?.[1]),
+  );
   return {
     transport,
     stop: async () => {
@@ -96,39 +115,103 @@ const discarding = (id: string): DeviceProfile => {
 /** Item 1: host pipeline throughput, verification on (device in another process) and off (a sink that does not store). */
 async function pipeline(work: string): Promise<void> {
   const cases = [
-    { name: 'ufs-raw', profile: 'sm8150-ufs', bytes: quick ? 128 * MiB : 768 * MiB, sparse: false, payload: '1 MiB' },
-    { name: 'ufs-sparse', profile: 'sm8150-ufs', bytes: quick ? 96 * MiB : 512 * MiB, sparse: true, payload: '1 MiB' },
-    { name: 'nand-raw', profile: 'rm500q', bytes: quick ? 48 * MiB : 192 * MiB, sparse: false, payload: '8 KiB' },
+    {
+      name: 'ufs-raw',
+      profile: 'sm8150-ufs',
+      bytes: quick ? 128 * MiB : 768 * MiB,
+      sparse: false,
+      payload: '1 MiB',
+    },
+    {
+      name: 'ufs-sparse',
+      profile: 'sm8150-ufs',
+      bytes: quick ? 96 * MiB : 512 * MiB,
+      sparse: true,
+      payload: '1 MiB',
+    },
+    {
+      name: 'nand-raw',
+      profile: 'rm500q',
+      bytes: quick ? 48 * MiB : 192 * MiB,
+      sparse: false,
+      payload: '8 KiB',
+    },
   ];
   for (const c of cases) {
     const root = join(work, c.name);
-    const image = join(root, c.profile === 'rm500q' ? 'update/big.ubi' : c.sparse ? 'system.img' : 'big.img');
+    const image = join(
+      root,
+      c.profile === 'rm500q' ? 'update/big.ubi' : c.sparse ? 'system.img' : 'big.img',
+    );
     if (c.profile === 'rm500q') await nandPackage(root, [{ file: 'big.ubi', bytes: c.bytes }]);
-    else await androidPackage(root, 4096, [{ file: c.sparse ? 'system.img' : 'big.img', bytes: c.sparse ? 4 * 1024 * MiB : c.bytes, sparse: c.sparse }]);
+    else
+      await androidPackage(root, 4096, [
+        {
+          file: c.sparse ? 'system.img' : 'big.img',
+          bytes: c.sparse ? 4 * 1024 * MiB : c.bytes,
+          sparse: c.sparse,
+        },
+      ]);
     if (c.sparse) await sparseImage(image, { raw: c.bytes, fill: 0, total: 4 * 1024 * MiB });
     else await rawImage(image, c.bytes);
     const pkg: FirmwarePackage = await readPackage(root, { verifyMd5: false });
     for (const verify of [true, false]) {
       const limit = await readLimit(image, verify);
-      const sim = verify ? await simulator(c.profile) : { transport: new SimulatedModem({ profile: discarding(c.profile) }).connect(), stop: async () => undefined };
+      const sim = verify
+        ? await simulator(c.profile)
+        : {
+            transport: new SimulatedModem({ profile: discarding(c.profile) }).connect(),
+            stop: async () => undefined,
+          };
       const { result, seconds, cpu } = await measure(() => flash(pkg, sim.transport, { verify }));
       await sim.stop();
       const mbs = result.bytes / 1e6 / seconds;
-      record(`pipeline.${c.name}.${verify ? 'verify' : 'noverify'}.throughput`, mbs, 'MB/s', limit, `${c.payload} payloads, ${(result.bytes / MiB).toFixed(0)} MiB; limit: read${verify ? '+sha256' : ''} of the same file`);
-      record(`pipeline.${c.name}.${verify ? 'verify' : 'noverify'}.cpu`, cpu / (result.bytes / 1024 ** 3), 's/GiB', 1, 'CPU seconds of the qfh process per GiB flashed (limit 1 s/GiB is a reference, not a measurement)');
+      record(
+        `pipeline.${c.name}.${verify ? 'verify' : 'noverify'}.throughput`,
+        mbs,
+        'MB/s',
+        limit,
+        `${c.payload} payloads, ${(result.bytes / MiB).toFixed(0)} MiB; limit: read${verify ? '+sha256' : ''} of the same file`,
+      );
+      record(
+        `pipeline.${c.name}.${verify ? 'verify' : 'noverify'}.cpu`,
+        cpu / (result.bytes / 1024 ** 3),
+        's/GiB',
+        1,
+        'CPU seconds of the qfh process per GiB flashed (limit 1 s/GiB is a reference, not a measurement)',
+      );
       // The host's own capacity, whatever the device: bytes per second of qfh CPU, against the same limit.
-      record(`pipeline.${c.name}.${verify ? 'verify' : 'noverify'}.host-capacity`, result.bytes / 1e6 / cpu, 'MB/s', limit, 'bytes per CPU second of the qfh process (the wall figure above also waits for the device)');
+      record(
+        `pipeline.${c.name}.${verify ? 'verify' : 'noverify'}.host-capacity`,
+        result.bytes / 1e6 / cpu,
+        'MB/s',
+        limit,
+        'bytes per CPU second of the qfh process (the wall figure above also waits for the device)',
+      );
     }
   }
 }
 
 /** Item 2: peak RSS above an idle node while flashing a 4 GiB sparse and a 1 GiB raw image. */
 async function memory(work: string): Promise<void> {
-  const idle = Number((await run(process.execPath, ['-e', 'setTimeout(() => console.log(process.memoryUsage().rss), 300)'])).stdout);
+  const idle = Number(
+    (
+      await run(process.execPath, [
+        '-e',
+        'setTimeout(() => console.log(process.memoryUsage().rss), 300)',
+      ])
+    ).stdout,
+  );
   const child = join(here, 'memory-child.js');
   const sparseRoot = join(work, 'mem-sparse');
-  await androidPackage(sparseRoot, 4096, [{ file: 'system.img', bytes: 4 * 1024 * MiB, sparse: true }]);
-  await sparseImage(join(sparseRoot, 'system.img'), { raw: 32 * MiB, fill: quick ? 64 * MiB : 256 * MiB, total: 4 * 1024 * MiB });
+  await androidPackage(sparseRoot, 4096, [
+    { file: 'system.img', bytes: 4 * 1024 * MiB, sparse: true },
+  ]);
+  await sparseImage(join(sparseRoot, 'system.img'), {
+    raw: 32 * MiB,
+    fill: quick ? 64 * MiB : 256 * MiB,
+    total: 4 * 1024 * MiB,
+  });
   const rawRoot = join(work, 'mem-raw');
   const rawBytes = quick ? 256 * MiB : 1024 * MiB;
   await androidPackage(rawRoot, 4096, [{ file: 'big.img', bytes: rawBytes }]);
@@ -138,30 +221,55 @@ async function memory(work: string): Promise<void> {
     ['memory.sparse-4gib', sparseRoot],
     [`memory.raw-${rawBytes / MiB}mib`, rawRoot],
   ] as const) {
-    const out = JSON.parse((await run(process.execPath, [child, root, 'sm8150-ufs'], { maxBuffer: 1 << 20 })).stdout) as { peakRss: number; bytes: number; seconds: number };
-    record(name, (out.peakRss - idle) / MiB, 'MiB', 64, `peak RSS above an idle node (${(idle / MiB).toFixed(0)} MiB); ${(out.bytes / MiB).toFixed(0)} MiB sent in ${out.seconds.toFixed(1)} s; limit is the 64 MiB target`);
+    const out = JSON.parse(
+      (await run(process.execPath, [child, root, 'sm8150-ufs'], { maxBuffer: 1 << 20 })).stdout,
+    ) as { peakRss: number; bytes: number; seconds: number };
+    record(
+      name,
+      (out.peakRss - idle) / MiB,
+      'MiB',
+      64,
+      `peak RSS above an idle node (${(idle / MiB).toFixed(0)} MiB); ${(out.bytes / MiB).toFixed(0)} MiB sent in ${out.seconds.toFixed(1)} s; limit is the 64 MiB target`,
+    );
   }
 }
 
-const TIMING: Required<TimingModel> = { usbBytesPerSecond: 40e6, programBytesPerSecond: 3.86e6, commandLatencyMs: 5 };
+const TIMING: Required<TimingModel> = {
+  usbBytesPerSecond: 40e6,
+  programBytesPerSecond: 3.86e6,
+  commandLatencyMs: 5,
+};
 
 function deviceBound(modem: SimulatedModem, rawBytes: number, programmerBytes: number): number {
   const commands = modem.firehoseRuns.reduce((n, r) => n + r.commands.length, 0);
-  return (rawBytes + programmerBytes) / TIMING.usbBytesPerSecond + rawBytes / TIMING.programBytesPerSecond + (commands * TIMING.commandLatencyMs) / 1000;
+  return (
+    (rawBytes + programmerBytes) / TIMING.usbBytesPerSecond +
+    rawBytes / TIMING.programBytesPerSecond +
+    (commands * TIMING.commandLatencyMs) / 1000
+  );
 }
 
 /** Item 3: an RM500Q-shaped package on the timing model (USB 2.0 HS, SDX55 NAND at 3.86 MB/s). */
 async function modelled(work: string): Promise<void> {
   const scale = quick ? 0.08 : 1;
   const root = join(work, 'rm500q-pkg');
-  const images = RM500Q_IMAGES.map((i) => ({ file: i.file, bytes: Math.round((i.bytes * scale) / 4096) * 4096 }));
+  const images = RM500Q_IMAGES.map((i) => ({
+    file: i.file,
+    bytes: Math.round((i.bytes * scale) / 4096) * 4096,
+  }));
   await nandPackage(root, images);
   for (const i of images) await rawImage(join(root, 'update', i.file), i.bytes);
   const pkg = await readPackage(root, { verifyMd5: false });
   const modem = new SimulatedModem({ profile: 'rm500q', faults: { timing: TIMING } });
   const { result, seconds } = await measure(() => flash(pkg, modem.connect(), { verify: true }));
   const bound = deviceBound(modem, result.bytes, 0x425a8 + 0x1000);
-  record('modelled.rm500q.wall-vs-device', seconds, 's', bound, `${(result.bytes / 1e6).toFixed(1)} MB (the real QFirehose run of 191.9 MB took 53.75 s); limit: bytes over the modelled USB and NAND rates plus per-command latency`);
+  record(
+    'modelled.rm500q.wall-vs-device',
+    seconds,
+    's',
+    bound,
+    `${(result.bytes / 1e6).toFixed(1)} MB (the real QFirehose run of 191.9 MB took 53.75 s); limit: bytes over the modelled USB and NAND rates plus per-command latency`,
+  );
 }
 
 /** Item 4: 1–16 modems flashed at once from this process, each bound by its own modelled link and NAND. */
@@ -173,12 +281,29 @@ async function manyDevices(work: string): Promise<void> {
   const pkg = await readPackage(root, { verifyMd5: false });
   let single = 0;
   for (const n of [1, 2, 4, 8, 16]) {
-    const modems = Array.from({ length: n }, () => new SimulatedModem({ profile: 'rm500q', faults: { timing: TIMING } }));
-    const { seconds, cpu } = await measure(() => Promise.all(modems.map((m) => flash(pkg, m.connect(), { verify: true }))));
+    const modems = Array.from(
+      { length: n },
+      () => new SimulatedModem({ profile: 'rm500q', faults: { timing: TIMING } }),
+    );
+    const { seconds, cpu } = await measure(() =>
+      Promise.all(modems.map((m) => flash(pkg, m.connect(), { verify: true }))),
+    );
     const aggregate = (n * bytes) / 1e6 / seconds;
     if (n === 1) single = aggregate;
-    record(`many.${n}.aggregate`, aggregate, 'MB/s', n * single, `${n} modem(s) × ${(bytes / MiB).toFixed(0)} MiB; limit: ${n} × one device's throughput (ratio = scaling efficiency)`);
-    record(`many.${n}.cpu-per-device`, cpu / n / seconds, 'cores', 1, 'CPU of the qfh process per device, as a fraction of one core');
+    record(
+      `many.${n}.aggregate`,
+      aggregate,
+      'MB/s',
+      n * single,
+      `${n} modem(s) × ${(bytes / MiB).toFixed(0)} MiB; limit: ${n} × one device's throughput (ratio = scaling efficiency)`,
+    );
+    record(
+      `many.${n}.cpu-per-device`,
+      cpu / n / seconds,
+      'cores',
+      1,
+      'CPU of the qfh process per device, as a fraction of one core',
+    );
   }
 }
 
@@ -187,7 +312,10 @@ async function planning(work: string): Promise<void> {
   const root = join(work, 'plan-pkg');
   const entries = quick ? 2000 : 8000;
   const sparseRaw = quick ? 32 * MiB : 128 * MiB;
-  await androidPackage(root, 4096, [{ file: 'system.img', bytes: 8 * 1024 * MiB, sparse: true }, ...Array.from({ length: entries }, (_, i) => ({ file: `p${i % 50}.bin`, bytes: 4096 }))]);
+  await androidPackage(root, 4096, [
+    { file: 'system.img', bytes: 8 * 1024 * MiB, sparse: true },
+    ...Array.from({ length: entries }, (_, i) => ({ file: `p${i % 50}.bin`, bytes: 4096 })),
+  ]);
   await sparseImage(join(root, 'system.img'), { raw: sparseRaw, fill: 0, total: 8 * 1024 * MiB });
   const md5: string[] = ['VERSION:1.0', 'FILE:START'];
   for (let i = 0; i < 50; i++) {
@@ -197,12 +325,19 @@ async function planning(work: string): Promise<void> {
   }
   const limit = await measure(async () => {
     const hash = createHash('md5');
-    for await (const chunk of createReadStream(join(root, 'system.img'), { highWaterMark: MiB })) hash.update(chunk as Buffer);
+    for await (const chunk of createReadStream(join(root, 'system.img'), { highWaterMark: MiB }))
+      hash.update(chunk as Buffer);
     md5.push(`FILE:\\system.img:${hash.digest('hex')}`, 'FILE:END');
   });
   await writeFile(join(root, 'md5.txt'), md5.join('\r\n'));
   const { result, seconds } = await measure(async () => buildPlan(await readPackage(root)));
-  record('planning.seconds', seconds, 's', limit.seconds, `${entries} rawprogram entries, an 8 GiB sparse image (${(sparseRaw / MiB).toFixed(0)} MiB of data), ${result.ops.length} ops; limit: md5 of the same image in a tight loop`);
+  record(
+    'planning.seconds',
+    seconds,
+    's',
+    limit.seconds,
+    `${entries} rawprogram entries, an 8 GiB sparse image (${(sparseRaw / MiB).toFixed(0)} MiB of data), ${result.ops.length} ops; limit: md5 of the same image in a tight loop`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -217,11 +352,21 @@ async function main(): Promise<void> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  console.log(`qfh benchmarks (${quick ? 'quick' : 'full'}) on ${process.platform}-${process.arch}, node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s\n`);
-  console.log(`${'figure'.padEnd(40)} ${'value'.padStart(10)} ${'unit'.padEnd(6)} ${'limit'.padStart(10)} ${'ratio'.padStart(7)}  note`);
-  for (const f of figures) console.log(`${f.name.padEnd(40)} ${String(f.value).padStart(10)} ${f.unit.padEnd(6)} ${String(f.limit).padStart(10)} ${String(f.ratio).padStart(7)}  ${f.note}`);
+  console.log(
+    `qfh benchmarks (${quick ? 'quick' : 'full'}) on ${process.platform}-${process.arch}, node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s\n`,
+  );
+  console.log(
+    `${'figure'.padEnd(40)} ${'value'.padStart(10)} ${'unit'.padEnd(6)} ${'limit'.padStart(10)} ${'ratio'.padStart(7)}  note`,
+  );
+  for (const f of figures)
+    console.log(
+      `${f.name.padEnd(40)} ${String(f.value).padStart(10)} ${f.unit.padEnd(6)} ${String(f.limit).padStart(10)} ${String(f.ratio).padStart(7)}  ${f.note}`,
+    );
   console.log('');
-  for (const f of figures) console.log(`BENCH ${JSON.stringify({ name: f.name, value: f.value, unit: f.unit, limit: f.limit, ratio: f.ratio })}`);
+  for (const f of figures)
+    console.log(
+      `BENCH ${JSON.stringify({ name: f.name, value: f.value, unit: f.unit, limit: f.limit, ratio: f.ratio })}`,
+    );
 }
 
 await main();

@@ -16,7 +16,8 @@ type Crc32Fn = (data: Uint8Array, value?: number) => number;
 // node:zlib has a native crc32 from Node 20.15; fall back to the `crc` package before that.
 const native = (zlib as unknown as { crc32?: Crc32Fn }).crc32;
 
-const asBuffer = (data: Uint8Array): Buffer => Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+const asBuffer = (data: Uint8Array): Buffer =>
+  Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 
 /** zlib/IEEE CRC-32 of `data`, continuing from `previous` (the CRC of what came before). */
 export function crc32(data: Uint8Array, previous = 0): number {

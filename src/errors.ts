@@ -37,16 +37,13 @@ export class QfhError extends Error {
 
 /** Codes of {@link SaharaPacketError}. */
 export type SaharaPacketCode =
-  | 'QFH_SAHARA_TRUNCATED'
-  | 'QFH_SAHARA_BAD_LENGTH'
-  | 'QFH_SAHARA_UNKNOWN_COMMAND';
+  'QFH_SAHARA_TRUNCATED' | 'QFH_SAHARA_BAD_LENGTH' | 'QFH_SAHARA_UNKNOWN_COMMAND';
 
 /** A Sahara packet that cannot be decoded (short, wrong length field, unknown command). */
 export class SaharaPacketError extends QfhError {
   constructor(code: SaharaPacketCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
-      hint:
-        'The device sent bytes that are not a Sahara packet. Replug the modem (or power-cycle it) so it restarts Sahara, then try again.',
+      hint: 'The device sent bytes that are not a Sahara packet. Replug the modem (or power-cycle it) so it restarts Sahara, then try again.',
       ...options,
     });
   }
@@ -63,8 +60,7 @@ export type FirehoseXmlCode =
 export class FirehoseXmlError extends QfhError {
   constructor(code: FirehoseXmlCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
-      hint:
-        'The programmer and qfh are out of step. Power-cycle the modem so it returns to EDL (9008) and start again.',
+      hint: 'The programmer and qfh are out of step. Power-cycle the modem so it returns to EDL (9008) and start again.',
       ...options,
     });
   }
@@ -85,15 +81,15 @@ export type SparseFormatCode =
 export class SparseFormatError extends QfhError {
   constructor(code: SparseFormatCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
-      hint:
-        'The sparse image is damaged or was not made by img2simg/libsparse. Re-download the firmware package and check its md5.txt.',
+      hint: 'The sparse image is damaged or was not made by img2simg/libsparse. Re-download the firmware package and check its md5.txt.',
       ...options,
     });
   }
 }
 
 /** Codes of {@link ExpressionError}. */
-export type ExpressionCode = 'QFH_EXPRESSION_SYNTAX' | 'QFH_EXPRESSION_UNKNOWN_NAME' | 'QFH_EXPRESSION_RANGE';
+export type ExpressionCode =
+  'QFH_EXPRESSION_SYNTAX' | 'QFH_EXPRESSION_UNKNOWN_NAME' | 'QFH_EXPRESSION_RANGE';
 
 /** A rawprogram/patch expression (`NUM_DISK_SECTORS-33.`, `CRC32(2,4096)`) that cannot be evaluated. */
 export class ExpressionError extends QfhError {
@@ -147,7 +143,10 @@ export type UsageCode = 'QFH_USAGE' | 'QFH_INPUT_UNREADABLE';
 /** The command line or an input file given to it is not usable. */
 export class UsageError extends QfhError {
   constructor(code: UsageCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, { hint: 'Run `qfh --help` for the commands and their options.', ...options });
+    super(code, message, {
+      hint: 'Run `qfh --help` for the commands and their options.',
+      ...options,
+    });
   }
 }
 
@@ -164,14 +163,20 @@ export type TransportCode =
 /** A failure moving bytes to or from a device. */
 export class TransportError extends QfhError {
   constructor(code: TransportCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, { hint: 'Check the cable and that nothing else (ModemManager, another flasher) holds the port, then replug the modem.', ...options });
+    super(code, message, {
+      hint: 'Check the cable and that nothing else (ModemManager, another flasher) holds the port, then replug the modem.',
+      ...options,
+    });
   }
 }
 
 /** No data (or no room) within the operation's timeout. */
 export class TransportTimeoutError extends TransportError {
   constructor(message: string, options: QfhErrorOptions = {}) {
-    super('QFH_TRANSPORT_TIMEOUT', message, { hint: 'The device stopped answering. If it stays silent, power-cycle it so it returns to EDL (9008) and try again.', ...options });
+    super('QFH_TRANSPORT_TIMEOUT', message, {
+      hint: 'The device stopped answering. If it stays silent, power-cycle it so it returns to EDL (9008) and try again.',
+      ...options,
+    });
   }
 }
 
@@ -179,32 +184,53 @@ export class TransportTimeoutError extends TransportError {
 export class TransportClosedError extends TransportError {
   constructor(message: string, options: QfhErrorOptions & { disconnected?: boolean } = {}) {
     super(options.disconnected ? 'QFH_TRANSPORT_DISCONNECTED' : 'QFH_TRANSPORT_CLOSED', message, {
-      hint: options.disconnected ? 'The device disappeared from the bus. Replug it (or wait for it to re-enumerate) and run qfh edl-recover if a flash was interrupted.' : 'The connection was closed by qfh.',
+      hint: options.disconnected
+        ? 'The device disappeared from the bus. Replug it (or wait for it to re-enumerate) and run qfh edl-recover if a flash was interrupted.'
+        : 'The connection was closed by qfh.',
       ...options,
     });
   }
 }
 
 /** Codes of {@link SaharaProtocolError}. */
-export type SaharaProtocolCode = 'QFH_SAHARA_NO_HELLO' | 'QFH_SAHARA_REJECTED' | 'QFH_SAHARA_UNEXPECTED' | 'QFH_SAHARA_OUT_OF_RANGE' | 'QFH_SAHARA_COMMAND_FAILED';
+export type SaharaProtocolCode =
+  | 'QFH_SAHARA_NO_HELLO'
+  | 'QFH_SAHARA_REJECTED'
+  | 'QFH_SAHARA_UNEXPECTED'
+  | 'QFH_SAHARA_OUT_OF_RANGE'
+  | 'QFH_SAHARA_COMMAND_FAILED';
 
 /** The PBL and qfh disagree: no HELLO, an unexpected packet, or the PBL refused the programmer. */
 export class SaharaProtocolError extends QfhError {
   /** Sahara status the PBL reported, when it reported one. */
   readonly status: number | undefined;
-  constructor(code: SaharaProtocolCode, message: string, options: QfhErrorOptions & { status?: number } = {}) {
-    super(code, message, { hint: 'Power-cycle the modem so its PBL starts over (unplug it, or hold it in EDL), then run qfh again.', ...options });
+  constructor(
+    code: SaharaProtocolCode,
+    message: string,
+    options: QfhErrorOptions & { status?: number } = {},
+  ) {
+    super(code, message, {
+      hint: 'Power-cycle the modem so its PBL starts over (unplug it, or hold it in EDL), then run qfh again.',
+      ...options,
+    });
     this.status = options.status;
   }
 }
 
 /** Codes of {@link FirehoseError}. */
-export type FirehoseCode = 'QFH_FIREHOSE_NAK' | 'QFH_FIREHOSE_NO_PROGRAMMER' | 'QFH_FIREHOSE_UNEXPECTED' | 'QFH_FIREHOSE_UNSUPPORTED';
+export type FirehoseCode =
+  | 'QFH_FIREHOSE_NAK'
+  | 'QFH_FIREHOSE_NO_PROGRAMMER'
+  | 'QFH_FIREHOSE_UNEXPECTED'
+  | 'QFH_FIREHOSE_UNSUPPORTED';
 
 /** A Firehose exchange that went wrong (other than a NAK, which is {@link FirehoseNakError}). */
 export class FirehoseError extends QfhError {
   constructor(code: FirehoseCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, { hint: 'Power-cycle the modem so it returns to EDL (9008), then run qfh edl-recover.', ...options });
+    super(code, message, {
+      hint: 'Power-cycle the modem so it returns to EDL (9008), then run qfh edl-recover.',
+      ...options,
+    });
   }
 }
 
@@ -216,11 +242,17 @@ export class FirehoseNakError extends FirehoseError {
     readonly logs: readonly string[],
     options: QfhErrorOptions = {},
   ) {
-    const why = logs.filter((l) => /error|fail|unaligned|must be|invalid|not support|too large/i.test(l));
-    super('QFH_FIREHOSE_NAK', `the programmer refused <${command}>${why.length ? `: ${why.join(' / ')}` : logs.length ? `: ${logs.at(-1)}` : ''}`, {
-      hint: 'Nothing more was written. Check the package matches this modem (NAND page/block size, storage type), then run qfh edl-recover.',
-      ...options,
-    });
+    const why = logs.filter((l) =>
+      /error|fail|unaligned|must be|invalid|not support|too large/i.test(l),
+    );
+    super(
+      'QFH_FIREHOSE_NAK',
+      `the programmer refused <${command}>${why.length ? `: ${why.join(' / ')}` : logs.length ? `: ${logs.at(-1)}` : ''}`,
+      {
+        hint: 'Nothing more was written. Check the package matches this modem (NAND page/block size, storage type), then run qfh edl-recover.',
+        ...options,
+      },
+    );
   }
 }
 
@@ -230,20 +262,36 @@ export type DeviceNotFoundCode = 'QFH_NO_DEVICE' | 'QFH_DEVICE_AMBIGUOUS';
 /** No device (or more than one) matched what the user asked for. */
 export class DeviceNotFoundError extends QfhError {
   constructor(code: DeviceNotFoundCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, { hint: 'Check the cable and `qfh list`. A modem in EDL shows as 05c6:9008; pick one with --device usb:SERIAL.', ...options });
+    super(code, message, {
+      hint: 'Check the cable and `qfh list`. A modem in EDL shows as 05c6:9008; pick one with --device usb:SERIAL.',
+      ...options,
+    });
   }
 }
 
 /** A safety check refused the flash; nothing was written. */
 export class PlanRefusedError extends QfhError {
-  constructor(readonly refusals: readonly { readonly code: string; readonly message: string; readonly flag?: string }[]) {
-    const flags = [...new Set(refusals.map((r) => r.flag).filter((f): f is string => f !== undefined))];
+  constructor(
+    readonly refusals: readonly {
+      readonly code: string;
+      readonly message: string;
+      readonly flag?: string;
+    }[],
+  ) {
+    const flags = [
+      ...new Set(refusals.map((r) => r.flag).filter((f): f is string => f !== undefined)),
+    ];
     const fixed = refusals.filter((r) => r.flag === undefined);
-    super('QFH_REFUSED', `refused to flash (${refusals.length} problem${refusals.length === 1 ? '' : 's'}; nothing was written): ${refusals.map((r) => r.message).join('; ')}`, {
-      hint: fixed.length > 0
-        ? 'Some of these cannot be overridden: use the firmware package made for this exact modem.'
-        : `If you are sure, accept exactly these risks with: ${flags.join(' ')}`,
-    });
+    super(
+      'QFH_REFUSED',
+      `refused to flash (${refusals.length} problem${refusals.length === 1 ? '' : 's'}; nothing was written): ${refusals.map((r) => r.message).join('; ')}`,
+      {
+        hint:
+          fixed.length > 0
+            ? 'Some of these cannot be overridden: use the firmware package made for this exact modem.'
+            : `If you are sure, accept exactly these risks with: ${flags.join(' ')}`,
+      },
+    );
   }
 }
 
@@ -259,11 +307,20 @@ export class FlashError extends QfhError {
 }
 
 /** Codes of {@link AtError}. */
-export type AtCode = 'QFH_AT_ERROR' | 'QFH_AT_TIMEOUT' | 'QFH_AT_NOT_QUECTEL' | 'QFH_EDL_SWITCH_FAILED' | 'QFH_FOTA_CHECKSUM' | 'QFH_FOTA_FAILED';
+export type AtCode =
+  | 'QFH_AT_ERROR'
+  | 'QFH_AT_TIMEOUT'
+  | 'QFH_AT_NOT_QUECTEL'
+  | 'QFH_EDL_SWITCH_FAILED'
+  | 'QFH_FOTA_CHECKSUM'
+  | 'QFH_FOTA_FAILED';
 
 /** The modem's AT or DIAG port refused or did not answer. */
 export class AtError extends QfhError {
   constructor(code: AtCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, { hint: 'Check that this is the modem\'s AT port (qfh list shows each interface) and that nothing else (ModemManager, a dialer) is using it.', ...options });
+    super(code, message, {
+      hint: "Check that this is the modem's AT port (qfh list shows each interface) and that nothing else (ModemManager, a dialer) is using it.",
+      ...options,
+    });
   }
 }

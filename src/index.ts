@@ -13,8 +13,28 @@ export * from './errors.js';
 export * as sahara from './sahara/index.js';
 export * as firehose from './firehose/index.js';
 export * as sparse from './sparse/index.js';
-export { readPackage, type FirmwarePackage, type Finding, type ReadPackageOptions } from './package/index.js';
+export {
+  readPackage,
+  type FirmwarePackage,
+  type Finding,
+  type ReadPackageOptions,
+} from './package/index.js';
 export * as pkg from './package/index.js';
-export { flash, edlRecover, flashFromNormalMode, type FlashOptions, type FlashReport, type FlashProgress, type NormalModeAccess } from './flash/index.js';
+export {
+  flash,
+  edlRecover,
+  flashFromNormalMode,
+  type FlashOptions,
+  type FlashReport,
+  type FlashProgress,
+  type NormalModeAccess,
+} from './flash/index.js';
 export { buildPlan, renderPlan, planToJson, type FlashPlan, type PlanOp } from './plan/index.js';
-export { AtPort, identifyModem, switchToEdl, parseFirmwareIdentity, type ModemIdentity, type FirmwareIdentity } from './at/index.js';
+export {
+  AtPort,
+  identifyModem,
+  switchToEdl,
+  parseFirmwareIdentity,
+  type ModemIdentity,
+  type FirmwareIdentity,
+} from './at/index.js';

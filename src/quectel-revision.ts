@@ -38,11 +38,41 @@ export interface FirmwareIdentity {
 }
 
 /** Models seen in public revision strings, longest first so `EC25EU` wins over `EC25E`. */
-const MODELS = ['RM500Q', 'RM502Q', 'RM520N', 'RG500Q', 'RG255C', 'EM120R', 'EM061K', 'EM160R', 'AG590E', 'EC20CE', 'EC25EU', 'EC25AU', 'EG25G', 'EC25E', 'EC25A', 'EC25J', 'EC21E', 'EM05G', 'EM12G', 'EG18', 'EM20', 'EP06', 'EC25', 'EC21'].sort((a, b) => b.length - a.length);
+const MODELS = [
+  'RM500Q',
+  'RM502Q',
+  'RM520N',
+  'RG500Q',
+  'RG255C',
+  'EM120R',
+  'EM061K',
+  'EM160R',
+  'AG590E',
+  'EC20CE',
+  'EC25EU',
+  'EC25AU',
+  'EG25G',
+  'EC25E',
+  'EC25A',
+  'EC25J',
+  'EC21E',
+  'EM05G',
+  'EM12G',
+  'EG18',
+  'EM20',
+  'EP06',
+  'EC25',
+  'EC21',
+].sort((a, b) => b.length - a.length);
 
 /** Parses a revision or package name; `undefined` when it is not of the Quectel form. */
 export function parseFirmwareIdentity(text: string): FirmwareIdentity | undefined {
-  const name = text.trim().replace(/\.zip$/i, '').split(/[\\/]/).pop() ?? '';
+  const name =
+    text
+      .trim()
+      .replace(/\.zip$/i, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
   const m = /^([A-Z0-9]+?)R(\d{2})A(\d{2})([A-Z]\d{2})?(M\d+G)?(?=$|[_-])/.exec(name.toUpperCase());
   if (!m) return undefined;
   const variant = m[1] ?? '';
@@ -70,6 +100,7 @@ export function parseFirmwareIdentity(text: string): FirmwareIdentity | undefine
 export function compareBuilds(a: string, b: string): number {
   const x = a.split('.').map(Number);
   const y = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
 }

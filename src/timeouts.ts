@@ -47,7 +47,11 @@ const BASE: Timeouts = {
 };
 
 /** The table for a storage type (NAND erases whole blocks and is slower to finish a write). */
-export function timeoutsFor(storage: StorageKindForTimeouts, overrides: Partial<Timeouts> = {}): Timeouts {
-  const byStorage: Partial<Timeouts> = storage === 'nand' ? { programFinal: 10_000 } : storage === 'ufs' ? { erase: 30_000 } : {};
+export function timeoutsFor(
+  storage: StorageKindForTimeouts,
+  overrides: Partial<Timeouts> = {},
+): Timeouts {
+  const byStorage: Partial<Timeouts> =
+    storage === 'nand' ? { programFinal: 10_000 } : storage === 'ufs' ? { erase: 30_000 } : {};
   return { ...BASE, ...byStorage, ...overrides };
 }

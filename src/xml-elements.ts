@@ -63,7 +63,9 @@ function toElements(nodes: readonly Node[]): XmlElement[] {
  * endings may be mixed. Returns the problem instead of throwing so each caller can raise
  * its own error family.
  */
-export function parseXmlElements(text: string): { elements: XmlElement[] } | { problem: XmlProblem } {
+export function parseXmlElements(
+  text: string,
+): { elements: XmlElement[] } | { problem: XmlProblem } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const valid = XMLValidator.validate(body, { allowBooleanAttributes: false });
   if (valid !== true) {
@@ -83,7 +85,10 @@ export function attributeValue(attributes: readonly Attribute[], name: string): 
 }
 
 /** Case-insensitive lookup, for manifests whose attribute case varies between vendors. */
-export function attributeValueIgnoreCase(attributes: readonly Attribute[], name: string): string | undefined {
+export function attributeValueIgnoreCase(
+  attributes: readonly Attribute[],
+  name: string,
+): string | undefined {
   const lower = name.toLowerCase();
   return attributes.find(([k]) => k.toLowerCase() === lower)?.[1];
 }
@@ -92,7 +97,10 @@ export function attributeValueIgnoreCase(attributes: readonly Attribute[], name:
  * `attributes` with `overrides` applied: an existing attribute keeps its position and gets
  * the new value; a new one is appended. Nothing is dropped.
  */
-export function withAttributes(attributes: readonly Attribute[], overrides: readonly Attribute[]): Attribute[] {
+export function withAttributes(
+  attributes: readonly Attribute[],
+  overrides: readonly Attribute[],
+): Attribute[] {
   const out: Attribute[] = attributes.map(([k, v]) => [k, v] as const);
   for (const [name, value] of overrides) {
     const at = out.findIndex(([k]) => k === name);
@@ -104,5 +112,9 @@ export function withAttributes(attributes: readonly Attribute[], overrides: read
 
 /** Escapes a value for a double-quoted XML attribute. */
 export function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }

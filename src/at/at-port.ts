@@ -10,7 +10,19 @@ import { AtError, TransportTimeoutError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
 
 /** Line prefixes a module sends unprompted (research/modem.md §3.3 and 3GPP 27.007). */
-const URC_PREFIXES = ['+QIND:', 'RDY', '+CPIN:', '+QUSIM:', '+CFUN:', '+CREG:', '+CEREG:', '+CGREG:', '+QSTAT:', '+QNETDEVSTATUS:', '+QNETDEVCTL:'];
+const URC_PREFIXES = [
+  '+QIND:',
+  'RDY',
+  '+CPIN:',
+  '+QUSIM:',
+  '+CFUN:',
+  '+CREG:',
+  '+CEREG:',
+  '+CGREG:',
+  '+QSTAT:',
+  '+QNETDEVSTATUS:',
+  '+QNETDEVCTL:',
+];
 
 /** Options for {@link AtPort}. */
 export interface AtPortOptions {
@@ -32,9 +44,12 @@ export class AtPort {
     const left = deadline - Date.now();
     if (left <= 0) throw new AtError('QFH_AT_TIMEOUT', `no ${what} within the time allowed`);
     try {
-      this.pending += new TextDecoder().decode(await this.transport.read(4096, { timeoutMs: left }));
+      this.pending += new TextDecoder().decode(
+        await this.transport.read(4096, { timeoutMs: left }),
+      );
     } catch (e) {
-      if (e instanceof TransportTimeoutError) throw new AtError('QFH_AT_TIMEOUT', `no ${what} within the time allowed`, { cause: e });
+      if (e instanceof TransportTimeoutError)
+        throw new AtError('QFH_AT_TIMEOUT', `no ${what} within the time allowed`, { cause: e });
       throw e;
     }
   }
@@ -58,14 +73,19 @@ export class AtPort {
 
   /** Sends `command` if given, then reads lines until one matches `pattern` (URCs included); ERROR lines throw. */
   async waitFor(pattern: RegExp, timeoutMs: number, command?: string): Promise<RegExpExecArray> {
-    if (command !== undefined) await this.transport.write(new TextEncoder().encode(`${command}\r`), { timeoutMs });
+    if (command !== undefined)
+      await this.transport.write(new TextEncoder().encode(`${command}\r`), { timeoutMs });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const line = await this.nextLine(deadline, `line matching ${pattern.source}${command ? ` after ${command}` : ''}`);
+      const line = await this.nextLine(
+        deadline,
+        `line matching ${pattern.source}${command ? ` after ${command}` : ''}`,
+      );
       if (command !== undefined && line.toUpperCase() === command.toUpperCase()) continue;
       const m = pattern.exec(line);
       if (m) return m;
-      if (/^(ERROR|\+CME ERROR|\+CMS ERROR)/.test(line)) throw new AtError('QFH_AT_ERROR', `${command ?? 'the modem'} failed: ${line}`);
+      if (/^(ERROR|\+CME ERROR|\+CMS ERROR)/.test(line))
+        throw new AtError('QFH_AT_ERROR', `${command ?? 'the modem'} failed: ${line}`);
       if (URC_PREFIXES.some((p) => line.startsWith(p))) this.options.onUrc?.(line);
     }
   }
@@ -95,10 +115,14 @@ export class AtPort {
     const lines: string[] = [];
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const line = await this.nextLine(deadline, `final result code for ${command} within ${timeoutMs} ms`);
+      const line = await this.nextLine(
+        deadline,
+        `final result code for ${command} within ${timeoutMs} ms`,
+      );
       if (line.toUpperCase() === command.toUpperCase()) continue;
       if (line === 'OK') return lines;
-      if (/^(ERROR|\+CME ERROR: ?(.*)|\+CMS ERROR: ?(.*))$/.test(line)) throw new AtError('QFH_AT_ERROR', `${command} failed: ${line}`);
+      if (/^(ERROR|\+CME ERROR: ?(.*)|\+CMS ERROR: ?(.*))$/.test(line))
+        throw new AtError('QFH_AT_ERROR', `${command} failed: ${line}`);
       const urc = URC_PREFIXES.find((p) => line.startsWith(p));
       if (urc && !(name && urc.toUpperCase().startsWith(`${name}:`))) this.options.onUrc?.(line);
       else lines.push(line);

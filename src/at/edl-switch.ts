@@ -47,7 +47,11 @@ export async function switchToEdl(diag: Transport, options: EdlSwitchOptions = {
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 1000));
   }
-  throw new AtError('QFH_EDL_SWITCH_FAILED', `the modem did not echo the EDL switch frame in ${attempts} attempts`, {
-    hint: 'Make sure this is the DIAG port (interface 0 on most Quectel modules; qfh list), stop ModemManager, and try again; or hold the module in EDL by hand.',
-  });
+  throw new AtError(
+    'QFH_EDL_SWITCH_FAILED',
+    `the modem did not echo the EDL switch frame in ${attempts} attempts`,
+    {
+      hint: 'Make sure this is the DIAG port (interface 0 on most Quectel modules; qfh list), stop ModemManager, and try again; or hold the module in EDL by hand.',
+    },
+  );
 }

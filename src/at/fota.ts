@@ -17,7 +17,9 @@ export function qfuplChecksum(data: Uint8Array): number {
 }
 
 /** Progress of a delta update. */
-export type FotaProgress = { phase: 'upload'; bytesDone: number; bytesTotal: number } | { phase: 'updating'; percent: number };
+export type FotaProgress =
+  | { phase: 'upload'; bytesDone: number; bytesTotal: number }
+  | { phase: 'updating'; percent: number };
 
 /** Options for {@link deltaUpdate}. */
 export interface FotaOptions {
@@ -29,34 +31,53 @@ export interface FotaOptions {
 }
 
 /** Uploads `data` as `name` and applies it; resolves when the module reports success. */
-export async function deltaUpdate(port: AtPort, name: string, data: Uint8Array, options: FotaOptions = {}): Promise<void> {
+export async function deltaUpdate(
+  port: AtPort,
+  name: string,
+  data: Uint8Array,
+  options: FotaOptions = {},
+): Promise<void> {
   await port.command(`AT+QFDEL="${name}"`).catch(() => undefined); // a leftover from an earlier attempt
   await port.waitFor(/^CONNECT/, 10_000, `AT+QFUPL="${name}",${data.length},60,1`);
   for (let at = 0; at < data.length; at += 1024) {
     const block = data.subarray(at, at + 1024);
     await port.writeRaw(block);
     if (block.length === 1024) await port.readAcks(1, 'A', 10_000);
-    options.onProgress?.({ phase: 'upload', bytesDone: Math.min(at + 1024, data.length), bytesTotal: data.length });
+    options.onProgress?.({
+      phase: 'upload',
+      bytesDone: Math.min(at + 1024, data.length),
+      bytesTotal: data.length,
+    });
   }
   const done = await port.waitFor(/^\+QFUPL:\s*(\d+),([0-9a-fA-F]+)/, 30_000);
   await port.waitFor(/^OK$/, 5000);
   const expected = qfuplChecksum(data);
   if (Number(done[1]) !== data.length || parseInt(done[2] ?? '', 16) !== expected) {
     await port.command(`AT+QFDEL="${name}"`).catch(() => undefined);
-    throw new AtError('QFH_FOTA_CHECKSUM', `the module received ${done[1]} bytes with checksum ${done[2]}, qfh sent ${data.length} with ${expected.toString(16)}: nothing was applied`, {
-      hint: 'The USB link corrupted the upload. Try again (another port or cable); the damaged copy was deleted.',
-    });
+    throw new AtError(
+      'QFH_FOTA_CHECKSUM',
+      `the module received ${done[1]} bytes with checksum ${done[2]}, qfh sent ${data.length} with ${expected.toString(16)}: nothing was applied`,
+      {
+        hint: 'The USB link corrupted the upload. Try again (another port or cable); the damaged copy was deleted.',
+      },
+    );
   }
   await port.command(`AT+QFOTADL="${options.ufsPath ?? '/data/ufs/'}${name}"`);
   const deadline = Date.now() + (options.updateTimeoutMs ?? 600_000);
   for (;;) {
-    const m = await port.waitFor(/^\+QIND:\s*"FOTA",\s*"(\w+)"(?:,\s*(\d+))?/, Math.max(1, deadline - Date.now())).catch((e: unknown) => {
-      if (!(e instanceof AtError && e.code === 'QFH_AT_TIMEOUT')) throw e;
-      throw new AtError('QFH_AT_TIMEOUT', 'the module did not report the end of the delta update in time', {
-        cause: e,
-        hint: 'It may still be applying the update or rebooting: do not power it off. Wait a few minutes, then run qfh verify on its AT port.',
+    const m = await port
+      .waitFor(/^\+QIND:\s*"FOTA",\s*"(\w+)"(?:,\s*(\d+))?/, Math.max(1, deadline - Date.now()))
+      .catch((e: unknown) => {
+        if (!(e instanceof AtError && e.code === 'QFH_AT_TIMEOUT')) throw e;
+        throw new AtError(
+          'QFH_AT_TIMEOUT',
+          'the module did not report the end of the delta update in time',
+          {
+            cause: e,
+            hint: 'It may still be applying the update or rebooting: do not power it off. Wait a few minutes, then run qfh verify on its AT port.',
+          },
+        );
       });
-    });
     if (m[1] === 'UPDATING') options.onProgress?.({ phase: 'updating', percent: Number(m[2]) });
     if (m[1] === 'END') {
       if (Number(m[2]) === 0) return;

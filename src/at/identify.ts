@@ -25,9 +25,11 @@ export interface ModemIdentity {
 export async function identifyModem(port: AtPort): Promise<ModemIdentity> {
   const ati = await port.command('ATI');
   const revisionLine = ati.find((l) => /^Revision:/i.test(l));
-  if (!revisionLine) throw new AtError('QFH_AT_ERROR', `ATI gave no Revision: line (${ati.join(' / ')})`);
+  if (!revisionLine)
+    throw new AtError('QFH_AT_ERROR', `ATI gave no Revision: line (${ati.join(' / ')})`);
   const revision = revisionLine.replace(/^Revision:\s*/i, '').trim();
-  const optional = async (command: string): Promise<string | undefined> => (await port.command(command).catch(() => []))[0]?.trim();
+  const optional = async (command: string): Promise<string | undefined> =>
+    (await port.command(command).catch(() => []))[0]?.trim();
   const fullRevision = await optional('AT+QGMR');
   const subEdition = (await optional('AT+CSUB'))?.replace(/^SubEdition:\s*/i, '');
   return {

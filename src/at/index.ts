@@ -6,6 +6,10 @@
 export * from './at-port.js';
 export * from './identify.js';
 export * from './edl-switch.js';
-export { parseFirmwareIdentity, compareBuilds, type FirmwareIdentity } from '../quectel-revision.js';
+export {
+  parseFirmwareIdentity,
+  compareBuilds,
+  type FirmwareIdentity,
+} from '../quectel-revision.js';
 export * from './post-check.js';
 export * from './fota.js';

@@ -28,7 +28,15 @@ export class RecordingTransport implements Transport {
     private readonly sink: (line: string) => void,
     header: Record<string, unknown> = {},
   ) {
-    sink(JSON.stringify({ format: 'qfh-capture', version: 1, device: inner.description, created: new Date().toISOString(), ...header }));
+    sink(
+      JSON.stringify({
+        format: 'qfh-capture',
+        version: 1,
+        device: inner.description,
+        created: new Date().toISOString(),
+        ...header,
+      }),
+    );
   }
 
   get description(): string {
@@ -36,7 +44,13 @@ export class RecordingTransport implements Transport {
   }
 
   private record(dir: 'in' | 'out', data: Uint8Array): void {
-    this.sink(JSON.stringify({ t: Date.now() - this.started, dir, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') }));
+    this.sink(
+      JSON.stringify({
+        t: Date.now() - this.started,
+        dir,
+        data: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64'),
+      }),
+    );
   }
 
   async read(maxBytes: number, options: ReadOptions): Promise<Uint8Array> {
@@ -58,14 +72,18 @@ export class RecordingTransport implements Transport {
 /** Parses a capture into its header and an exact script. */
 export function readCapture(text: string): { header: CaptureHeader; steps: ScriptStep[] } {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const bad = (why: string): QfhError => new QfhError('QFH_CAPTURE_FORMAT', `not a qfh capture: ${why}`, { hint: 'Captures are JSON Lines written by qfh --record; check the file is complete.' });
+  const bad = (why: string): QfhError =>
+    new QfhError('QFH_CAPTURE_FORMAT', `not a qfh capture: ${why}`, {
+      hint: 'Captures are JSON Lines written by qfh --record; check the file is complete.',
+    });
   let header: CaptureHeader;
   try {
     header = JSON.parse(lines[0] ?? '') as CaptureHeader;
   } catch {
     throw bad('the first line is not JSON');
   }
-  if (header.format !== 'qfh-capture' || header.version !== 1) throw bad('the header is not {"format":"qfh-capture","version":1}');
+  if (header.format !== 'qfh-capture' || header.version !== 1)
+    throw bad('the header is not {"format":"qfh-capture","version":1}');
   const steps = lines.slice(1).map((line, i): ScriptStep => {
     let record: { dir?: unknown; data?: unknown };
     try {
@@ -73,7 +91,8 @@ export function readCapture(text: string): { header: CaptureHeader; steps: Scrip
     } catch {
       throw bad(`line ${i + 2} is not JSON`);
     }
-    if ((record.dir !== 'in' && record.dir !== 'out') || typeof record.data !== 'string') throw bad(`line ${i + 2} lacks dir/data`);
+    if ((record.dir !== 'in' && record.dir !== 'out') || typeof record.data !== 'string')
+      throw bad(`line ${i + 2} lacks dir/data`);
     return { dir: record.dir, data: Uint8Array.from(Buffer.from(record.data, 'base64')) };
   });
   return { header, steps };

@@ -15,11 +15,14 @@ import type { ScriptStep } from './script.js';
 /** The host did something the script did not expect. */
 export class ReplayMismatchError extends QfhError {
   constructor(message: string) {
-    super('QFH_REPLAY_MISMATCH', message, { hint: 'The host no longer does what the recorded session did; compare the step named above with the capture.' });
+    super('QFH_REPLAY_MISMATCH', message, {
+      hint: 'The host no longer does what the recorded session did; compare the step named above with the capture.',
+    });
   }
 }
 
-const hex = (b: Uint8Array, n = 24): string => Buffer.from(b.subarray(0, n)).toString('hex') + (b.length > n ? '…' : '');
+const hex = (b: Uint8Array, n = 24): string =>
+  Buffer.from(b.subarray(0, n)).toString('hex') + (b.length > n ? '…' : '');
 
 /** Replays `steps`. */
 export class ReplayTransport implements Transport {
@@ -41,7 +44,9 @@ export class ReplayTransport implements Transport {
   }
 
   private fail(message: string): never {
-    this.failed = new ReplayMismatchError(`${this.description}: step ${this.at + 1} of ${this.steps.length}: ${message}`);
+    this.failed = new ReplayMismatchError(
+      `${this.description}: step ${this.at + 1} of ${this.steps.length}: ${message}`,
+    );
     throw this.failed;
   }
 
@@ -60,7 +65,10 @@ export class ReplayTransport implements Transport {
         return step.data.subarray(0, maxBytes);
       }
       const left = deadline - Date.now();
-      if (left <= 0) throw new TransportTimeoutError(`${this.description}: the script sends nothing at step ${this.at + 1} (${step ? `it waits for the host: ${step.dir}` : 'it has ended'})`);
+      if (left <= 0)
+        throw new TransportTimeoutError(
+          `${this.description}: the script sends nothing at step ${this.at + 1} (${step ? `it waits for the host: ${step.dir}` : 'it has ended'})`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.wake = () => {
@@ -77,8 +85,12 @@ export class ReplayTransport implements Transport {
     let offset = 0;
     while (offset < data.length) {
       const step = this.steps[this.at];
-      if (!step) this.fail(`the host sent ${data.length - offset} more bytes (${hex(data.subarray(offset))}) after the script ended`);
-      if (step.dir === 'in') this.fail(`the host sent ${hex(data.subarray(offset))} while the device was due to send`);
+      if (!step)
+        this.fail(
+          `the host sent ${data.length - offset} more bytes (${hex(data.subarray(offset))}) after the script ended`,
+        );
+      if (step.dir === 'in')
+        this.fail(`the host sent ${hex(data.subarray(offset))} while the device was due to send`);
       offset += this.consume(step, data.subarray(offset));
     }
     this.wake?.();
@@ -97,7 +109,10 @@ export class ReplayTransport implements Transport {
       const take = Math.min(length - this.partial, data.length);
       for (let i = 0; i < take; i++) {
         const k = this.partial + i;
-        if (k < expect.length && expect[k] !== data[i]) this.fail(`host byte ${k} is 0x${(data[i] ?? 0).toString(16)}, the capture has 0x${(expect[k] ?? 0).toString(16)} (host sent ${hex(data)}, expected ${hex(expect)})`);
+        if (k < expect.length && expect[k] !== data[i])
+          this.fail(
+            `host byte ${k} is 0x${(data[i] ?? 0).toString(16)}, the capture has 0x${(expect[k] ?? 0).toString(16)} (host sent ${hex(data)}, expected ${hex(expect)})`,
+          );
       }
       this.advance(take, length);
       return take;

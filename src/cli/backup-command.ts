@@ -14,12 +14,41 @@ import { toJsonText } from './json-output.js';
 import type { CliOutput } from './output.js';
 
 /** Runs `qfh backup`. */
-export async function runBackup(o: { dir: string; device: string | undefined; from: string | undefined; programmer: string | undefined; storage: 'nand' | 'emmc' | 'ufs' | undefined; json: boolean; waitSeconds: number }, out: CliOutput): Promise<number> {
+export async function runBackup(
+  o: {
+    dir: string;
+    device: string | undefined;
+    from: string | undefined;
+    programmer: string | undefined;
+    storage: 'nand' | 'emmc' | 'ufs' | undefined;
+    json: boolean;
+    waitSeconds: number;
+  },
+  out: CliOutput,
+): Promise<number> {
   const layout = o.from ? await readPackage(o.from, { verifyMd5: false }) : undefined;
-  const programmer = o.programmer ?? (layout?.programmer ? join(layout.root, layout.programmer) : undefined);
-  if (!programmer) throw new UsageError('QFH_USAGE', 'qfh backup needs a programmer: --programmer FILE, or --from the firmware package (its programmer is used)');
-  const storage = o.storage ?? (layout?.geometry ? 'nand' : layout ? (layout.rawprograms[0]?.list.entries[0]?.sectorSize === 4096 ? 'ufs' : 'emmc') : 'nand');
-  const transport = await openDevice(parseDeviceSpec(o.device), { waitMs: o.waitSeconds * 1000, onWaiting: (m) => out.stderr(`qfh: ${m}\n`), onNotice: (m) => out.stderr(`qfh: ${m}\n`), openSim: (profile) => new SimulatedModem({ profile }).connect() });
+  const programmer =
+    o.programmer ?? (layout?.programmer ? join(layout.root, layout.programmer) : undefined);
+  if (!programmer)
+    throw new UsageError(
+      'QFH_USAGE',
+      'qfh backup needs a programmer: --programmer FILE, or --from the firmware package (its programmer is used)',
+    );
+  const storage =
+    o.storage ??
+    (layout?.geometry
+      ? 'nand'
+      : layout
+        ? layout.rawprograms[0]?.list.entries[0]?.sectorSize === 4096
+          ? 'ufs'
+          : 'emmc'
+        : 'nand');
+  const transport = await openDevice(parseDeviceSpec(o.device), {
+    waitMs: o.waitSeconds * 1000,
+    onWaiting: (m) => out.stderr(`qfh: ${m}\n`),
+    onNotice: (m) => out.stderr(`qfh: ${m}\n`),
+    openSim: (profile) => new SimulatedModem({ profile }).connect(),
+  });
   try {
     let last = -1;
     const manifest = await backup(transport, o.dir, {
@@ -28,11 +57,18 @@ export async function runBackup(o: { dir: string; device: string | undefined; fr
       ...(layout ? { layout } : {}),
       onProgress: (p) => {
         const tenth = Math.floor((p.bytesDone / p.bytesTotal) * 10);
-        if (!o.json && tenth > last) out.stderr(`qfh: backup ${p.label} — ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB (${tenth * 10}%)\n`);
+        if (!o.json && tenth > last)
+          out.stderr(
+            `qfh: backup ${p.label} — ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB (${tenth * 10}%)\n`,
+          );
         last = Math.max(last, tenth);
       },
     });
-    out.stdout(o.json ? `${toJsonText(manifest)}\n` : `Backed up ${manifest.partitions.length} partitions (${(manifest.partitions.reduce((n, p) => n + p.bytes, 0) / 1e6).toFixed(1)} MB) into ${o.dir}; restore with: qfh edl-recover ${o.dir}\n`);
+    out.stdout(
+      o.json
+        ? `${toJsonText(manifest)}\n`
+        : `Backed up ${manifest.partitions.length} partitions (${(manifest.partitions.reduce((n, p) => n + p.bytes, 0) / 1e6).toFixed(1)} MB) into ${o.dir}; restore with: qfh edl-recover ${o.dir}\n`,
+    );
     return ExitCode.OK;
   } finally {
     await transport.close().catch(() => undefined);

@@ -12,6 +12,10 @@ import type { CliOutput } from './output.js';
 export async function runDoctorCommand(json: boolean, out: CliOutput): Promise<number> {
   const checks = await runDoctor();
   if (json) out.stdout(`${toJsonText(checks)}\n`);
-  else for (const c of checks) out.stdout(`${c.status.toUpperCase().padEnd(6)} ${c.check}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ''}${c.flag ? ` (or accept with ${c.flag})` : ''}\n`);
+  else
+    for (const c of checks)
+      out.stdout(
+        `${c.status.toUpperCase().padEnd(6)} ${c.check}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ''}${c.flag ? ` (or accept with ${c.flag})` : ''}\n`,
+      );
   return checks.some((c) => c.status === 'refuse') ? ExitCode.REFUSED : ExitCode.OK;
 }

@@ -10,7 +10,14 @@ import { FlashError, PlanRefusedError } from '../errors.js';
 import { flash, type FlashOptions } from '../flash/flash.js';
 import type { FlashReport } from '../flash/execute.js';
 import { readPackage } from '../package/read-package.js';
-import { buildPlan, identityFindings, parseFirmwareIdentity, planToJson, renderPlan, standingRefusals } from '../plan/index.js';
+import {
+  buildPlan,
+  identityFindings,
+  parseFirmwareIdentity,
+  planToJson,
+  renderPlan,
+  standingRefusals,
+} from '../plan/index.js';
 import { SimulatedModem } from '../sim/modem.js';
 import { openDevice, parseDeviceSpec } from '../transport/select-device.js';
 import { listDevices } from '../transport/sysfs-devices.js';
@@ -27,7 +34,15 @@ import type { CliOutput } from './output.js';
 import { progressRenderer } from './progress.js';
 
 /** The flags that each accept one kind of refusal (README lists them). */
-export const ACCEPT_FLAGS = ['allow-md5-mismatch', 'skip-missing', 'force-variant', 'allow-downgrade', 'unknown-package-ok', 'force-nand-size', 'i-have-local-access'] as const;
+export const ACCEPT_FLAGS = [
+  'allow-md5-mismatch',
+  'skip-missing',
+  'force-variant',
+  'allow-downgrade',
+  'unknown-package-ok',
+  'force-nand-size',
+  'i-have-local-access',
+] as const;
 
 /** Options of the three commands. */
 export interface FlashCommandOptions {
@@ -69,13 +84,21 @@ export const processTerminal: Terminal = {
 };
 
 /** `qfh plan DIR`: the plan from the package alone; exit 3 when qfh would refuse it. */
-export async function runPlan(o: Pick<FlashCommandOptions, 'dir' | 'json' | 'accept' | 'modemRevision'>, out: CliOutput): Promise<number> {
+export async function runPlan(
+  o: Pick<FlashCommandOptions, 'dir' | 'json' | 'accept' | 'modemRevision'>,
+  out: CliOutput,
+): Promise<number> {
   const pkg = await readPackage(o.dir);
   const plan = await buildPlan(pkg);
-  const identity = identityFindings(o.modemRevision ? parseFirmwareIdentity(o.modemRevision) : undefined, parseFirmwareIdentity(pkg.name));
+  const identity = identityFindings(
+    o.modemRevision ? parseFirmwareIdentity(o.modemRevision) : undefined,
+    parseFirmwareIdentity(pkg.name),
+  );
   const full = { ...plan, findings: [...plan.findings, ...identity] };
   out.stdout(o.json ? `${toJsonText(planToJson(full))}\n` : `${renderPlan(full).join('\n')}\n`);
-  return standingRefusals(full.findings, new Set(o.accept)).length > 0 ? ExitCode.REFUSED : ExitCode.OK;
+  return standingRefusals(full.findings, new Set(o.accept)).length > 0
+    ? ExitCode.REFUSED
+    : ExitCode.OK;
 }
 
 /** A report as text. */
@@ -83,9 +106,14 @@ export function renderReport(r: FlashReport): string[] {
   const rate = r.seconds > 0 ? ` (${(r.bytes / 1e6 / r.seconds).toFixed(2)} MB/s)` : '';
   const rows = r.ops
     .filter((o) => o.kind === 'program')
-    .map((o) => `  ${String(o.index + 1).padStart(4)}  ${(o.label ?? '').padEnd(22)} ${String(o.lun ?? '').padStart(3)} ${String(o.startSector ?? '').padStart(9)} ${String(o.bytes).padStart(11)} ${o.seconds.toFixed(2).padStart(7)} ${(o.mbPerSecond ?? 0).toFixed(2).padStart(7)}  ${o.verified ?? ''}`);
+    .map(
+      (o) =>
+        `  ${String(o.index + 1).padStart(4)}  ${(o.label ?? '').padEnd(22)} ${String(o.lun ?? '').padStart(3)} ${String(o.startSector ?? '').padStart(9)} ${String(o.bytes).padStart(11)} ${o.seconds.toFixed(2).padStart(7)} ${(o.mbPerSecond ?? 0).toFixed(2).padStart(7)}  ${o.verified ?? ''}`,
+    );
   return [
-    r.ok ? `Flashed ${r.package} onto ${r.device}: ${r.ops.length}/${r.opsTotal} steps, ${(r.bytes / 1e6).toFixed(1)} MB in ${r.seconds.toFixed(1)} s${rate}` : `Stopped after ${r.ops.length} of ${r.opsTotal} steps (${r.state === 'partial' ? 'the modem is partly written' : 'nothing was written'}).`,
+    r.ok
+      ? `Flashed ${r.package} onto ${r.device}: ${r.ops.length}/${r.opsTotal} steps, ${(r.bytes / 1e6).toFixed(1)} MB in ${r.seconds.toFixed(1)} s${rate}`
+      : `Stopped after ${r.ops.length} of ${r.opsTotal} steps (${r.state === 'partial' ? 'the modem is partly written' : 'nothing was written'}).`,
     '  step  partition              LUN    sector       bytes       s    MB/s  verified',
     ...rows,
     ...(r.failure ? [`  failed at step ${r.failure.op + 1}: ${r.failure.message}`] : []),
@@ -94,13 +122,22 @@ export function renderReport(r: FlashReport): string[] {
 }
 
 /** `qfh flash DIR` and `qfh edl-recover DIR`. */
-export async function runFlash(o: FlashCommandOptions, out: CliOutput, terminal: Terminal = processTerminal): Promise<number> {
+export async function runFlash(
+  o: FlashCommandOptions,
+  out: CliOutput,
+  terminal: Terminal = processTerminal,
+): Promise<number> {
   const pkg = await readPackage(o.dir);
   const accept = o.accept.map((f) => `--${f}`).concat(o.programmer ? ['--programmer'] : []);
   const plan = await buildPlan(pkg);
-  const identity = identityFindings(o.modemRevision ? parseFirmwareIdentity(o.modemRevision) : undefined, parseFirmwareIdentity(pkg.name));
+  const identity = identityFindings(
+    o.modemRevision ? parseFirmwareIdentity(o.modemRevision) : undefined,
+    parseFirmwareIdentity(pkg.name),
+  );
   const full = { ...plan, findings: [...plan.findings, ...identity] };
-  const standing = standingRefusals(full.findings, new Set(accept)).filter((f) => !(o.programmer && /PROGRAMMER/.test(f.code)));
+  const standing = standingRefusals(full.findings, new Set(accept)).filter(
+    (f) => !(o.programmer && /PROGRAMMER/.test(f.code)),
+  );
   if (!o.json) out.stderr(`${renderPlan(full).join('\n')}\n`);
   if (standing.length > 0) throw new PlanRefusedError(standing);
   if (o.dryRun) {
@@ -109,7 +146,9 @@ export async function runFlash(o: FlashCommandOptions, out: CliOutput, terminal:
     return ExitCode.OK;
   }
   if (terminal.isTTY && !o.yes && !o.json) {
-    const ok = await terminal.confirm(`Flash ${full.ops.filter((x) => x.kind === 'program').length} images (${(full.totalBytes / 1e6).toFixed(1)} MB) to ${o.device ?? 'the modem in EDL'}? Do not unplug it until qfh says it is done. [y/N] `);
+    const ok = await terminal.confirm(
+      `Flash ${full.ops.filter((x) => x.kind === 'program').length} images (${(full.totalBytes / 1e6).toFixed(1)} MB) to ${o.device ?? 'the modem in EDL'}? Do not unplug it until qfh says it is done. [y/N] `,
+    );
     if (!ok) {
       out.stderr('qfh: not flashed (you said no).\n');
       return ExitCode.OK;
@@ -120,9 +159,23 @@ export async function runFlash(o: FlashCommandOptions, out: CliOutput, terminal:
   let restoreModemManager: (() => Promise<void>) | undefined;
   if (spec.kind === 'usb' || spec.kind === 'path') {
     const checks = await runDoctor();
-    for (const c of checks.filter((x) => x.status === 'warn' || x.status === 'refuse')) out.stderr(`qfh: ${c.status === 'refuse' ? 'REFUSE' : 'warning'}: ${c.detail}${c.fix ? ` (${c.fix})` : ''}\n`);
-    const refusals = checks.filter((c) => c.status === 'refuse' && !(c.flag === '--i-have-local-access' && o.accept.includes('i-have-local-access')));
-    if (refusals.length > 0) throw new PlanRefusedError(refusals.map((c) => ({ code: 'PREFLIGHT_REMOTE_SESSION', message: c.detail, ...(c.flag ? { flag: c.flag } : {}) })));
+    for (const c of checks.filter((x) => x.status === 'warn' || x.status === 'refuse'))
+      out.stderr(
+        `qfh: ${c.status === 'refuse' ? 'REFUSE' : 'warning'}: ${c.detail}${c.fix ? ` (${c.fix})` : ''}\n`,
+      );
+    const refusals = checks.filter(
+      (c) =>
+        c.status === 'refuse' &&
+        !(c.flag === '--i-have-local-access' && o.accept.includes('i-have-local-access')),
+    );
+    if (refusals.length > 0)
+      throw new PlanRefusedError(
+        refusals.map((c) => ({
+          code: 'PREFLIGHT_REMOTE_SESSION',
+          message: c.detail,
+          ...(c.flag ? { flag: c.flag } : {}),
+        })),
+      );
     if (o.stopModemManager && checks.some((c) => /ModemManager is running/.test(c.detail))) {
       restoreModemManager = await stopModemManager();
       out.stderr('qfh: stopped ModemManager; it is started again when qfh finishes\n');
@@ -131,18 +184,39 @@ export async function runFlash(o: FlashCommandOptions, out: CliOutput, terminal:
   try {
     return await flashOnDevice(o, out, terminal, pkg, spec, accept);
   } finally {
-    if (restoreModemManager) await restoreModemManager().then(() => out.stderr('qfh: started ModemManager again\n'), () => out.stderr('qfh: could not start ModemManager again: systemctl start ModemManager\n'));
+    if (restoreModemManager)
+      await restoreModemManager().then(
+        () => out.stderr('qfh: started ModemManager again\n'),
+        () => out.stderr('qfh: could not start ModemManager again: systemctl start ModemManager\n'),
+      );
   }
 }
 
-async function flashOnDevice(o: FlashCommandOptions, out: CliOutput, terminal: Terminal, pkg: Awaited<ReturnType<typeof readPackage>>, spec: ReturnType<typeof parseDeviceSpec>, accept: string[]): Promise<number> {
+async function flashOnDevice(
+  o: FlashCommandOptions,
+  out: CliOutput,
+  terminal: Terminal,
+  pkg: Awaited<ReturnType<typeof readPackage>>,
+  spec: ReturnType<typeof parseDeviceSpec>,
+  accept: string[],
+): Promise<number> {
   const progress0 = progressRenderer(o.json ? 'json' : terminal.isTTY ? 'tty' : 'plain', out);
-  const baseOptions: FlashOptions = { verify: o.verify, accept, onProgress: (p) => progress0.onProgress(p), ...(o.programmer ? { programmer: o.programmer } : {}) };
+  const baseOptions: FlashOptions = {
+    verify: o.verify,
+    accept,
+    onProgress: (p) => progress0.onProgress(p),
+    ...(o.programmer ? { programmer: o.programmer } : {}),
+  };
   if (o.command === 'flash') {
     let cleanup: (() => Promise<void>) | undefined;
     let normal: NormalModeAccess | undefined;
-    if (spec.kind === 'sim' && spec.state === 'normal') normal = simulatorAccess(spec.profile, out, o.waitSeconds).access;
-    else if (spec.kind === 'usb' && !spec.serial && (await listDevices()).usb.every((d) => d.mode !== 'edl')) {
+    if (spec.kind === 'sim' && spec.state === 'normal')
+      normal = simulatorAccess(spec.profile, out, o.waitSeconds).access;
+    else if (
+      spec.kind === 'usb' &&
+      !spec.serial &&
+      (await listDevices()).usb.every((d) => d.mode !== 'edl')
+    ) {
       normal = await usbNormalModeAccess(out, o.waitSeconds);
       if (!normal) {
         const pcie = await pcieNormalModeAccess(out, o.waitSeconds, o.programmer);
@@ -152,24 +226,52 @@ async function flashOnDevice(o: FlashCommandOptions, out: CliOutput, terminal: T
     }
     if (normal) {
       try {
-        const result = await flashFromNormalMode(pkg, normal, { ...baseOptions, onIdentity: (m) => out.stderr(`qfh: ${m.manufacturer} ${m.model}: ${m.fullRevision ?? m.revision} → ${pkg.name}\n`) });
+        const result = await flashFromNormalMode(pkg, normal, {
+          ...baseOptions,
+          onIdentity: (m) =>
+            out.stderr(
+              `qfh: ${m.manufacturer} ${m.model}: ${m.fullRevision ?? m.revision} → ${pkg.name}\n`,
+            ),
+        });
         progress0.stop();
-        const record = o.record ?? `qfh-update-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-        const saved = await writeFile(record, `${JSON.stringify({ package: pkg.root, ...result.checks, report: result.report }, null, 2)}\n`).then(() => true, () => false);
-        if (o.json) out.stdout(`${JSON.stringify({ event: 'report', ...result.report, checks: result.checks, record: saved ? record : undefined })}\n`);
+        const record =
+          o.record ?? `qfh-update-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+        const saved = await writeFile(
+          record,
+          `${JSON.stringify({ package: pkg.root, ...result.checks, report: result.report }, null, 2)}\n`,
+        ).then(
+          () => true,
+          () => false,
+        );
+        if (o.json)
+          out.stdout(
+            `${JSON.stringify({ event: 'report', ...result.report, checks: result.checks, record: saved ? record : undefined })}\n`,
+          );
         else {
           const after = result.checks.after;
           out.stdout(`${renderReport(result.report).join('\n')}\n`);
-          if (after) out.stdout(`${['After the update:', ...renderCheck(after), ...diffChecks(result.checks.before, after)].join('\n')}\n`);
-          out.stdout(saved ? `Before/after record: ${record} (compare later with: qfh verify --device … --before ${record})\n` : `qfh: could not save the update record to ${record}\n`);
+          if (after)
+            out.stdout(
+              `${['After the update:', ...renderCheck(after), ...diffChecks(result.checks.before, after)].join('\n')}\n`,
+            );
+          out.stdout(
+            saved
+              ? `Before/after record: ${record} (compare later with: qfh verify --device … --before ${record})\n`
+              : `qfh: could not save the update record to ${record}\n`,
+          );
         }
         return ExitCode.OK;
       } catch (e) {
         progress0.stop();
-        if (e instanceof FlashError && !o.json) out.stderr(`${renderReport(e.report as FlashReport).join('\n')}\n`);
+        if (e instanceof FlashError && !o.json)
+          out.stderr(`${renderReport(e.report as FlashReport).join('\n')}\n`);
         throw e;
       } finally {
-        await cleanup?.().catch(() => out.stderr('qfh: could not restore the kernel firmware search path (/sys/module/firmware_class/parameters/path)\n'));
+        await cleanup?.().catch(() =>
+          out.stderr(
+            'qfh: could not restore the kernel firmware search path (/sys/module/firmware_class/parameters/path)\n',
+          ),
+        );
       }
     }
   }
@@ -191,7 +293,11 @@ async function flashOnDevice(o: FlashCommandOptions, out: CliOutput, terminal: T
   try {
     const report = await flash(pkg, transport, options);
     progress.stop();
-    out.stdout(o.json ? `${JSON.stringify({ event: 'report', ...report })}\n` : `${renderReport(report).join('\n')}\n`);
+    out.stdout(
+      o.json
+        ? `${JSON.stringify({ event: 'report', ...report })}\n`
+        : `${renderReport(report).join('\n')}\n`,
+    );
     return ExitCode.OK;
   } catch (e) {
     progress.stop();

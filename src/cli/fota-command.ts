@@ -23,7 +23,12 @@ const MAX_DELTA_BYTES = 256 * 1024 * 1024;
 const label = (id: ModemIdentity): string => `${id.model} ${id.fullRevision ?? id.revision}`;
 
 /** After END,0 a real module reboots: its tty disappears and comes back. */
-async function reopenAfterReboot(spec: DeviceSpec, open: () => Promise<Transport>, out: CliOutput, waitSeconds: number): Promise<Transport | undefined> {
+async function reopenAfterReboot(
+  spec: DeviceSpec,
+  open: () => Promise<Transport>,
+  out: CliOutput,
+  waitSeconds: number,
+): Promise<Transport | undefined> {
   if (spec.kind !== 'path') return open();
   const deadline = Date.now() + waitSeconds * 1000;
   await new Promise((r) => setTimeout(r, 3000));
@@ -46,11 +51,22 @@ async function reopenAfterReboot(spec: DeviceSpec, open: () => Promise<Transport
 }
 
 /** Runs `qfh fota`. */
-export async function runFota(o: { file: string; device: string | undefined; json: boolean; waitSeconds: number }, out: CliOutput): Promise<number> {
+export async function runFota(
+  o: { file: string; device: string | undefined; json: boolean; waitSeconds: number },
+  out: CliOutput,
+): Promise<number> {
   const spec = parseDeviceSpec(o.device ?? '');
-  if (spec.kind === 'usb') throw new UsageError('QFH_USAGE', 'qfh fota talks to the AT port: --device /dev/ttyUSB2 (qfh list shows it), or sim:PROFILE:normal');
+  if (spec.kind === 'usb')
+    throw new UsageError(
+      'QFH_USAGE',
+      'qfh fota talks to the AT port: --device /dev/ttyUSB2 (qfh list shows it), or sim:PROFILE:normal',
+    );
   const size = (await stat(o.file)).size;
-  if (size > MAX_DELTA_BYTES) throw new UsageError('QFH_USAGE', `${o.file} is ${size} bytes: not a delta package (a full firmware is flashed with qfh flash)`);
+  if (size > MAX_DELTA_BYTES)
+    throw new UsageError(
+      'QFH_USAGE',
+      `${o.file} is ${size} bytes: not a delta package (a full firmware is flashed with qfh flash)`,
+    );
   const data = new Uint8Array(await readFile(o.file));
   let sim: SimulatedModem | undefined;
   const open = (): Promise<Transport> =>
@@ -70,8 +86,13 @@ export async function runFota(o: { file: string; device: string | undefined; jso
     await deltaUpdate(port, basename(o.file), data, {
       onProgress: (p) => {
         if (o.json) out.stdout(`${JSON.stringify({ event: 'progress', ...p })}\n`);
-        else if (p.phase === 'upload' && (p.bytesDone === p.bytesTotal || p.bytesDone % (256 * 1024) === 0)) out.stderr(`qfh: uploaded ${p.bytesDone}/${p.bytesTotal} bytes\n`);
-        else if (p.phase === 'updating' && p.percent !== lastPercent) out.stderr(`qfh: updating… ${(lastPercent = p.percent)}%\n`);
+        else if (
+          p.phase === 'upload' &&
+          (p.bytesDone === p.bytesTotal || p.bytesDone % (256 * 1024) === 0)
+        )
+          out.stderr(`qfh: uploaded ${p.bytesDone}/${p.bytesTotal} bytes\n`);
+        else if (p.phase === 'updating' && p.percent !== lastPercent)
+          out.stderr(`qfh: updating… ${(lastPercent = p.percent)}%\n`);
       },
     });
   } finally {
@@ -86,12 +107,23 @@ export async function runFota(o: { file: string; device: string | undefined; jso
       await again.close();
     }
   }
-  const changed = after !== undefined && (after.fullRevision ?? after.revision) !== (before.fullRevision ?? before.revision);
-  if (o.json) out.stdout(`${JSON.stringify({ event: 'done', ok: true, before, after: after ?? null, revisionChanged: changed })}\n`);
+  const changed =
+    after !== undefined &&
+    (after.fullRevision ?? after.revision) !== (before.fullRevision ?? before.revision);
+  if (o.json)
+    out.stdout(
+      `${JSON.stringify({ event: 'done', ok: true, before, after: after ?? null, revisionChanged: changed })}\n`,
+    );
   else {
-    out.stdout(`delta update applied: ${label(before)} -> ${after ? label(after) : 'modem not back yet'}\n`);
-    if (!after) out.stdout(`run \`qfh verify --device ${o.device ?? ''}\` once the modem is back\n`);
-    else if (!changed) out.stdout('warning: the module reports the same revision as before; check AT+QGMR after its next reboot\n');
+    out.stdout(
+      `delta update applied: ${label(before)} -> ${after ? label(after) : 'modem not back yet'}\n`,
+    );
+    if (!after)
+      out.stdout(`run \`qfh verify --device ${o.device ?? ''}\` once the modem is back\n`);
+    else if (!changed)
+      out.stdout(
+        'warning: the module reports the same revision as before; check AT+QGMR after its next reboot\n',
+      );
   }
   return ExitCode.OK;
 }

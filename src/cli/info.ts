@@ -12,7 +12,10 @@ import { toJsonText } from './json-output.js';
 import type { CliOutput } from './output.js';
 
 /** Runs `qfh info`. */
-export async function runInfo(o: { device: string | undefined; json: boolean; waitSeconds: number }, out: CliOutput): Promise<number> {
+export async function runInfo(
+  o: { device: string | undefined; json: boolean; waitSeconds: number },
+  out: CliOutput,
+): Promise<number> {
   const transport = await openDevice(parseDeviceSpec(o.device), {
     waitMs: o.waitSeconds * 1000,
     onWaiting: (m) => out.stderr(`${m}\n`),
@@ -26,7 +29,9 @@ export async function runInfo(o: { device: string | undefined; json: boolean; wa
       const lines = [
         `${transport.description}: Sahara v${info.version}`,
         `  serial:   ${info.serial === undefined ? 'not given' : `0x${info.serial.toString(16).padStart(8, '0')}`}`,
-        info.hwId ? `  HW ID:    ${info.hwId.hex} (MSM ID 0x${info.hwId.msmId.toString(16).padStart(6, '0')}, OEM 0x${info.hwId.oemId.toString(16).padStart(4, '0')}, model 0x${info.hwId.modelId.toString(16).padStart(4, '0')})` : '  HW ID:    not answered (Sahara v3 PBLs do not give it)',
+        info.hwId
+          ? `  HW ID:    ${info.hwId.hex} (MSM ID 0x${info.hwId.msmId.toString(16).padStart(6, '0')}, OEM 0x${info.hwId.oemId.toString(16).padStart(4, '0')}, model 0x${info.hwId.modelId.toString(16).padStart(4, '0')})`
+          : '  HW ID:    not answered (Sahara v3 PBLs do not give it)',
         info.chipIdV3 ? `  chip ID:  ${info.chipIdV3.hwIdHex} (from READ_CHIP_ID_V3)` : undefined,
         `  PK hash:  ${info.pkHash ?? 'not given'}`,
       ].filter((l): l is string => l !== undefined);

@@ -19,25 +19,48 @@ export function renderListing(listing: DeviceListing): string[] {
   const normal = listing.usb.filter((d) => d.mode === 'normal');
   const device = (d: DeviceListing['usb'][number]): string[] => [
     `  ${d.path.padEnd(10)} ${hex4(d.vid)}:${hex4(d.pid)}  ${d.product ?? ''}${d.serial ? `  serial ${d.serial}` : ''}  →  --device ${d.mode === 'edl' ? `usb${/_SN:([0-9A-F]+)/i.exec(d.product ?? '')?.[1] ? `:${/_SN:([0-9A-F]+)/i.exec(d.product ?? '')?.[1]}` : ''}` : `/dev/${d.interfaces.find((i) => i.tty)?.tty ?? '?'}`}`,
-    ...d.interfaces.map((i) => `      interface ${i.number}: ${hex2(i.class)}/${hex2(i.subclass)}/${hex2(i.protocol)}${i.driver ? ` driver ${i.driver}` : ''}${i.tty ? ` /dev/${i.tty}` : ''}`),
+    ...d.interfaces.map(
+      (i) =>
+        `      interface ${i.number}: ${hex2(i.class)}/${hex2(i.subclass)}/${hex2(i.protocol)}${i.driver ? ` driver ${i.driver}` : ''}${i.tty ? ` /dev/${i.tty}` : ''}`,
+    ),
   ];
   lines.push(edl.length ? 'In EDL (emergency download, 05c6:9008):' : 'In EDL: none');
   for (const d of edl) lines.push(...device(d));
-  lines.push(normal.length ? 'Quectel modems in normal mode (qfh flash switches them to EDL):' : 'Quectel modems in normal mode: none');
+  lines.push(
+    normal.length
+      ? 'Quectel modems in normal mode (qfh flash switches them to EDL):'
+      : 'Quectel modems in normal mode: none',
+  );
   for (const d of normal) lines.push(...device(d));
   const pcie = groupPciePorts(listing.pcie);
   lines.push(pcie.length ? 'PCIe modems:' : 'PCIe modems: none');
   for (const p of pcie) {
     const state = pcieModemState(p);
-    const ports = [p.at && `AT ${p.at}`, p.diag && `DIAG ${p.diag}`, p.bhi && `BHI ${p.bhi}`, p.edl && `EDL ${p.edl}`].filter(Boolean).join(', ');
-    const next = state === 'normal' && p.at ? `  →  qfh verify --device ${p.at}` : state === 'edl' && p.edl ? `  →  --device ${p.edl}` : '';
+    const ports = [
+      p.at && `AT ${p.at}`,
+      p.diag && `DIAG ${p.diag}`,
+      p.bhi && `BHI ${p.bhi}`,
+      p.edl && `EDL ${p.edl}`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const next =
+      state === 'normal' && p.at
+        ? `  →  qfh verify --device ${p.at}`
+        : state === 'edl' && p.edl
+          ? `  →  --device ${p.edl}`
+          : '';
     lines.push(`  ${p.driver} module ${p.index} (${state}): ${ports}${next}`);
   }
   return lines;
 }
 
 /** Runs `qfh list`. */
-export async function runList(json: boolean, out: CliOutput, roots: { sys?: string; dev?: string } = {}): Promise<number> {
+export async function runList(
+  json: boolean,
+  out: CliOutput,
+  roots: { sys?: string; dev?: string } = {},
+): Promise<number> {
   const listing = await listDevices(roots.sys, roots.dev);
   out.stdout(json ? `${toJsonText(listing)}\n` : `${renderListing(listing).join('\n')}\n`);
   return ExitCode.OK;

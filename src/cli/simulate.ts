@@ -26,18 +26,36 @@ export interface SimulateOptions {
 export function parseListen(text: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text);
   const port = Number(m?.[3]);
-  if (!m || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('QFH_USAGE', `--listen wants HOST:PORT (e.g. 127.0.0.1:5000), got "${text}"`);
+  if (!m || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(
+      'QFH_USAGE',
+      `--listen wants HOST:PORT (e.g. 127.0.0.1:5000), got "${text}"`,
+    );
   return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
 }
 
 /** Runs until a signal arrives (or `stop` resolves, for tests). */
-export async function runSimulate(o: SimulateOptions, out: CliOutput, stop?: Promise<void>): Promise<number> {
-  if (!PROFILES.has(o.profile)) throw new UsageError('QFH_USAGE', `unknown profile "${o.profile}"; known: ${[...PROFILES.keys()].join(', ')}`);
+export async function runSimulate(
+  o: SimulateOptions,
+  out: CliOutput,
+  stop?: Promise<void>,
+): Promise<number> {
+  if (!PROFILES.has(o.profile))
+    throw new UsageError(
+      'QFH_USAGE',
+      `unknown profile "${o.profile}"; known: ${[...PROFILES.keys()].join(', ')}`,
+    );
   const { host, port } = parseListen(o.listen);
-  const modem = new SimulatedModem({ profile: o.profile, state: o.state, timeScale: o.realTime ? 1 : 0 });
+  const modem = new SimulatedModem({
+    profile: o.profile,
+    state: o.state,
+    timeScale: o.realTime ? 1 : 0,
+  });
   const server = await serveModem(modem, host, port);
   const where = `tcp://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`;
-  out.stdout(`qfh simulate: ${modem.profile.module} (${o.profile}) in ${o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode'}, listening on ${where}\n`);
+  out.stdout(
+    `qfh simulate: ${modem.profile.module} (${o.profile}) in ${o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode'}, listening on ${where}\n`,
+  );
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
   await new Promise<void>((resolve) => {
@@ -56,6 +74,8 @@ export async function runSimulate(o: SimulateOptions, out: CliOutput, stop?: Pro
     const files = await dumpStorage(modem.storage, o.dump);
     out.stdout(`qfh simulate: storage written to ${files.join(', ')}\n`);
   }
-  out.stdout(`qfh simulate: stopped (peak RSS ${Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1048576)} MiB, storage held ${modem.storage.allocatedBytes} bytes)\n`);
+  out.stdout(
+    `qfh simulate: stopped (peak RSS ${Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1048576)} MiB, storage held ${modem.storage.allocatedBytes} bytes)\n`,
+  );
   return ExitCode.OK;
 }

@@ -24,16 +24,33 @@ export function renderCheck(c: ModemCheck): string[] {
 }
 
 /** Runs `qfh verify`. The device is the modem's AT port. */
-export async function runVerify(o: { device: string | undefined; before: string | undefined; json: boolean }, out: CliOutput): Promise<number> {
+export async function runVerify(
+  o: { device: string | undefined; before: string | undefined; json: boolean },
+  out: CliOutput,
+): Promise<number> {
   const spec = parseDeviceSpec(o.device ?? '');
-  if (spec.kind === 'usb') throw new UsageError('QFH_USAGE', 'qfh verify talks to the AT port: --device /dev/ttyUSB2 (qfh list shows it), or sim:PROFILE:normal');
-  const transport = await openDevice(spec, { openSim: (profile) => new SimulatedModem({ profile, state: 'normal' }).connect() });
+  if (spec.kind === 'usb')
+    throw new UsageError(
+      'QFH_USAGE',
+      'qfh verify talks to the AT port: --device /dev/ttyUSB2 (qfh list shows it), or sim:PROFILE:normal',
+    );
+  const transport = await openDevice(spec, {
+    openSim: (profile) => new SimulatedModem({ profile, state: 'normal' }).connect(),
+  });
   try {
     const check = await checkModem(new AtPort(transport));
-    const before = o.before ? (JSON.parse(await readFile(o.before, 'utf8')) as { before?: ModemCheck } & ModemCheck) : undefined;
+    const before = o.before
+      ? (JSON.parse(await readFile(o.before, 'utf8')) as { before?: ModemCheck } & ModemCheck)
+      : undefined;
     const earlier = before?.before ?? before;
-    if (o.json) out.stdout(`${toJsonText({ check, ...(earlier ? { diff: diffChecks(earlier, check) } : {}) })}\n`);
-    else out.stdout(`${[...renderCheck(check), ...(earlier ? ['compared with the earlier record:', ...diffChecks(earlier, check)] : [])].join('\n')}\n`);
+    if (o.json)
+      out.stdout(
+        `${toJsonText({ check, ...(earlier ? { diff: diffChecks(earlier, check) } : {}) })}\n`,
+      );
+    else
+      out.stdout(
+        `${[...renderCheck(check), ...(earlier ? ['compared with the earlier record:', ...diffChecks(earlier, check)] : [])].join('\n')}\n`,
+      );
     return ExitCode.OK;
   } finally {
     await transport.close();

@@ -27,7 +27,12 @@ import {
   type SectorRange,
 } from './commands.js';
 import { FirehoseFramer } from './framer.js';
-import { encodeDocument, parseDeviceDocument, type Attribute, type FirehoseElement } from './xml.js';
+import {
+  encodeDocument,
+  parseDeviceDocument,
+  type Attribute,
+  type FirehoseElement,
+} from './xml.js';
 
 /** What the programmer agreed to in configure. */
 export interface Negotiated {
@@ -64,7 +69,8 @@ export interface FirehoseClientOptions {
   readonly readChunk?: number;
 }
 
-const attr = (attributes: readonly Attribute[], name: string): string | undefined => attributes.find(([k]) => k === name)?.[1];
+const attr = (attributes: readonly Attribute[], name: string): string | undefined =>
+  attributes.find(([k]) => k === name)?.[1];
 
 /** A Firehose session on a transport whose programmer is running. */
 export class FirehoseClient {
@@ -90,13 +96,21 @@ export class FirehoseClient {
   }
 
   /** Reads until a document is complete; returns its messages. */
-  private async nextDocument(deadline: number, what: string): Promise<ReturnType<typeof parseDeviceDocument>> {
+  private async nextDocument(
+    deadline: number,
+    what: string,
+  ): Promise<ReturnType<typeof parseDeviceDocument>> {
     for (;;) {
       const text = this.framer.nextDocument();
       if (text !== undefined) return parseDeviceDocument(text);
       const left = deadline - Date.now();
-      if (left <= 0) throw new FirehoseError('QFH_FIREHOSE_UNEXPECTED', `no answer to ${what} in time`, { hint: 'The programmer stopped answering. Power-cycle the modem so it returns to EDL (9008), then run qfh edl-recover.' });
-      this.framer.push(await this.transport.read(this.options.readChunk ?? 1 << 20, { timeoutMs: left }));
+      if (left <= 0)
+        throw new FirehoseError('QFH_FIREHOSE_UNEXPECTED', `no answer to ${what} in time`, {
+          hint: 'The programmer stopped answering. Power-cycle the modem so it returns to EDL (9008), then run qfh edl-recover.',
+        });
+      this.framer.push(
+        await this.transport.read(this.options.readChunk ?? 1 << 20, { timeoutMs: left }),
+      );
     }
   }
 
@@ -110,14 +124,22 @@ export class FirehoseClient {
     for (;;) {
       let messages;
       try {
-        messages = await this.nextDocument(Math.min(end, Date.now() + quietMs), 'the start-up banner');
+        messages = await this.nextDocument(
+          Math.min(end, Date.now() + quietMs),
+          'the start-up banner',
+        );
       } catch (e) {
         if (e instanceof FirehoseError || e instanceof TransportTimeoutError) break;
         throw e;
       }
       for (const m of messages) if (m.kind === 'log') lines.push(m.value);
       // Both real banner forms end with a line that says so: no need to wait for silence.
-      if (lines.some((l) => /End of supported functions|^Supported Functions:/.test(l.replace(/^INFO:\s*/, '')))) break;
+      if (
+        lines.some((l) =>
+          /End of supported functions|^Supported Functions:/.test(l.replace(/^INFO:\s*/, '')),
+        )
+      )
+        break;
       if (Date.now() >= end) break;
     }
     lines.forEach((l) => this.log(l));
@@ -130,7 +152,11 @@ export class FirehoseClient {
     for (const raw of lines) {
       const line = raw.replace(/^INFO:\s*/, '').trim();
       const single = /^Supported Functions:\s*(.*)$/.exec(line);
-      if (single) single[1]?.split(/\s+/).filter(Boolean).forEach((f) => this.functions.add(f));
+      if (single)
+        single[1]
+          ?.split(/\s+/)
+          .filter(Boolean)
+          .forEach((f) => this.functions.add(f));
       else if (/^Supported Functions \(\d+\):?$/.test(line)) inList = true;
       else if (/^End of supported functions/.test(line)) inList = false;
       else if (inList && /^\w+$/.test(line)) this.functions.add(line);
@@ -150,12 +176,15 @@ export class FirehoseClient {
     for (;;) {
       const messages = await this.nextDocument(deadline, `<${command}>`);
       const at = messages.findIndex((m) => m.kind === 'response');
-      for (const m of at < 0 ? messages : messages.slice(0, at)) if (m.kind === 'log') this.keep(m.value, logs);
+      for (const m of at < 0 ? messages : messages.slice(0, at))
+        if (m.kind === 'log') this.keep(m.value, logs);
       if (at < 0) continue;
-      for (const m of messages.slice(at + 1)) if (m.kind === 'log') this.keep(m.value, this.lateLogs);
+      for (const m of messages.slice(at + 1))
+        if (m.kind === 'log') this.keep(m.value, this.lateLogs);
       const response = messages[at];
       if (response?.kind !== 'response') continue;
-      if (response.value !== 'ACK' && response.value.toLowerCase() !== 'true') throw new FirehoseNakError(command, response.attributes, logs);
+      if (response.value !== 'ACK' && response.value.toLowerCase() !== 'true')
+        throw new FirehoseNakError(command, response.attributes, logs);
       return { attributes: response.attributes, logs };
     }
   }
@@ -165,7 +194,9 @@ export class FirehoseClient {
     const out = this.lateLogs;
     this.lateLogs = [];
     try {
-      for (;;) for (const m of await this.nextDocument(Date.now() + quietMs, 'late logs')) if (m.kind === 'log') this.keep(m.value, out);
+      for (;;)
+        for (const m of await this.nextDocument(Date.now() + quietMs, 'late logs'))
+          if (m.kind === 'log') this.keep(m.value, out);
     } catch {
       return out;
     }
@@ -177,7 +208,11 @@ export class FirehoseClient {
    * the larger size (up to `maxPayload`). Silence is retried until the start-up deadline,
    * because the banner comes about a second after Sahara ends.
    */
-  async configure(o: { memoryName: string; maxPayload: number; skipStorageInit?: boolean }): Promise<Negotiated> {
+  async configure(o: {
+    memoryName: string;
+    maxPayload: number;
+    skipStorageInit?: boolean;
+  }): Promise<Negotiated> {
     const t = this.options.timeouts;
     const deadline = Date.now() + t.firehoseStartup;
     let asked = o.maxPayload;
@@ -185,7 +220,14 @@ export class FirehoseClient {
     for (;;) {
       let ack: Exchange;
       try {
-        ack = await this.exchange(configureCommand({ memoryName: o.memoryName, maxPayloadSizeToTargetInBytes: asked, ...(o.skipStorageInit ? { skipStorageInit: 1 } : {}) }), t.configure);
+        ack = await this.exchange(
+          configureCommand({
+            memoryName: o.memoryName,
+            maxPayloadSizeToTargetInBytes: asked,
+            ...(o.skipStorageInit ? { skipStorageInit: 1 } : {}),
+          }),
+          t.configure,
+        );
       } catch (e) {
         if (e instanceof FirehoseNakError) {
           const offered = Number(attr(e.attributes, 'MaxPayloadSizeToTargetInBytes'));
@@ -197,11 +239,17 @@ export class FirehoseClient {
           throw e;
         }
         // Silence: the programmer may still be starting (its banner comes ≈1 s after Sahara).
-        if ((e instanceof FirehoseError || e instanceof TransportTimeoutError) && Date.now() < deadline) continue;
+        if (
+          (e instanceof FirehoseError || e instanceof TransportTimeoutError) &&
+          Date.now() < deadline
+        )
+          continue;
         throw e;
       }
       const agreed = Number(attr(ack.attributes, 'MaxPayloadSizeToTargetInBytes') ?? asked);
-      const supported = Number(attr(ack.attributes, 'MaxPayloadSizeToTargetInBytesSupported') ?? NaN);
+      const supported = Number(
+        attr(ack.attributes, 'MaxPayloadSizeToTargetInBytesSupported') ?? NaN,
+      );
       if (Number.isFinite(supported) && supported > agreed && agreed < o.maxPayload && !triedDown) {
         triedDown = true; // one step up, never a loop
         asked = Math.min(supported, o.maxPayload);
@@ -229,11 +277,20 @@ export class FirehoseClient {
    * of the negotiated payload, the last zero-padded to whole sectors.
    * @param onBytes called after each write with the bytes sent so far
    */
-  async program(range: SectorRange, data: AsyncIterable<Uint8Array>, onBytes?: (sent: number) => void, element?: FirehoseElement): Promise<Exchange> {
+  async program(
+    range: SectorRange,
+    data: AsyncIterable<Uint8Array>,
+    onBytes?: (sent: number) => void,
+    element?: FirehoseElement,
+  ): Promise<Exchange> {
     const t = this.options.timeouts;
     const total = Number(range.numPartitionSectors) * range.sectorSizeInBytes;
     const ack = await this.exchange(element ?? programCommand(range), t.programAck);
-    if (attr(ack.attributes, 'rawmode') !== 'true') throw new FirehoseError('QFH_FIREHOSE_UNEXPECTED', '<program> was ACKed without rawmode="true"');
+    if (attr(ack.attributes, 'rawmode') !== 'true')
+      throw new FirehoseError(
+        'QFH_FIREHOSE_UNEXPECTED',
+        '<program> was ACKed without rawmode="true"',
+      );
     const size = this.payload();
     const buffer = new Uint8Array(size);
     let filled = 0;
@@ -245,7 +302,14 @@ export class FirehoseClient {
       onBytes?.(sent);
     };
     for await (const piece of data) {
-      if (sent + filled + piece.length > total) throw new FirehoseError('QFH_FIREHOSE_UNEXPECTED', `image data is longer than the ${total} bytes the <program> announced`, { hint: 'This is a bug in the plan that sent it; nothing past the partition was written.' });
+      if (sent + filled + piece.length > total)
+        throw new FirehoseError(
+          'QFH_FIREHOSE_UNEXPECTED',
+          `image data is longer than the ${total} bytes the <program> announced`,
+          {
+            hint: 'This is a bug in the plan that sent it; nothing past the partition was written.',
+          },
+        );
       let at = 0;
       // Whole payloads straight from the source's piece, no copy into the buffer.
       while (filled === 0 && piece.length - at >= size) {
@@ -274,15 +338,21 @@ export class FirehoseClient {
   }
 
   /** Reads `range` in raw mode, handing each piece to `onData`. */
-  async read(range: SectorRange, onData: (piece: Uint8Array) => void | Promise<void>): Promise<Exchange> {
+  async read(
+    range: SectorRange,
+    onData: (piece: Uint8Array) => void | Promise<void>,
+  ): Promise<Exchange> {
     const t = this.options.timeouts;
     const ack = await this.exchange(readCommand(range), t.programAck);
-    if (attr(ack.attributes, 'rawmode') !== 'true') throw new FirehoseError('QFH_FIREHOSE_UNEXPECTED', '<read> was ACKed without rawmode="true"');
+    if (attr(ack.attributes, 'rawmode') !== 'true')
+      throw new FirehoseError('QFH_FIREHOSE_UNEXPECTED', '<read> was ACKed without rawmode="true"');
     let left = Number(range.numPartitionSectors) * range.sectorSizeInBytes;
     while (left > 0) {
       let piece = this.framer.takeRaw(left);
       if (!piece) {
-        const got = await this.transport.read(Math.min(left, this.options.readChunk ?? 1 << 20), { timeoutMs: t.rawData });
+        const got = await this.transport.read(Math.min(left, this.options.readChunk ?? 1 << 20), {
+          timeoutMs: t.rawData,
+        });
         if (got.length === 0) continue;
         piece = got.length > left ? got.subarray(0, left) : got;
         if (got.length > left) this.framer.push(got.subarray(left));
@@ -310,29 +380,57 @@ export class FirehoseClient {
 
   /** SHA-256 of a sector range as the programmer computes it (hex, lower case). */
   async sha256(range: SectorRange): Promise<string> {
-    if (this.functions.size > 0 && !this.functions.has('getsha256digest')) throw new FirehoseError('QFH_FIREHOSE_UNSUPPORTED', 'this programmer has no getsha256digest', { hint: 'Verify by reading back instead.' });
+    if (this.functions.size > 0 && !this.functions.has('getsha256digest'))
+      throw new FirehoseError(
+        'QFH_FIREHOSE_UNSUPPORTED',
+        'this programmer has no getsha256digest',
+        { hint: 'Verify by reading back instead.' },
+      );
     const mib = (Number(range.numPartitionSectors) * range.sectorSizeInBytes) / (1 << 20);
-    const done = await this.exchange(sha256DigestCommand(range), this.options.timeouts.programAck + mib * this.options.timeouts.digestPerMiB);
-    const digest = done.logs.map((l) => /\b([0-9a-fA-F]{64})\b/.exec(l)?.[1]).find((d) => d !== undefined);
-    if (!digest) throw new FirehoseError('QFH_FIREHOSE_UNEXPECTED', `getsha256digest gave no digest (logs: ${done.logs.join(' / ')})`);
+    const done = await this.exchange(
+      sha256DigestCommand(range),
+      this.options.timeouts.programAck + mib * this.options.timeouts.digestPerMiB,
+    );
+    const digest = done.logs
+      .map((l) => /\b([0-9a-fA-F]{64})\b/.exec(l)?.[1])
+      .find((d) => d !== undefined);
+    if (!digest)
+      throw new FirehoseError(
+        'QFH_FIREHOSE_UNEXPECTED',
+        `getsha256digest gave no digest (logs: ${done.logs.join(' / ')})`,
+      );
     return digest.toLowerCase();
   }
 
   /** Storage facts from the JSON log line of getstorageinfo. */
   async storageInfo(lun = 0): Promise<StorageInfo> {
-    const done = await this.exchange(storageInfoCommand({ physicalPartitionNumber: lun }), this.options.timeouts.command);
+    const done = await this.exchange(
+      storageInfoCommand({ physicalPartitionNumber: lun }),
+      this.options.timeouts.command,
+    );
     for (const line of done.logs) {
       const at = line.indexOf('{');
       if (at < 0 || !line.includes('storage_info')) continue;
       try {
         const parsed = JSON.parse(line.slice(at)) as { storage_info?: Record<string, unknown> };
         const s = parsed.storage_info ?? {};
-        return { totalBlocks: Number(s['total_blocks']), blockSize: Number(s['block_size']), pageSize: Number(s['page_size']), numPhysical: Number(s['num_physical']), memType: String(s['mem_type'] ?? ''), raw: s };
+        return {
+          totalBlocks: Number(s['total_blocks']),
+          blockSize: Number(s['block_size']),
+          pageSize: Number(s['page_size']),
+          numPhysical: Number(s['num_physical']),
+          memType: String(s['mem_type'] ?? ''),
+          raw: s,
+        };
       } catch {
         continue;
       }
     }
-    throw new FirehoseError('QFH_FIREHOSE_UNEXPECTED', 'getstorageinfo gave no storage_info JSON line', { hint: 'This programmer reports storage differently; pass the disk size explicitly.' });
+    throw new FirehoseError(
+      'QFH_FIREHOSE_UNEXPECTED',
+      'getstorageinfo gave no storage_info JSON line',
+      { hint: 'This programmer reports storage differently; pass the disk size explicitly.' },
+    );
   }
 
   /** A liveness probe. */
@@ -342,7 +440,10 @@ export class FirehoseClient {
 
   /** Resets (into the new firmware) or powers off; the device then leaves the bus. */
   async power(value: 'reset' | 'off', delayInSeconds?: number): Promise<Exchange> {
-    return this.exchange(powerCommand({ value, ...(delayInSeconds === undefined ? {} : { delayInSeconds }) }), this.options.timeouts.command);
+    return this.exchange(
+      powerCommand({ value, ...(delayInSeconds === undefined ? {} : { delayInSeconds }) }),
+      this.options.timeouts.command,
+    );
   }
 
   /** Marks the LUN the PBL boots from. */

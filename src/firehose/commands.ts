@@ -17,7 +17,11 @@ export interface ExtraAttributes {
 
 const s = (n: number | bigint): string => n.toString();
 
-function element(tag: string, known: readonly (Attribute | undefined)[], extra: readonly Attribute[] = []): FirehoseElement {
+function element(
+  tag: string,
+  known: readonly (Attribute | undefined)[],
+  extra: readonly Attribute[] = [],
+): FirehoseElement {
   const base = known.filter((a): a is Attribute => a !== undefined);
   return { tag, attributes: withAttributes(base, extra) };
 }
@@ -114,9 +118,13 @@ export function eraseCommand(o: SectorRange): FirehoseElement {
  */
 export function verbatimEraseCommand(attributes: readonly Attribute[]): FirehoseElement {
   if (attributes.length === 0) {
-    throw new FirehoseXmlError('QFH_FIREHOSE_BAD_ATTRIBUTE', 'refusing to build an <erase> with no attributes: it would erase the whole device', {
-      hint: 'Check the rawprogram file: every <erase> must name the sectors it erases.',
-    });
+    throw new FirehoseXmlError(
+      'QFH_FIREHOSE_BAD_ATTRIBUTE',
+      'refusing to build an <erase> with no attributes: it would erase the whole device',
+      {
+        hint: 'Check the rawprogram file: every <erase> must name the sectors it erases.',
+      },
+    );
   }
   return { tag: 'erase', attributes: attributes.map(([k, v]) => [k, v] as const) };
 }
@@ -154,8 +162,14 @@ export function patchCommand(o: PatchOptions): FirehoseElement {
 }
 
 /** `<getstorageinfo>`: the answer comes as a JSON `<log>` line before the ACK. */
-export function storageInfoCommand(o: { physicalPartitionNumber?: number } & ExtraAttributes = {}): FirehoseElement {
-  return element('getstorageinfo', [['physical_partition_number', s(o.physicalPartitionNumber ?? 0)]], o.extra);
+export function storageInfoCommand(
+  o: { physicalPartitionNumber?: number } & ExtraAttributes = {},
+): FirehoseElement {
+  return element(
+    'getstorageinfo',
+    [['physical_partition_number', s(o.physicalPartitionNumber ?? 0)]],
+    o.extra,
+  );
 }
 
 /** `<nop>`: a liveness probe. */
@@ -164,15 +178,22 @@ export function nopCommand(o: ExtraAttributes = {}): FirehoseElement {
 }
 
 /** `<power>`: `reset` (reboot into the new firmware) or `off`. */
-export function powerCommand(o: { value: 'reset' | 'off' | 'reset_to_edl'; delayInSeconds?: number } & ExtraAttributes): FirehoseElement {
+export function powerCommand(
+  o: { value: 'reset' | 'off' | 'reset_to_edl'; delayInSeconds?: number } & ExtraAttributes,
+): FirehoseElement {
   return element(
     'power',
-    [o.delayInSeconds === undefined ? undefined : ['DelayInSeconds', s(o.delayInSeconds)], ['value', o.value]],
+    [
+      o.delayInSeconds === undefined ? undefined : ['DelayInSeconds', s(o.delayInSeconds)],
+      ['value', o.value],
+    ],
     o.extra,
   );
 }
 
 /** `<setbootablestoragedrive>`: which LUN the PBL boots from (UFS: 1 or 2; eMMC: 0). */
-export function setBootableStorageDriveCommand(o: { value: number } & ExtraAttributes): FirehoseElement {
+export function setBootableStorageDriveCommand(
+  o: { value: number } & ExtraAttributes,
+): FirehoseElement {
   return element('setbootablestoragedrive', [['value', s(o.value)]], o.extra);
 }

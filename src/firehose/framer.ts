@@ -41,7 +41,8 @@ export class FirehoseFramer {
   /** Appends bytes from the transport (copied: the caller may reuse its buffer). A ZLP adds nothing. */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
+    this.pending =
+      this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
   }
 
   /**
@@ -59,12 +60,18 @@ export class FirehoseFramer {
     }
     if (this.pending[start] !== 0x3c /* < */) {
       const preview = this.pending.subarray(start, start + 16).toString('hex');
-      throw new FirehoseXmlError('QFH_FIREHOSE_XML_MALFORMED', `expected a Firehose XML document, got bytes ${preview}${looksLikeSahara(this.pending.subarray(start)) ? ' (a Sahara packet: the programmer is not running)' : ''}`);
+      throw new FirehoseXmlError(
+        'QFH_FIREHOSE_XML_MALFORMED',
+        `expected a Firehose XML document, got bytes ${preview}${looksLikeSahara(this.pending.subarray(start)) ? ' (a Sahara packet: the programmer is not running)' : ''}`,
+      );
     }
     const end = this.pending.indexOf(END_TAG, Math.max(start, this.searchFrom));
     if (end < 0) {
       if (this.pending.length - start > this.maxDocumentBytes) {
-        throw new FirehoseXmlError('QFH_FIREHOSE_XML_TOO_LARGE', `no </data> within ${this.maxDocumentBytes} bytes of a document start`);
+        throw new FirehoseXmlError(
+          'QFH_FIREHOSE_XML_TOO_LARGE',
+          `no </data> within ${this.maxDocumentBytes} bytes of a document start`,
+        );
       }
       this.searchFrom = Math.max(start, this.pending.length - END_TAG.length + 1);
       return undefined;
@@ -108,5 +115,11 @@ export class FirehoseFramer {
 
 function looksLikeSahara(bytes: Uint8Array): boolean {
   // HELLO (cmd 1, len 0x30) or END_IMAGE_TX (cmd 4, len 0x10): what a PBL sends unprompted.
-  return bytes.length >= 8 && bytes[1] === 0 && bytes[2] === 0 && bytes[3] === 0 && ((bytes[0] === 1 && bytes[4] === 0x30) || (bytes[0] === 4 && bytes[4] === 0x10));
+  return (
+    bytes.length >= 8 &&
+    bytes[1] === 0 &&
+    bytes[2] === 0 &&
+    bytes[3] === 0 &&
+    ((bytes[0] === 1 && bytes[4] === 0x30) || (bytes[0] === 4 && bytes[4] === 0x10))
+  );
 }

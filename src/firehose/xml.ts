@@ -6,7 +6,13 @@
  * @module
  */
 import { FirehoseXmlError } from '../errors.js';
-import { escapeAttribute, parseXmlElements, attributeValue, type Attribute, type XmlElement } from '../xml-elements.js';
+import {
+  escapeAttribute,
+  parseXmlElements,
+  attributeValue,
+  type Attribute,
+  type XmlElement,
+} from '../xml-elements.js';
 
 export type { Attribute } from '../xml-elements.js';
 
@@ -24,11 +30,17 @@ export type DocumentStyle = 'host' | 'device';
 
 function renderElement({ tag, attributes }: FirehoseElement, spaceBeforeClose = true): string {
   if (!/^[A-Za-z_][\w.-]*$/.test(tag)) {
-    throw new FirehoseXmlError('QFH_FIREHOSE_BAD_ATTRIBUTE', `"${tag}" is not a valid Firehose element name`);
+    throw new FirehoseXmlError(
+      'QFH_FIREHOSE_BAD_ATTRIBUTE',
+      `"${tag}" is not a valid Firehose element name`,
+    );
   }
   const attrs = attributes.map(([name, value]) => {
     if (!/^[A-Za-z_][\w.:-]*$/.test(name)) {
-      throw new FirehoseXmlError('QFH_FIREHOSE_BAD_ATTRIBUTE', `"${name}" is not a valid attribute name on <${tag}>`);
+      throw new FirehoseXmlError(
+        'QFH_FIREHOSE_BAD_ATTRIBUTE',
+        `"${name}" is not a valid attribute name on <${tag}>`,
+      );
     }
     return ` ${name}="${escapeAttribute(value)}"`;
   });
@@ -39,13 +51,22 @@ function renderElement({ tag, attributes }: FirehoseElement, spaceBeforeClose = 
  * Renders elements as one Firehose document (UTF-8 text). `spaceBeforeClose: false` writes
  * `"/>` as the MDM9607 NAND programmer writes its logs.
  */
-export function buildDocument(elements: readonly FirehoseElement[], style: DocumentStyle = 'host', spaceBeforeClose = true): string {
-  const body = elements.map((e) => renderElement(e, spaceBeforeClose)).join(style === 'host' ? '' : '\n');
+export function buildDocument(
+  elements: readonly FirehoseElement[],
+  style: DocumentStyle = 'host',
+  spaceBeforeClose = true,
+): string {
+  const body = elements
+    .map((e) => renderElement(e, spaceBeforeClose))
+    .join(style === 'host' ? '' : '\n');
   return `${style === 'host' ? HOST_PROLOGUE : DEVICE_PROLOGUE}${body}</data>`;
 }
 
 /** Encodes a document to the bytes written to the transport. */
-export function encodeDocument(elements: readonly FirehoseElement[], style: DocumentStyle = 'host'): Uint8Array {
+export function encodeDocument(
+  elements: readonly FirehoseElement[],
+  style: DocumentStyle = 'host',
+): Uint8Array {
   return new TextEncoder().encode(buildDocument(elements, style));
 }
 
@@ -57,10 +78,17 @@ export function parseDocument(text: string): FirehoseElement[] {
   const parsed = parseXmlElements(text);
   if ('problem' in parsed) {
     const { message, line, column } = parsed.problem;
-    throw new FirehoseXmlError('QFH_FIREHOSE_XML_MALFORMED', `malformed Firehose XML at ${line}:${column}: ${message}`);
+    throw new FirehoseXmlError(
+      'QFH_FIREHOSE_XML_MALFORMED',
+      `malformed Firehose XML at ${line}:${column}: ${message}`,
+    );
   }
   const data = parsed.elements.find((e: XmlElement) => e.tag === 'data');
-  if (!data) throw new FirehoseXmlError('QFH_FIREHOSE_XML_NO_DATA', 'Firehose document has no <data> element');
+  if (!data)
+    throw new FirehoseXmlError(
+      'QFH_FIREHOSE_XML_NO_DATA',
+      'Firehose document has no <data> element',
+    );
   return data.children.map(({ tag, attributes }) => ({ tag, attributes }));
 }
 
@@ -79,7 +107,8 @@ export type DeviceMessage =
 
 /** Classifies one element a programmer sent. */
 export function toDeviceMessage(element: FirehoseElement): DeviceMessage {
-  if (element.tag === 'log') return { kind: 'log', value: attributeValue(element.attributes, 'value') ?? '' };
+  if (element.tag === 'log')
+    return { kind: 'log', value: attributeValue(element.attributes, 'value') ?? '' };
   if (element.tag === 'response') {
     const raw = attributeValue(element.attributes, 'rawmode');
     return {

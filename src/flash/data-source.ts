@@ -18,12 +18,19 @@ export async function* readSource(source: DataSource, root: string): AsyncGenera
   }
   if (source.kind === 'fill') {
     const piece = new Uint8Array(Math.min(PIECE, source.length));
-    for (let i = 0; i < piece.length; i += 4) piece.set(source.pattern.subarray(0, Math.min(4, piece.length - i)), i);
-    for (let left = source.length; left > 0; left -= piece.length) yield piece.subarray(0, Math.min(piece.length, left));
+    for (let i = 0; i < piece.length; i += 4)
+      piece.set(source.pattern.subarray(0, Math.min(4, piece.length - i)), i);
+    for (let left = source.length; left > 0; left -= piece.length)
+      yield piece.subarray(0, Math.min(piece.length, left));
     return;
   }
   for (const { offset, length } of source.segments) {
     if (length === 0) continue;
-    for await (const chunk of createReadStream(join(root, source.path), { start: offset, end: offset + length - 1, highWaterMark: PIECE })) yield chunk as Buffer;
+    for await (const chunk of createReadStream(join(root, source.path), {
+      start: offset,
+      end: offset + length - 1,
+      highWaterMark: PIECE,
+    }))
+      yield chunk as Buffer;
   }
 }

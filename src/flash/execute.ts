@@ -15,7 +15,8 @@ import { readSource } from './data-source.js';
 
 /** A progress event. The library never prints; the CLI renders these. */
 export interface FlashProgress {
-  readonly phase: 'sahara' | 'configure' | 'erase' | 'program' | 'verify' | 'patch' | 'reset' | 'done';
+  readonly phase:
+    'sahara' | 'configure' | 'erase' | 'program' | 'verify' | 'patch' | 'reset' | 'done';
   /** 0-based index of the op in the plan, for op phases. */
   readonly op?: number;
   readonly ops: number;
@@ -50,7 +51,8 @@ export interface FlashReport {
   readonly seconds: number;
   /** `untouched`: nothing written; `partial`: some ops done, the modem will not boot; `flashed`: all done. */
   readonly state: 'untouched' | 'partial' | 'flashed';
-  readonly failure: { readonly op: number; readonly code: string; readonly message: string } | undefined;
+  readonly failure:
+    { readonly op: number; readonly code: string; readonly message: string } | undefined;
   /** What the user should run next, when something failed. */
   readonly next: string | undefined;
 }
@@ -67,20 +69,38 @@ export interface ExecuteOptions {
 }
 
 function range(op: Extract<PlanOp, { kind: 'program' }>): SectorRange {
-  if (op.startSector === undefined) throw new QfhError('QFH_PLAN_UNRESOLVED', `${op.label ?? op.file ?? 'an image'} has no start sector yet (${op.startExpression})`, { hint: 'The disk size is needed: the modem did not report it. Pass it explicitly.' });
+  if (op.startSector === undefined)
+    throw new QfhError(
+      'QFH_PLAN_UNRESOLVED',
+      `${op.label ?? op.file ?? 'an image'} has no start sector yet (${op.startExpression})`,
+      { hint: 'The disk size is needed: the modem did not report it. Pass it explicitly.' },
+    );
   const ppb = op.attributes.find(([k]) => k === 'PAGES_PER_BLOCK')?.[1];
-  return { sectorSizeInBytes: op.sectorSize, numPartitionSectors: op.sectors, startSector: op.startSector, physicalPartitionNumber: op.lun, ...(ppb ? { pagesPerBlock: Number(ppb) } : {}) };
+  return {
+    sectorSizeInBytes: op.sectorSize,
+    numPartitionSectors: op.sectors,
+    startSector: op.startSector,
+    physicalPartitionNumber: op.lun,
+    ...(ppb ? { pagesPerBlock: Number(ppb) } : {}),
+  };
 }
 
 /** Runs every op of `plan`; throws FlashError (with the report) at the first failure. */
-export async function executePlan(plan: FlashPlan, client: FirehoseClient, options: ExecuteOptions): Promise<FlashReport> {
+export async function executePlan(
+  plan: FlashPlan,
+  client: FirehoseClient,
+  options: ExecuteOptions,
+): Promise<FlashReport> {
   const verify = options.verify ?? true;
   const started = Date.now();
   const done: OpReport[] = [];
   let bytesDone = 0;
-  const emit = (p: Omit<FlashProgress, 'ops' | 'bytesDone' | 'bytesTotal'>): void => options.onProgress?.({ ops: plan.ops.length, bytesDone, bytesTotal: plan.totalBytes, ...p });
+  const emit = (p: Omit<FlashProgress, 'ops' | 'bytesDone' | 'bytesTotal'>): void =>
+    options.onProgress?.({ ops: plan.ops.length, bytesDone, bytesTotal: plan.totalBytes, ...p });
   const report = (failure?: FlashReport['failure']): FlashReport => {
-    const wrote = done.some((o) => o.kind === 'erase' || o.kind === 'program' || o.kind === 'patch');
+    const wrote = done.some(
+      (o) => o.kind === 'erase' || o.kind === 'program' || o.kind === 'patch',
+    );
     return {
       ok: failure === undefined,
       package: plan.package,
@@ -91,13 +111,23 @@ export async function executePlan(plan: FlashPlan, client: FirehoseClient, optio
       seconds: (Date.now() - started) / 1000,
       state: failure === undefined ? 'flashed' : wrote ? 'partial' : 'untouched',
       failure,
-      next: failure === undefined ? undefined : wrote ? `The modem is partly written and will not boot normally. Once it shows up as 05c6:9008 again (replug it if needed), run: qfh edl-recover ${plan.package}` : `Nothing was written. Fix the problem above and run qfh flash again.`,
+      next:
+        failure === undefined
+          ? undefined
+          : wrote
+            ? `The modem is partly written and will not boot normally. Once it shows up as 05c6:9008 again (replug it if needed), run: qfh edl-recover ${plan.package}`
+            : `Nothing was written. Fix the problem above and run qfh flash again.`,
     };
   };
   for (const [index, op] of plan.ops.entries()) {
     const opStarted = Date.now();
     let verified: OpReport['verified'];
-    const label = op.kind === 'program' ? (op.label ?? op.file) : op.kind === 'erase' ? `erase ${op.startSector ?? '?'}+${op.sectors ?? '?'}` : op.kind;
+    const label =
+      op.kind === 'program'
+        ? (op.label ?? op.file)
+        : op.kind === 'erase'
+          ? `erase ${op.startSector ?? '?'}+${op.sectors ?? '?'}`
+          : op.kind;
     try {
       if (op.kind === 'erase') {
         emit({ phase: 'erase', op: index, label });
@@ -115,10 +145,15 @@ export async function executePlan(plan: FlashPlan, client: FirehoseClient, optio
             yield piece;
           }
         }
-        await client.program(r, hashed(), (sent) => {
-          bytesDone = base + Math.min(sent, op.bytes);
-          emit({ phase: 'program', op: index, label });
-        }, { tag: 'program', attributes: op.attributes });
+        await client.program(
+          r,
+          hashed(),
+          (sent) => {
+            bytesDone = base + Math.min(sent, op.bytes);
+            emit({ phase: 'program', op: index, label });
+          },
+          { tag: 'program', attributes: op.attributes },
+        );
         bytesDone = base + op.bytes;
         const padding = op.sectors * op.sectorSize - op.bytes;
         if (verify && padding > 0) hash.update(new Uint8Array(padding));
@@ -139,7 +174,15 @@ export async function executePlan(plan: FlashPlan, client: FirehoseClient, optio
     } catch (e) {
       const error = e instanceof QfhError ? e : new QfhError('QFH_INTERNAL', (e as Error).message);
       const r = report({ op: index, code: error.code, message: error.message });
-      throw new FlashError(`flash stopped at step ${index + 1} of ${plan.ops.length} (${label ?? op.kind}): ${error.message}`, r, { code: error.code === 'QFH_VERIFY_MISMATCH' ? 'QFH_VERIFY_MISMATCH' : 'QFH_FLASH_FAILED', cause: error, hint: r.next ?? error.hint });
+      throw new FlashError(
+        `flash stopped at step ${index + 1} of ${plan.ops.length} (${label ?? op.kind}): ${error.message}`,
+        r,
+        {
+          code: error.code === 'QFH_VERIFY_MISMATCH' ? 'QFH_VERIFY_MISMATCH' : 'QFH_FLASH_FAILED',
+          cause: error,
+          hint: r.next ?? error.hint,
+        },
+      );
     }
     const seconds = (Date.now() - opStarted) / 1000;
     done.push({
@@ -159,7 +202,12 @@ export async function executePlan(plan: FlashPlan, client: FirehoseClient, optio
 }
 
 /** Checks what landed: the programmer's digest where it has one, else reading it back. */
-async function verifyProgram(client: FirehoseClient, r: SectorRange, expected: string, label: string): Promise<'sha256' | 'read-back'> {
+async function verifyProgram(
+  client: FirehoseClient,
+  r: SectorRange,
+  expected: string,
+  label: string,
+): Promise<'sha256' | 'read-back'> {
   let actual: string;
   let how: 'sha256' | 'read-back';
   if (client.functions.has('getsha256digest')) {
@@ -172,7 +220,13 @@ async function verifyProgram(client: FirehoseClient, r: SectorRange, expected: s
     how = 'read-back';
   }
   if (actual !== expected) {
-    throw new QfhError('QFH_VERIFY_MISMATCH', `${label} did not verify: the modem holds sha256 ${actual.slice(0, 16)}…, qfh sent ${expected.slice(0, 16)}…`, { hint: 'The flash memory did not keep what was written (a bad block or a failing chip). Run qfh edl-recover; if it fails again the modem needs service.' });
+    throw new QfhError(
+      'QFH_VERIFY_MISMATCH',
+      `${label} did not verify: the modem holds sha256 ${actual.slice(0, 16)}…, qfh sent ${expected.slice(0, 16)}…`,
+      {
+        hint: 'The flash memory did not keep what was written (a bad block or a failing chip). Run qfh edl-recover; if it fails again the modem needs service.',
+      },
+    );
   }
   return how;
 }

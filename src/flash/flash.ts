@@ -45,23 +45,36 @@ export interface FlashOptions {
   programmerLoaded?: boolean;
 }
 
-
 /** The plan from the package alone, with every package-level gate applied. */
-export async function checkedStaticPlan(pkg: FirmwarePackage, options: FlashOptions = {}): Promise<FlashPlan> {
+export async function checkedStaticPlan(
+  pkg: FirmwarePackage,
+  options: FlashOptions = {},
+): Promise<FlashPlan> {
   return gated(withProgrammer(await buildPlan(pkg), options), pkg, options);
 }
 
 /** Findings about the package's own programmer, moot when the user names one. */
-const PROGRAMMER_FINDINGS = new Set(['PKG_NO_PROGRAMMER', 'PKG_SEVERAL_PROGRAMMERS', 'PKG_PROGRAMMER_NOT_ELF']);
+const PROGRAMMER_FINDINGS = new Set([
+  'PKG_NO_PROGRAMMER',
+  'PKG_SEVERAL_PROGRAMMERS',
+  'PKG_PROGRAMMER_NOT_ELF',
+]);
 
 function withProgrammer(plan: FlashPlan, options: FlashOptions): FlashPlan {
   if (!options.programmer) return plan;
-  return { ...plan, programmer: options.programmer, findings: plan.findings.filter((f) => !PROGRAMMER_FINDINGS.has(f.code)) };
+  return {
+    ...plan,
+    programmer: options.programmer,
+    findings: plan.findings.filter((f) => !PROGRAMMER_FINDINGS.has(f.code)),
+  };
 }
 
 /** Adds the identity findings and enforces every gate. */
 function gated(plan: FlashPlan, pkg: FirmwarePackage, options: FlashOptions): FlashPlan {
-  const identity = identityFindings(options.modemRevision ? parseFirmwareIdentity(options.modemRevision) : undefined, parseFirmwareIdentity(pkg.name));
+  const identity = identityFindings(
+    options.modemRevision ? parseFirmwareIdentity(options.modemRevision) : undefined,
+    parseFirmwareIdentity(pkg.name),
+  );
   const all = { ...plan, findings: [...plan.findings, ...identity] };
   enforceGates(all.findings, new Set(options.accept ?? []));
   return all;
@@ -72,13 +85,22 @@ function factsFrom(plan: FlashPlan, infos: Map<number, StorageInfo>): DeviceFact
   if (!first) return undefined;
   const nand = /nand/i.test(first.memType) || plan.storage === 'nand';
   const lunSectors: Record<number, number> = {};
-  for (const [lun, info] of infos) lunSectors[lun] = nand ? info.totalBlocks * (info.blockSize / info.pageSize) : info.totalBlocks;
-  const storage = /nand/i.test(first.memType) ? 'nand' : /ufs/i.test(first.memType) ? 'ufs' : /emmc/i.test(first.memType) ? 'emmc' : plan.storage;
+  for (const [lun, info] of infos)
+    lunSectors[lun] = nand ? info.totalBlocks * (info.blockSize / info.pageSize) : info.totalBlocks;
+  const storage = /nand/i.test(first.memType)
+    ? 'nand'
+    : /ufs/i.test(first.memType)
+      ? 'ufs'
+      : /emmc/i.test(first.memType)
+        ? 'emmc'
+        : plan.storage;
   return {
     storage,
     sectorSize: nand ? first.pageSize : first.blockSize,
     lunSectors,
-    ...(nand ? { nandBlocks: first.totalBlocks, pagesPerBlock: first.blockSize / first.pageSize } : {}),
+    ...(nand
+      ? { nandBlocks: first.totalBlocks, pagesPerBlock: first.blockSize / first.pageSize }
+      : {}),
   };
 }
 
@@ -88,14 +110,27 @@ function factsFrom(plan: FlashPlan, infos: Map<number, StorageInfo>): DeviceFact
  * @throws PlanRefusedError before anything is written when a gate refuses;
  *   FlashError (carrying the report) when a step fails part-way.
  */
-export async function flash(firmware: string | FirmwarePackage, transport: Transport, options: FlashOptions = {}): Promise<FlashReport> {
+export async function flash(
+  firmware: string | FirmwarePackage,
+  transport: Transport,
+  options: FlashOptions = {},
+): Promise<FlashReport> {
   const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
   const staticPlan = await checkedStaticPlan(pkg, options);
-  const programmerPath = options.programmer ? resolve(options.programmer) : pkg.programmer ? join(pkg.root, pkg.programmer) : undefined;
+  const programmerPath = options.programmer
+    ? resolve(options.programmer)
+    : pkg.programmer
+      ? join(pkg.root, pkg.programmer)
+      : undefined;
   if (!programmerPath) throw new QfhError('QFH_PLAN_UNRESOLVED', 'no programmer in the package');
 
   if (!(options.programmerLoaded ?? transport.firehoseOnly)) {
-    options.onProgress?.({ phase: 'sahara', ops: staticPlan.ops.length, bytesDone: 0, bytesTotal: staticPlan.totalBytes });
+    options.onProgress?.({
+      phase: 'sahara',
+      ops: staticPlan.ops.length,
+      bytesDone: 0,
+      bytesTotal: staticPlan.totalBytes,
+    });
     const programmer = await openRandomAccess(programmerPath);
     try {
       await uploadProgrammer(transport, programmer);
@@ -104,11 +139,23 @@ export async function flash(firmware: string | FirmwarePackage, transport: Trans
     }
   }
 
-  options.onProgress?.({ phase: 'configure', ops: staticPlan.ops.length, bytesDone: 0, bytesTotal: staticPlan.totalBytes });
-  const client = new FirehoseClient(transport, { timeouts: timeoutsFor(staticPlan.storage, options.timeouts), ...(options.onLog ? { onLog: options.onLog } : {}) });
+  options.onProgress?.({
+    phase: 'configure',
+    ops: staticPlan.ops.length,
+    bytesDone: 0,
+    bytesTotal: staticPlan.totalBytes,
+  });
+  const client = new FirehoseClient(transport, {
+    timeouts: timeoutsFor(staticPlan.storage, options.timeouts),
+    ...(options.onLog ? { onLog: options.onLog } : {}),
+  });
   await client.readBanner();
-  const memoryName = staticPlan.storage === 'nand' ? 'nand' : staticPlan.storage === 'emmc' ? 'eMMC' : 'UFS';
-  await client.configure({ memoryName, maxPayload: options.maxPayload ?? (staticPlan.storage === 'nand' ? 8192 : 1048576) });
+  const memoryName =
+    staticPlan.storage === 'nand' ? 'nand' : staticPlan.storage === 'emmc' ? 'eMMC' : 'UFS';
+  await client.configure({
+    memoryName,
+    maxPayload: options.maxPayload ?? (staticPlan.storage === 'nand' ? 8192 : 1048576),
+  });
 
   const infos = new Map<number, StorageInfo>();
   if (client.functions.size === 0 || client.functions.has('getstorageinfo')) {
@@ -124,13 +171,22 @@ export async function flash(firmware: string | FirmwarePackage, transport: Trans
   const plan = await buildPlan(pkg, factsFrom(staticPlan, infos));
   const final = gated(withProgrammer(plan, options), pkg, options);
   options.onPlan?.(final);
-  return executePlan(final, client, { root: pkg.root, device: transport.description, ...(options.verify === undefined ? {} : { verify: options.verify }), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  return executePlan(final, client, {
+    root: pkg.root,
+    device: transport.description,
+    ...(options.verify === undefined ? {} : { verify: options.verify }),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
 }
 
 /**
  * Brings a modem that is already in EDL (05c6:9008), bricked or interrupted, back to the
  * package's contents: the same checked flash, from the PBL.
  */
-export async function edlRecover(firmware: string | FirmwarePackage, transport: Transport, options: FlashOptions = {}): Promise<FlashReport> {
+export async function edlRecover(
+  firmware: string | FirmwarePackage,
+  transport: Transport,
+  options: FlashOptions = {},
+): Promise<FlashReport> {
   return flash(firmware, transport, options);
 }

@@ -46,13 +46,26 @@ export interface NormalModeFlashResult {
 }
 
 /** Identity, gates, EDL switch, flash, identity again. */
-export async function flashFromNormalMode(firmware: string | FirmwarePackage, access: NormalModeAccess, options: FlashOptions & { edlSwitch?: EdlSwitchOptions; onIdentity?: (modem: ModemIdentity) => void } = {}): Promise<NormalModeFlashResult> {
+export async function flashFromNormalMode(
+  firmware: string | FirmwarePackage,
+  access: NormalModeAccess,
+  options: FlashOptions & {
+    edlSwitch?: EdlSwitchOptions;
+    onIdentity?: (modem: ModemIdentity) => void;
+  } = {},
+): Promise<NormalModeFlashResult> {
   const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
   const beforeCheck = await checkModem(new AtPort(access.at));
   const before = beforeCheck.identity;
   options.onIdentity?.(before);
   if (!/quectel/i.test(before.manufacturer)) {
-    throw new AtError('QFH_AT_NOT_QUECTEL', `the modem says it is made by "${before.manufacturer}", not Quectel: qfh sends its EDL switch only to Quectel modules`, { hint: 'Put the modem into EDL another way (its vendor tool, or the test pads), then run qfh edl-recover.' });
+    throw new AtError(
+      'QFH_AT_NOT_QUECTEL',
+      `the modem says it is made by "${before.manufacturer}", not Quectel: qfh sends its EDL switch only to Quectel modules`,
+      {
+        hint: 'Put the modem into EDL another way (its vendor tool, or the test pads), then run qfh edl-recover.',
+      },
+    );
   }
   const gated = { ...options, modemRevision: before.fullRevision ?? before.revision };
   await checkedStaticPlan(pkg, gated); // throws PlanRefusedError: nothing sent, the modem stays as it is
@@ -61,10 +74,21 @@ export async function flashFromNormalMode(firmware: string | FirmwarePackage, ac
   const edl = await access.openEdl();
   let report: FlashReport;
   try {
-    report = await flash(pkg, edl, access.programmerLoaded ? { ...gated, programmerLoaded: true } : gated);
+    report = await flash(
+      pkg,
+      edl,
+      access.programmerLoaded ? { ...gated, programmerLoaded: true } : gated,
+    );
   } finally {
     await edl.close().catch(() => undefined);
   }
-  const afterCheck = access.reopenAt ? await checkModem(new AtPort(await access.reopenAt())) : undefined;
-  return { before, report, after: afterCheck?.identity, checks: { before: beforeCheck, after: afterCheck } };
+  const afterCheck = access.reopenAt
+    ? await checkModem(new AtPort(await access.reopenAt()))
+    : undefined;
+  return {
+    before,
+    report,
+    after: afterCheck?.identity,
+    checks: { before: beforeCheck, after: afterCheck },
+  };
 }

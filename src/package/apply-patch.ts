@@ -39,7 +39,12 @@ export interface AppliedPatch {
  * Applies `patches` (all for this one file) to a copy of `bytes`.
  * @throws PackageError when a patch falls outside the file or its value does not fit.
  */
-export function applyFilePatches(bytes: Uint8Array, patches: readonly PatchEntry[], facts: DiskFacts, variant: CrcVariant): { bytes: Uint8Array; applied: AppliedPatch[] } {
+export function applyFilePatches(
+  bytes: Uint8Array,
+  patches: readonly PatchEntry[],
+  facts: DiskFacts,
+  variant: CrcVariant,
+): { bytes: Uint8Array; applied: AppliedPatch[] } {
   const out = Uint8Array.from(bytes);
   const applied: AppliedPatch[] = [];
   for (const patch of patches) {
@@ -47,20 +52,33 @@ export function applyFilePatches(bytes: Uint8Array, patches: readonly PatchEntry
     const crc = (startSector: bigint, length: bigint): bigint => {
       const start = Number(startSector) * patch.sectorSize;
       const end = start + Number(length);
-      if (end > out.length) throw new PackageError('QFH_PACKAGE_XML', `${where}: CRC32 over bytes ${start}..${end} runs past the ${out.length}-byte file`);
+      if (end > out.length)
+        throw new PackageError(
+          'QFH_PACKAGE_XML',
+          `${where}: CRC32 over bytes ${start}..${end} runs past the ${out.length}-byte file`,
+        );
       const slice = out.subarray(start, end);
       return BigInt(variant === 'zlib' ? crc32(slice) : crc32MsbFirstInit0(slice));
     };
     const context = { ...facts, crc32: crc };
-    const offset = Number(evaluateExpression(patch.startSector.expr, context)) * patch.sectorSize + patch.byteOffset;
+    const offset =
+      Number(evaluateExpression(patch.startSector.expr, context)) * patch.sectorSize +
+      patch.byteOffset;
     if (offset + patch.sizeInBytes > out.length) {
-      throw new PackageError('QFH_PACKAGE_XML', `${where}: writes bytes ${offset}..${offset + patch.sizeInBytes}, past the ${out.length}-byte file`);
+      throw new PackageError(
+        'QFH_PACKAGE_XML',
+        `${where}: writes bytes ${offset}..${offset + patch.sizeInBytes}, past the ${out.length}-byte file`,
+      );
     }
     const value = evaluateExpression(patch.value.expr, context);
     if (value >= 1n << BigInt(8 * patch.sizeInBytes)) {
-      throw new PackageError('QFH_PACKAGE_XML', `${where}: value ${value} does not fit in ${patch.sizeInBytes} bytes`);
+      throw new PackageError(
+        'QFH_PACKAGE_XML',
+        `${where}: value ${value} does not fit in ${patch.sizeInBytes} bytes`,
+      );
     }
-    for (let i = 0; i < patch.sizeInBytes; i++) out[offset + i] = Number((value >> BigInt(8 * i)) & 0xffn);
+    for (let i = 0; i < patch.sizeInBytes; i++)
+      out[offset + i] = Number((value >> BigInt(8 * i)) & 0xffn);
     applied.push({ index: patch.index, offset, size: patch.sizeInBytes, value, what: patch.what });
   }
   return { bytes: out, applied };

@@ -38,7 +38,10 @@ function child(el: XmlElement, tag: string): XmlElement | undefined {
 export function parseContentsManifest(source: string, file = 'contents.xml'): ContentsManifest {
   const parsed = parseXmlElements(source);
   if ('problem' in parsed) {
-    throw new PackageError('QFH_PACKAGE_XML', `${file}: not well-formed XML at ${parsed.problem.line}:${parsed.problem.column}: ${parsed.problem.message}`);
+    throw new PackageError(
+      'QFH_PACKAGE_XML',
+      `${file}: not well-formed XML at ${parsed.problem.line}:${parsed.problem.column}: ${parsed.problem.message}`,
+    );
   }
   const root = parsed.elements.find((e) => e.tag === 'contents');
   if (!root) throw new PackageError('QFH_PACKAGE_XML', `${file}: no <contents> root element`);
@@ -51,7 +54,14 @@ export function parseContentsManifest(source: string, file = 'contents.xml'): Co
       const fileName = text(child(entry, 'file_name'))?.trim();
       if (!fileName) continue;
       const dir = (text(child(entry, 'file_path'))?.trim() ?? '').replace(/\\/g, '/');
-      files.push({ role: entry.tag, build: name, path: `${dir}${dir === '' || dir.endsWith('/') ? '' : '/'}${fileName}`.replace(/^\.?\/+/, '') });
+      files.push({
+        role: entry.tag,
+        build: name,
+        path: `${dir}${dir === '' || dir.endsWith('/') ? '' : '/'}${fileName}`.replace(
+          /^\.?\/+/,
+          '',
+        ),
+      });
     }
   }
   return {

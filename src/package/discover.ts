@@ -10,7 +10,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 
 /** Roles a package file can have. */
-export type PackageRole = 'programmer' | 'rawprogram' | 'patch' | 'md5' | 'contents' | 'mibib' | 'other';
+export type PackageRole =
+  'programmer' | 'rawprogram' | 'patch' | 'md5' | 'contents' | 'mibib' | 'other';
 
 /** One file found in the folder. */
 export interface DiscoveredFile {
@@ -27,7 +28,8 @@ export interface Discovery {
   readonly ignored: readonly string[];
 }
 
-const JUNK = (name: string): boolean => name.startsWith('._') || name === '.DS_Store' || name === '__MACOSX' || name === '.git';
+const JUNK = (name: string): boolean =>
+  name.startsWith('._') || name === '.DS_Store' || name === '__MACOSX' || name === '.git';
 
 /** The role of a file by its name. */
 export function roleOf(name: string): PackageRole {
@@ -37,7 +39,8 @@ export function roleOf(name: string): PackageRole {
   if (lower === 'md5.txt' || lower.endsWith('.md5')) return 'md5';
   if (lower === 'contents.xml') return 'contents';
   if (/^partition_complete_p\d+k_b\d+k\.mbn$/.test(lower)) return 'mibib';
-  if (/\.(mbn|elf|melf)$/.test(lower) && (lower.startsWith('prog_') || lower.includes('firehose'))) return 'programmer';
+  if (/\.(mbn|elf|melf)$/.test(lower) && (lower.startsWith('prog_') || lower.includes('firehose')))
+    return 'programmer';
   return 'other';
 }
 

@@ -19,7 +19,12 @@ export type ExpressionName = 'NUM_DISK_SECTORS' | 'NUM_DISK_BLOCKS';
 export type Expr =
   | { readonly kind: 'number'; readonly value: bigint; readonly ambiguous: boolean }
   | { readonly kind: 'name'; readonly name: ExpressionName }
-  | { readonly kind: 'binary'; readonly op: '+' | '-' | '*' | '/'; readonly left: Expr; readonly right: Expr }
+  | {
+      readonly kind: 'binary';
+      readonly op: '+' | '-' | '*' | '/';
+      readonly left: Expr;
+      readonly right: Expr;
+    }
   | { readonly kind: 'negate'; readonly operand: Expr }
   | { readonly kind: 'crc32'; readonly start: Expr; readonly length: Expr };
 
@@ -31,7 +36,8 @@ export interface ExpressionContext {
   readonly crc32?: (startSector: bigint, length: bigint) => bigint;
 }
 
-type Token = { kind: 'num'; text: string } | { kind: 'ident'; text: string } | { kind: 'op'; text: string };
+type Token =
+  { kind: 'num'; text: string } | { kind: 'ident'; text: string } | { kind: 'op'; text: string };
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -41,7 +47,11 @@ function tokenize(text: string): Token[] {
     if (/^\s*$/.test(text.slice(at))) break;
     re.lastIndex = at;
     const m = re.exec(text);
-    if (!m) throw new ExpressionError('QFH_EXPRESSION_SYNTAX', `cannot read "${text}" at character ${at + 1} ("${text.slice(at, at + 8)}")`);
+    if (!m)
+      throw new ExpressionError(
+        'QFH_EXPRESSION_SYNTAX',
+        `cannot read "${text}" at character ${at + 1} ("${text.slice(at, at + 8)}")`,
+      );
     if (m[1] !== undefined) tokens.push({ kind: 'num', text: m[1] });
     else if (m[2] !== undefined) tokens.push({ kind: 'ident', text: m[2] });
     else tokens.push({ kind: 'op', text: m[3] ?? '' });
@@ -115,10 +125,15 @@ class Parser {
       if (/^0[xX]/.test(t.text)) return { kind: 'number', value: BigInt(t.text), ambiguous: false };
       const decimalMarked = t.text.endsWith('.');
       const digits = decimalMarked ? t.text.slice(0, -1) : t.text;
-      return { kind: 'number', value: BigInt(digits), ambiguous: !decimalMarked && digits.length > 1 };
+      return {
+        kind: 'number',
+        value: BigInt(digits),
+        ambiguous: !decimalMarked && digits.length > 1,
+      };
     }
     if (t.kind === 'ident') {
-      if (t.text === 'NUM_DISK_SECTORS' || t.text === 'NUM_DISK_BLOCKS') return { kind: 'name', name: t.text };
+      if (t.text === 'NUM_DISK_SECTORS' || t.text === 'NUM_DISK_BLOCKS')
+        return { kind: 'name', name: t.text };
       if (t.text.toUpperCase() === 'CRC32') {
         this.expect('(');
         const start = this.sum();
@@ -127,7 +142,10 @@ class Parser {
         this.expect(')');
         return { kind: 'crc32', start, length };
       }
-      throw new ExpressionError('QFH_EXPRESSION_UNKNOWN_NAME', `"${this.source}" uses "${t.text}", which qfh does not know (only NUM_DISK_SECTORS, NUM_DISK_BLOCKS and CRC32(start,len))`);
+      throw new ExpressionError(
+        'QFH_EXPRESSION_UNKNOWN_NAME',
+        `"${this.source}" uses "${t.text}", which qfh does not know (only NUM_DISK_SECTORS, NUM_DISK_BLOCKS and CRC32(start,len))`,
+      );
     }
     if (t.text === '(') {
       const inner = this.sum();
@@ -153,7 +171,11 @@ export function parseExpression(text: string): Expr {
 /** Evaluates `expr`. Division truncates toward zero; results must not be negative. */
 export function evaluateExpression(expr: Expr, context: ExpressionContext): bigint {
   const value = evaluate(expr, context);
-  if (value < 0n) throw new ExpressionError('QFH_EXPRESSION_RANGE', `expression evaluates to ${value}, which is negative`);
+  if (value < 0n)
+    throw new ExpressionError(
+      'QFH_EXPRESSION_RANGE',
+      `expression evaluates to ${value}, which is negative`,
+    );
   return value;
 }
 
@@ -164,9 +186,13 @@ function evaluate(expr: Expr, context: ExpressionContext): bigint {
     case 'name': {
       const value = context[expr.name];
       if (value === undefined) {
-        throw new ExpressionError('QFH_EXPRESSION_UNKNOWN_NAME', `${expr.name} is not known yet: it comes from the device's storage info`, {
-          hint: 'Connect the device (qfh reads the disk size with getstorageinfo) or pass the disk size explicitly.',
-        });
+        throw new ExpressionError(
+          'QFH_EXPRESSION_UNKNOWN_NAME',
+          `${expr.name} is not known yet: it comes from the device's storage info`,
+          {
+            hint: 'Connect the device (qfh reads the disk size with getstorageinfo) or pass the disk size explicitly.',
+          },
+        );
       }
       return value;
     }
@@ -182,14 +208,25 @@ function evaluate(expr: Expr, context: ExpressionContext): bigint {
       return l / r;
     }
     case 'crc32': {
-      if (!context.crc32) throw new ExpressionError('QFH_EXPRESSION_UNKNOWN_NAME', 'CRC32(...) needs the bytes it covers, which are not available here');
-      return context.crc32(evaluateExpression(expr.start, context), evaluateExpression(expr.length, context));
+      if (!context.crc32)
+        throw new ExpressionError(
+          'QFH_EXPRESSION_UNKNOWN_NAME',
+          'CRC32(...) needs the bytes it covers, which are not available here',
+        );
+      return context.crc32(
+        evaluateExpression(expr.start, context),
+        evaluateExpression(expr.length, context),
+      );
     }
   }
 }
 
 /** Names and functions an expression depends on. */
-export function expressionNeeds(expr: Expr): { names: Set<ExpressionName>; crc32: boolean; ambiguous: boolean } {
+export function expressionNeeds(expr: Expr): {
+  names: Set<ExpressionName>;
+  crc32: boolean;
+  ambiguous: boolean;
+} {
   const out = { names: new Set<ExpressionName>(), crc32: false, ambiguous: false };
   const walk = (e: Expr): void => {
     if (e.kind === 'name') out.names.add(e.name);

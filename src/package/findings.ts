@@ -23,8 +23,19 @@ export interface Finding {
 }
 
 /** Builds a finding, leaving out absent optional fields (exactOptionalPropertyTypes). */
-export function finding(level: FindingLevel, code: string, message: string, extra: { file?: string | undefined; flag?: string | undefined } = {}): Finding {
-  return { level, code, message, ...(extra.file === undefined ? {} : { file: extra.file }), ...(extra.flag === undefined ? {} : { flag: extra.flag }) };
+export function finding(
+  level: FindingLevel,
+  code: string,
+  message: string,
+  extra: { file?: string | undefined; flag?: string | undefined } = {},
+): Finding {
+  return {
+    level,
+    code,
+    message,
+    ...(extra.file === undefined ? {} : { file: extra.file }),
+    ...(extra.flag === undefined ? {} : { flag: extra.flag }),
+  };
 }
 
 /** Whether any finding refuses. */

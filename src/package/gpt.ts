@@ -61,15 +61,21 @@ export function formatGuid(b: Uint8Array): string {
 }
 
 const isSignature = (b: Uint8Array, at: number): boolean =>
-  at >= 0 && b.length >= at + 92 && Buffer.from(b.subarray(at, at + 8)).toString('latin1') === SIGNATURE;
+  at >= 0 &&
+  b.length >= at + 92 &&
+  Buffer.from(b.subarray(at, at + 8)).toString('latin1') === SIGNATURE;
 
 /** Where a GPT header sits in `bytes`, trying 512- and 4096-byte sectors, primary then backup layout. */
-export function locateGptHeader(bytes: Uint8Array): { kind: 'primary' | 'backup'; sectorSize: number; headerOffset: number } | undefined {
+export function locateGptHeader(
+  bytes: Uint8Array,
+): { kind: 'primary' | 'backup'; sectorSize: number; headerOffset: number } | undefined {
   for (const sectorSize of [512, 4096]) {
-    if (isSignature(bytes, sectorSize)) return { kind: 'primary', sectorSize, headerOffset: sectorSize };
+    if (isSignature(bytes, sectorSize))
+      return { kind: 'primary', sectorSize, headerOffset: sectorSize };
   }
   for (const sectorSize of [512, 4096]) {
-    if (bytes.length % sectorSize === 0 && isSignature(bytes, bytes.length - sectorSize)) return { kind: 'backup', sectorSize, headerOffset: bytes.length - sectorSize };
+    if (bytes.length % sectorSize === 0 && isSignature(bytes, bytes.length - sectorSize))
+      return { kind: 'backup', sectorSize, headerOffset: bytes.length - sectorSize };
   }
   return undefined;
 }
@@ -87,7 +93,11 @@ export function gptHeaderCrc(bytes: Uint8Array, headerOffset: number, headerSize
  */
 export function parseGpt(bytes: Uint8Array): Gpt {
   const where = locateGptHeader(bytes);
-  if (!where) throw new PartitionTableError('QFH_GPT_BAD_SIGNATURE', 'no "EFI PART" GPT header at LBA 1 or in the last sector (512- or 4096-byte sectors)');
+  if (!where)
+    throw new PartitionTableError(
+      'QFH_GPT_BAD_SIGNATURE',
+      'no "EFI PART" GPT header at LBA 1 or in the last sector (512- or 4096-byte sectors)',
+    );
   const { kind, sectorSize, headerOffset } = where;
   const v = new DataView(bytes.buffer, bytes.byteOffset + headerOffset, 92);
   const header: GptHeader = {
@@ -104,17 +114,32 @@ export function parseGpt(bytes: Uint8Array): Gpt {
     entrySize: v.getUint32(84, true),
     entriesCrc: v.getUint32(88, true),
   };
-  if (header.headerSize < 92 || header.headerSize > sectorSize || header.entrySize < 128 || header.entrySize % 8 !== 0) {
-    throw new PartitionTableError('QFH_GPT_BAD_HEADER', `GPT header has size ${header.headerSize} and entry size ${header.entrySize}, outside what the format allows`);
+  if (
+    header.headerSize < 92 ||
+    header.headerSize > sectorSize ||
+    header.entrySize < 128 ||
+    header.entrySize % 8 !== 0
+  ) {
+    throw new PartitionTableError(
+      'QFH_GPT_BAD_HEADER',
+      `GPT header has size ${header.headerSize} and entry size ${header.entrySize}, outside what the format allows`,
+    );
   }
   const arrayBytes = header.numEntries * header.entrySize;
   // A backup image keeps the array (myLba − entriesLba) sectors before its header (ptool
   // reserves 32 sectors even when the array needs one). Unpatched backups carry 0 as myLba:
   // their array starts the file.
-  const gap = header.myLba > header.entriesLba ? Number(header.myLba - header.entriesLba) * sectorSize : headerOffset;
-  const entriesOffset = kind === 'primary' ? Number(header.entriesLba) * sectorSize : Math.max(0, headerOffset - gap);
+  const gap =
+    header.myLba > header.entriesLba
+      ? Number(header.myLba - header.entriesLba) * sectorSize
+      : headerOffset;
+  const entriesOffset =
+    kind === 'primary' ? Number(header.entriesLba) * sectorSize : Math.max(0, headerOffset - gap);
   if (entriesOffset < 0 || entriesOffset + arrayBytes > bytes.length) {
-    throw new PartitionTableError('QFH_GPT_TRUNCATED', `GPT entry array (${header.numEntries} × ${header.entrySize} bytes at byte ${entriesOffset}) runs past the ${bytes.length}-byte file`);
+    throw new PartitionTableError(
+      'QFH_GPT_TRUNCATED',
+      `GPT entry array (${header.numEntries} × ${header.entrySize} bytes at byte ${entriesOffset}) runs past the ${bytes.length}-byte file`,
+    );
   }
   const partitions: GptPartition[] = [];
   for (let i = 0; i < header.numEntries; i++) {
@@ -122,8 +147,18 @@ export function parseGpt(bytes: Uint8Array): Gpt {
     const type = bytes.subarray(at, at + 16);
     if (type.every((x) => x === 0)) continue;
     const e = new DataView(bytes.buffer, bytes.byteOffset + at, 56);
-    const name = Buffer.from(bytes.subarray(at + 56, at + 128)).toString('utf16le').replace(/\0.*$/s, '');
-    partitions.push({ index: i, name, typeGuid: formatGuid(type), uniqueGuid: formatGuid(bytes.subarray(at + 16, at + 32)), firstLba: e.getBigUint64(32, true), lastLba: e.getBigUint64(40, true), attributes: e.getBigUint64(48, true) });
+    const name = Buffer.from(bytes.subarray(at + 56, at + 128))
+      .toString('utf16le')
+      .replace(/\0.*$/s, '');
+    partitions.push({
+      index: i,
+      name,
+      typeGuid: formatGuid(type),
+      uniqueGuid: formatGuid(bytes.subarray(at + 16, at + 32)),
+      firstLba: e.getBigUint64(32, true),
+      lastLba: e.getBigUint64(40, true),
+      attributes: e.getBigUint64(48, true),
+    });
   }
   return {
     kind,

@@ -62,7 +62,10 @@ export function parseMd5Manifest(text: string, file = 'md5.txt'): Md5Manifest {
       format ??= 'md5sum';
       return;
     }
-    throw new PackageError('QFH_PACKAGE_MD5_FORMAT', `${file} line ${i + 1} is neither "FILE:path:md5" nor "md5  path": ${JSON.stringify(raw.slice(0, 80))}`);
+    throw new PackageError(
+      'QFH_PACKAGE_MD5_FORMAT',
+      `${file} line ${i + 1} is neither "FILE:path:md5" nor "md5  path": ${JSON.stringify(raw.slice(0, 80))}`,
+    );
   });
   if (!format) throw new PackageError('QFH_PACKAGE_MD5_FORMAT', `${file} lists no files`);
   return { format, version, entries };

@@ -35,10 +35,18 @@ export interface Mibib {
   readonly tableVersion: number;
   readonly partitions: readonly MibibPartition[];
   /** Page 3's checksum block, when present. */
-  readonly checksum: { readonly version: number; readonly stored: number; readonly computed: number; readonly matches: boolean } | undefined;
+  readonly checksum:
+    | {
+        readonly version: number;
+        readonly stored: number;
+        readonly computed: number;
+        readonly matches: boolean;
+      }
+    | undefined;
 }
 
-const u32 = (b: Uint8Array, at: number): number => new DataView(b.buffer, b.byteOffset + at, 4).getUint32(0, true);
+const u32 = (b: Uint8Array, at: number): number =>
+  new DataView(b.buffer, b.byteOffset + at, 4).getUint32(0, true);
 const hasMagic = (b: Uint8Array, at: number, magic: readonly [number, number]): boolean =>
   b.length >= at + 8 && u32(b, at) === magic[0] && u32(b, at + 4) === magic[1];
 
@@ -53,12 +61,23 @@ export function isMibib(bytes: Uint8Array): boolean {
  * @throws PartitionTableError on a missing magic or a table that runs past its page.
  */
 export function parseMibib(bytes: Uint8Array): Mibib {
-  if (!isMibib(bytes)) throw new PartitionTableError('QFH_MIBIB_BAD_MAGIC', 'not a NAND MIBIB image: page 0 lacks the MIBIB header magic fe569fac cd7f127a');
+  if (!isMibib(bytes))
+    throw new PartitionTableError(
+      'QFH_MIBIB_BAD_MAGIC',
+      'not a NAND MIBIB image: page 0 lacks the MIBIB header magic fe569fac cd7f127a',
+    );
   const pageSize = [2048, 4096, 8192].find((p) => hasMagic(bytes, p, MIBIB_TABLE_MAGIC));
-  if (pageSize === undefined) throw new PartitionTableError('QFH_MIBIB_BAD_MAGIC', 'MIBIB image has no partition table magic 55ee73aa e35ebddb at page 1 (for 2, 4 or 8 KiB pages)');
+  if (pageSize === undefined)
+    throw new PartitionTableError(
+      'QFH_MIBIB_BAD_MAGIC',
+      'MIBIB image has no partition table magic 55ee73aa e35ebddb at page 1 (for 2, 4 or 8 KiB pages)',
+    );
   const count = u32(bytes, pageSize + 12);
   if (TABLE_HEADER_SIZE + count * ENTRY_SIZE > pageSize) {
-    throw new PartitionTableError('QFH_MIBIB_TRUNCATED', `MIBIB table claims ${count} partitions, more than one ${pageSize}-byte page holds`);
+    throw new PartitionTableError(
+      'QFH_MIBIB_TRUNCATED',
+      `MIBIB table claims ${count} partitions, more than one ${pageSize}-byte page holds`,
+    );
   }
   const partitions: MibibPartition[] = [];
   for (let i = 0; i < count; i++) {
@@ -74,18 +93,34 @@ export function parseMibib(bytes: Uint8Array): Mibib {
     });
   }
   const checksumAt = 3 * pageSize;
-  const checksum = hasMagic(bytes, checksumAt, MIBIB_CHECKSUM_MAGIC) && bytes.length >= checksumAt + 16
-    ? (() => {
-        const stored = u32(bytes, checksumAt + 12);
-        const computed = mibibChecksum(bytes, pageSize);
-        return { version: u32(bytes, checksumAt + 8), stored, computed, matches: stored === computed };
-      })()
-    : undefined;
-  return { pageSize, headerVersion: u32(bytes, 8), tableVersion: u32(bytes, pageSize + 8), partitions, checksum };
+  const checksum =
+    hasMagic(bytes, checksumAt, MIBIB_CHECKSUM_MAGIC) && bytes.length >= checksumAt + 16
+      ? (() => {
+          const stored = u32(bytes, checksumAt + 12);
+          const computed = mibibChecksum(bytes, pageSize);
+          return {
+            version: u32(bytes, checksumAt + 8),
+            stored,
+            computed,
+            matches: stored === computed,
+          };
+        })()
+      : undefined;
+  return {
+    pageSize,
+    headerVersion: u32(bytes, 8),
+    tableVersion: u32(bytes, pageSize + 8),
+    partitions,
+    checksum,
+  };
 }
 
 /** The checksum page 3 should hold: MSB-first CRC-32 (init 0) over pages 0 and 1. */
 export function mibibChecksum(bytes: Uint8Array, pageSize: number): number {
-  if (bytes.length < 2 * pageSize) throw new PartitionTableError('QFH_MIBIB_TRUNCATED', `MIBIB image is ${bytes.length} bytes, shorter than two ${pageSize}-byte pages`);
+  if (bytes.length < 2 * pageSize)
+    throw new PartitionTableError(
+      'QFH_MIBIB_TRUNCATED',
+      `MIBIB image is ${bytes.length} bytes, shorter than two ${pageSize}-byte pages`,
+    );
   return crc32MsbFirstInit0(bytes.subarray(0, 2 * pageSize));
 }

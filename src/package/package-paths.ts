@@ -17,11 +17,17 @@ import { PackageError } from '../errors.js';
 export function resolvePackagePath(manifestDir: string, name: string): string {
   const slashed = name.replace(/\\/g, '/');
   if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
-    throw new PackageError('QFH_PACKAGE_PATH_ESCAPE', `"${name}" is an absolute path; package files must be named relative to the package`);
+    throw new PackageError(
+      'QFH_PACKAGE_PATH_ESCAPE',
+      `"${name}" is an absolute path; package files must be named relative to the package`,
+    );
   }
   const joined = posix.normalize(posix.join(manifestDir === '' ? '.' : manifestDir, slashed));
   if (joined === '..' || joined.startsWith('../')) {
-    throw new PackageError('QFH_PACKAGE_PATH_ESCAPE', `"${name}" (in ${manifestDir || 'the package root'}) resolves outside the package folder`);
+    throw new PackageError(
+      'QFH_PACKAGE_PATH_ESCAPE',
+      `"${name}" (in ${manifestDir || 'the package root'}) resolves outside the package folder`,
+    );
   }
   return joined.replace(/^\.\//, '');
 }

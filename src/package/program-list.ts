@@ -8,7 +8,12 @@
  * @module
  */
 import { PackageError } from '../errors.js';
-import { attributeValue, parseXmlElements, type Attribute, type XmlElement } from '../xml-elements.js';
+import {
+  attributeValue,
+  parseXmlElements,
+  type Attribute,
+  type XmlElement,
+} from '../xml-elements.js';
 import { parseExpression, type Expr } from './expression.js';
 
 /** An attribute value that may be an expression (`NUM_DISK_SECTORS-33.`). */
@@ -73,7 +78,10 @@ function xmlOrThrow(text: string, file: string): XmlElement[] {
   const parsed = parseXmlElements(text);
   if ('problem' in parsed) {
     const { message, line, column } = parsed.problem;
-    throw new PackageError('QFH_PACKAGE_XML', `${file}: not well-formed XML at ${line}:${column}: ${message}`);
+    throw new PackageError(
+      'QFH_PACKAGE_XML',
+      `${file}: not well-formed XML at ${line}:${column}: ${message}`,
+    );
   }
   return parsed.elements;
 }
@@ -83,19 +91,26 @@ function expr(text: string | undefined, what: string, file: string): ExprValue |
   try {
     return { text, expr: parseExpression(text) };
   } catch (e) {
-    throw new PackageError('QFH_PACKAGE_XML', `${file}: ${what}="${text}": ${(e as Error).message}`, { cause: e });
+    throw new PackageError(
+      'QFH_PACKAGE_XML',
+      `${file}: ${what}="${text}": ${(e as Error).message}`,
+      { cause: e },
+    );
   }
 }
 
 function int(text: string | undefined, what: string, file: string): number | undefined {
   if (text === undefined || text.trim() === '') return undefined;
-  if (!/^\s*\d+\.?\s*$/.test(text)) throw new PackageError('QFH_PACKAGE_XML', `${file}: ${what}="${text}" is not a whole number`);
+  if (!/^\s*\d+\.?\s*$/.test(text))
+    throw new PackageError('QFH_PACKAGE_XML', `${file}: ${what}="${text}" is not a whole number`);
   return Number.parseInt(text, 10);
 }
 
 function comments(text: string): ProgramListComments {
   const out: { blockSizeKiB?: number; pageSizeKiB?: number; numPartitionSectors?: number } = {};
-  for (const m of text.matchAll(/<!--\s*(BlockSize|PageSize|NUM_PARTITION_SECTORS)\s*=\s*(\d+)\s*(?:KB)?\s*-->/g)) {
+  for (const m of text.matchAll(
+    /<!--\s*(BlockSize|PageSize|NUM_PARTITION_SECTORS)\s*=\s*(\d+)\s*(?:KB)?\s*-->/g,
+  )) {
     const n = Number(m[2]);
     if (m[1] === 'BlockSize') out.blockSizeKiB = n;
     else if (m[1] === 'PageSize') out.pageSizeKiB = n;
@@ -110,7 +125,11 @@ function comments(text: string): ProgramListComments {
  */
 export function parseProgramList(text: string, file = 'rawprogram.xml'): ProgramList {
   const root = xmlOrThrow(text, file).find((e) => e.tag === 'data');
-  if (!root) throw new PackageError('QFH_PACKAGE_XML', `${file}: no <data> root element (is this a rawprogram file?)`);
+  if (!root)
+    throw new PackageError(
+      'QFH_PACKAGE_XML',
+      `${file}: no <data> root element (is this a rawprogram file?)`,
+    );
   const entries = root.children.map((el, index): ProgramListEntry => {
     const a = el.attributes;
     const get = (n: string): string | undefined => attributeValue(a, n);
@@ -122,7 +141,8 @@ export function parseProgramList(text: string, file = 'rawprogram.xml'): Program
       pagesPerBlock: int(get('PAGES_PER_BLOCK'), 'PAGES_PER_BLOCK', file),
       filename: get('filename'),
       label: get('label'),
-      physicalPartition: int(get('physical_partition_number'), 'physical_partition_number', file) ?? 0,
+      physicalPartition:
+        int(get('physical_partition_number'), 'physical_partition_number', file) ?? 0,
       startSector: expr(get('start_sector'), 'start_sector', file),
       numSectors: expr(get('num_partition_sectors'), 'num_partition_sectors', file),
       fileSectorOffset: BigInt(int(get('file_sector_offset'), 'file_sector_offset', file) ?? 0),
@@ -136,23 +156,35 @@ export function parseProgramList(text: string, file = 'rawprogram.xml'): Program
 /** Parses a patch file (`<patches>` root; an empty one means no patches). */
 export function parsePatchList(text: string, file = 'patch.xml'): PatchEntry[] {
   const root = xmlOrThrow(text, file).find((e) => e.tag === 'patches' || e.tag === 'data');
-  if (!root) throw new PackageError('QFH_PACKAGE_XML', `${file}: no <patches> root element (is this a patch file?)`);
+  if (!root)
+    throw new PackageError(
+      'QFH_PACKAGE_XML',
+      `${file}: no <patches> root element (is this a patch file?)`,
+    );
   return root.children
     .filter((el) => el.tag === 'patch')
     .map((el, index): PatchEntry => {
       const a = el.attributes;
       const get = (n: string): string | undefined => attributeValue(a, n);
       const required = <T>(v: T | undefined, n: string): T => {
-        if (v === undefined) throw new PackageError('QFH_PACKAGE_XML', `${file}: <patch> number ${index + 1} has no ${n}`);
+        if (v === undefined)
+          throw new PackageError(
+            'QFH_PACKAGE_XML',
+            `${file}: <patch> number ${index + 1} has no ${n}`,
+          );
         return v;
       };
       return {
         index,
         attributes: a,
-        sectorSize: required(int(get('SECTOR_SIZE_IN_BYTES'), 'SECTOR_SIZE_IN_BYTES', file), 'SECTOR_SIZE_IN_BYTES'),
+        sectorSize: required(
+          int(get('SECTOR_SIZE_IN_BYTES'), 'SECTOR_SIZE_IN_BYTES', file),
+          'SECTOR_SIZE_IN_BYTES',
+        ),
         byteOffset: required(int(get('byte_offset'), 'byte_offset', file), 'byte_offset'),
         filename: required(get('filename'), 'filename'),
-        physicalPartition: int(get('physical_partition_number'), 'physical_partition_number', file) ?? 0,
+        physicalPartition:
+          int(get('physical_partition_number'), 'physical_partition_number', file) ?? 0,
         sizeInBytes: required(int(get('size_in_bytes'), 'size_in_bytes', file), 'size_in_bytes'),
         startSector: required(expr(get('start_sector'), 'start_sector', file), 'start_sector'),
         value: required(expr(get('value'), 'value', file), 'value'),

@@ -17,7 +17,17 @@ export function planToJson(plan: FlashPlan): unknown {
     ops: plan.ops.map((op) => {
       if (op.kind !== 'program') return op;
       const s = op.source;
-      const source = s.kind === 'bytes' ? { kind: 'bytes', path: s.path, length: s.data.length, sha256: createHash('sha256').update(s.data).digest('hex') } : s.kind === 'fill' ? { kind: 'fill', pattern: Buffer.from(s.pattern).toString('hex'), length: s.length } : s;
+      const source =
+        s.kind === 'bytes'
+          ? {
+              kind: 'bytes',
+              path: s.path,
+              length: s.data.length,
+              sha256: createHash('sha256').update(s.data).digest('hex'),
+            }
+          : s.kind === 'fill'
+            ? { kind: 'fill', pattern: Buffer.from(s.pattern).toString('hex'), length: s.length }
+            : s;
       return { ...op, source, attributes: op.attributes };
     }),
   };
@@ -29,7 +39,14 @@ function line(op: PlanOp, i: number): string {
     case 'erase':
       return `${n}. erase    LUN ${op.lun} sector ${op.startSector ?? '?'} +${op.sectors ?? '?'}${op.attributes.some(([k]) => k === 'vendor') ? ' (vendor line, sent verbatim)' : ''}`;
     case 'program': {
-      const from = op.source.kind === 'fill' ? `fill ${Buffer.from(op.source.pattern).toString('hex')}` : op.source.kind === 'bytes' ? `${op.source.path} (patched)` : op.source.segments.length > 1 ? `${op.source.path} (${op.source.segments.length} sparse chunks)` : op.source.path;
+      const from =
+        op.source.kind === 'fill'
+          ? `fill ${Buffer.from(op.source.pattern).toString('hex')}`
+          : op.source.kind === 'bytes'
+            ? `${op.source.path} (patched)`
+            : op.source.segments.length > 1
+              ? `${op.source.path} (${op.source.segments.length} sparse chunks)`
+              : op.source.path;
       return `${n}. program  LUN ${op.lun} sector ${op.startSector ?? op.startExpression} +${op.sectors}  ${(op.label ?? '').padEnd(14)} ${from}  ${mb(op.bytes)}`;
     }
     case 'patch':
@@ -51,7 +68,12 @@ export function renderPlan(plan: FlashPlan): string[] {
     `  ${plan.ops.length} steps: ${programs} images, ${mb(plan.totalBytes)} to write`,
     ...plan.ops.map(line),
     plan.findings.length ? '  findings:' : '  findings: none',
-    ...plan.findings.map((f) => `    ${f.level.toUpperCase().padEnd(6)} ${f.code}: ${f.message}${f.flag ? ` (override: ${f.flag})` : ''}`),
-    refusals.length ? `  qfh will NOT flash this package as it is (${refusals.length} refusal${refusals.length === 1 ? '' : 's'}).` : '  qfh would flash this package.',
+    ...plan.findings.map(
+      (f) =>
+        `    ${f.level.toUpperCase().padEnd(6)} ${f.code}: ${f.message}${f.flag ? ` (override: ${f.flag})` : ''}`,
+    ),
+    refusals.length
+      ? `  qfh will NOT flash this package as it is (${refusals.length} refusal${refusals.length === 1 ? '' : 's'}).`
+      : '  qfh would flash this package.',
   ];
 }

@@ -10,7 +10,11 @@ import type { Finding } from '../package/findings.js';
 /** Where a program op's bytes come from. */
 export type DataSource =
   /** Byte ranges of a package file (a raw image is one range; a sparse image's merged RAW chunks are several). */
-  | { readonly kind: 'file'; readonly path: string; readonly segments: readonly { readonly offset: number; readonly length: number }[] }
+  | {
+      readonly kind: 'file';
+      readonly path: string;
+      readonly segments: readonly { readonly offset: number; readonly length: number }[];
+    }
   /** Bytes patched on the host before programming (gpt_main0.bin, a MIBIB). */
   | { readonly kind: 'bytes'; readonly path: string; readonly data: Uint8Array }
   /** A sparse FILL: a 4-byte pattern repeated. */
@@ -51,7 +55,13 @@ export type PlanOp =
       readonly attributes: readonly Attribute[];
       readonly origin: OpOrigin;
     }
-  | { readonly kind: 'patch'; readonly lun: number; readonly attributes: readonly Attribute[]; readonly origin: OpOrigin; readonly bytes: 0 }
+  | {
+      readonly kind: 'patch';
+      readonly lun: number;
+      readonly attributes: readonly Attribute[];
+      readonly origin: OpOrigin;
+      readonly bytes: 0;
+    }
   | { readonly kind: 'set-bootable'; readonly value: number; readonly bytes: 0 }
   | { readonly kind: 'reset'; readonly delaySeconds: number | undefined; readonly bytes: 0 };
 

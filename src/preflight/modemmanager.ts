@@ -17,9 +17,17 @@ const run: CommandRunner = async (command, args) => {
 };
 
 /** Stops ModemManager; resolves to a function that starts it again (call it in `finally`). */
-export async function stopModemManager(runner: CommandRunner = run, initScript = '/etc/init.d/modemmanager'): Promise<() => Promise<void>> {
-  const openwrt = await access(initScript).then(() => true, () => false);
-  const [command, stop, start] = openwrt ? [initScript, ['stop'], ['start']] : ['systemctl', ['stop', 'ModemManager'], ['start', 'ModemManager']];
+export async function stopModemManager(
+  runner: CommandRunner = run,
+  initScript = '/etc/init.d/modemmanager',
+): Promise<() => Promise<void>> {
+  const openwrt = await access(initScript).then(
+    () => true,
+    () => false,
+  );
+  const [command, stop, start] = openwrt
+    ? [initScript, ['stop'], ['start']]
+    : ['systemctl', ['stop', 'ModemManager'], ['start', 'ModemManager']];
   await runner(command, stop);
   return () => runner(command, start);
 }

@@ -9,9 +9,28 @@
 import { SaharaPacketError, SaharaProtocolError, TransportTimeoutError } from '../errors.js';
 import { PushbackReader } from '../transport/pushback-reader.js';
 import type { Transport } from '../transport/transport.js';
-import { SaharaExecCommand, SaharaImageTxStatus, SaharaMode, saharaStatusInfo } from './constants.js';
-import { decodeChipIdV3, decodeMsmHwId, decodePkHash, decodeSerial, type ChipIdV3, type MsmHwId } from './exec-data.js';
-import { SAHARA_HEADER_LENGTH, decodeSaharaPacket, encodeSaharaPacket, helloResponse, peekSaharaHeader, type SaharaPacket } from './packets.js';
+import {
+  SaharaExecCommand,
+  SaharaImageTxStatus,
+  SaharaMode,
+  saharaStatusInfo,
+} from './constants.js';
+import {
+  decodeChipIdV3,
+  decodeMsmHwId,
+  decodePkHash,
+  decodeSerial,
+  type ChipIdV3,
+  type MsmHwId,
+} from './exec-data.js';
+import {
+  SAHARA_HEADER_LENGTH,
+  decodeSaharaPacket,
+  encodeSaharaPacket,
+  helloResponse,
+  peekSaharaHeader,
+  type SaharaPacket,
+} from './packets.js';
 
 /** Random access to the programmer file. */
 export interface ProgrammerSource {
@@ -61,7 +80,10 @@ class PacketReader {
     }
     const length = peekSaharaHeader(header)?.length ?? 0;
     if (length < SAHARA_HEADER_LENGTH || length > 0x1000) {
-      throw new SaharaPacketError('QFH_SAHARA_BAD_LENGTH', `Sahara packet length ${length} from the device is impossible (bytes ${Buffer.from(header).toString('hex')})`);
+      throw new SaharaPacketError(
+        'QFH_SAHARA_BAD_LENGTH',
+        `Sahara packet length ${length} from the device is impossible (bytes ${Buffer.from(header).toString('hex')})`,
+      );
     }
     const rest = await this.reader.readExact(length - SAHARA_HEADER_LENGTH, timeoutMs);
     const whole = new Uint8Array(length);
@@ -79,21 +101,37 @@ async function send(transport: Transport, packet: SaharaPacket, timeoutMs: numbe
 }
 
 /** Waits for HELLO; on silence resets the PBL's state machine once (a missed HELLO). */
-async function awaitHello(transport: Transport, packets: PacketReader, timeoutMs: number): Promise<Extract<SaharaPacket, { type: 'hello' }> | 'firehose'> {
+async function awaitHello(
+  transport: Transport,
+  packets: PacketReader,
+  timeoutMs: number,
+): Promise<Extract<SaharaPacket, { type: 'hello' }> | 'firehose'> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const p = await packets.next(timeoutMs);
       if (p.type === 'hello') return p;
-      if (p.type === 'endImageTx') throw new SaharaProtocolError('QFH_SAHARA_UNEXPECTED', `the PBL reported ${saharaStatusInfo(p.status).name} before any HELLO`, { status: p.status });
-      throw new SaharaProtocolError('QFH_SAHARA_UNEXPECTED', `expected HELLO, the device sent ${p.type}`);
+      if (p.type === 'endImageTx')
+        throw new SaharaProtocolError(
+          'QFH_SAHARA_UNEXPECTED',
+          `the PBL reported ${saharaStatusInfo(p.status).name} before any HELLO`,
+          { status: p.status },
+        );
+      throw new SaharaProtocolError(
+        'QFH_SAHARA_UNEXPECTED',
+        `expected HELLO, the device sent ${p.type}`,
+      );
     } catch (e) {
       if (e instanceof FirehoseRunning) return 'firehose';
       if (!(e instanceof TransportTimeoutError) || attempt === 1) {
         if (e instanceof TransportTimeoutError) {
-          throw new SaharaProtocolError('QFH_SAHARA_NO_HELLO', `no Sahara HELLO within ${timeoutMs} ms, even after RESET_STATE_MACHINE`, {
-            cause: e,
-            hint: 'The PBL sends HELLO once, when it enumerates. Unplug and replug the modem (or power-cycle it) and start qfh right away.',
-          });
+          throw new SaharaProtocolError(
+            'QFH_SAHARA_NO_HELLO',
+            `no Sahara HELLO within ${timeoutMs} ms, even after RESET_STATE_MACHINE`,
+            {
+              cause: e,
+              hint: 'The PBL sends HELLO once, when it enumerates. Unplug and replug the modem (or power-cycle it) and start qfh right away.',
+            },
+          );
         }
         throw e;
       }
@@ -108,14 +146,33 @@ async function awaitHello(transport: Transport, packets: PacketReader, timeoutMs
  * Uploads a Firehose programmer through Sahara.
  * @throws SaharaProtocolError with the PBL's status name when it refuses the programmer.
  */
-export async function uploadProgrammer(transport: Transport, programmer: ProgrammerSource, options: UploadOptions = {}): Promise<UploadResult> {
+export async function uploadProgrammer(
+  transport: Transport,
+  programmer: ProgrammerSource,
+  options: UploadOptions = {},
+): Promise<UploadResult> {
   const packetTimeout = options.packetTimeoutMs ?? 5000;
   const reader = new PushbackReader(transport);
   const packets = new PacketReader(reader);
   const hello = await awaitHello(transport, packets, options.helloTimeoutMs ?? 3000);
-  if (hello === 'firehose') return { alreadyRunning: true, version: undefined, readData64: false, requests: 0, bytesServed: 0 };
+  if (hello === 'firehose')
+    return {
+      alreadyRunning: true,
+      version: undefined,
+      readData64: false,
+      requests: 0,
+      bytesServed: 0,
+    };
   // Answer with the target's own version, as edl and QFirehose do.
-  await send(transport, helloResponse({ version: hello.version, versionSupported: hello.versionSupported, mode: SaharaMode.IMAGE_TX_PENDING }), packetTimeout);
+  await send(
+    transport,
+    helloResponse({
+      version: hello.version,
+      versionSupported: hello.versionSupported,
+      mode: SaharaMode.IMAGE_TX_PENDING,
+    }),
+    packetTimeout,
+  );
   let requests = 0;
   let bytesServed = 0;
   let readData64 = false;
@@ -126,9 +183,13 @@ export async function uploadProgrammer(transport: Transport, programmer: Program
       const offset = Number(p.offset);
       const length = Number(p.length);
       if (offset + length > programmer.size) {
-        throw new SaharaProtocolError('QFH_SAHARA_OUT_OF_RANGE', `the PBL asked for bytes ${offset}..${offset + length} of a ${programmer.size}-byte programmer`, {
-          hint: 'This programmer is not the one this chip expects (it is too short for what the PBL reads). Use the prog_*firehose* file of the firmware for this modem.',
-        });
+        throw new SaharaProtocolError(
+          'QFH_SAHARA_OUT_OF_RANGE',
+          `the PBL asked for bytes ${offset}..${offset + length} of a ${programmer.size}-byte programmer`,
+          {
+            hint: 'This programmer is not the one this chip expects (it is too short for what the PBL reads). Use the prog_*firehose* file of the firmware for this modem.',
+          },
+        );
       }
       const data = await programmer.read(offset, length);
       await transport.write(data, { timeoutMs: packetTimeout });
@@ -138,22 +199,39 @@ export async function uploadProgrammer(transport: Transport, programmer: Program
     } else if (p.type === 'endImageTx') {
       if (p.status !== 0) {
         const { name, meaning } = saharaStatusInfo(p.status);
-        throw new SaharaProtocolError('QFH_SAHARA_REJECTED', `the PBL refused the programmer: ${name} (0x${p.status.toString(16)}, ${meaning})`, {
-          status: p.status,
-          hint: /HASH|AUTH|ELF/.test(name)
-            ? 'The programmer is not signed for this chip (secure boot) or is damaged. Use the prog_*firehose* file shipped with firmware for this exact modem.'
-            : 'Power-cycle the modem so its PBL starts over, then try again.',
-        });
+        throw new SaharaProtocolError(
+          'QFH_SAHARA_REJECTED',
+          `the PBL refused the programmer: ${name} (0x${p.status.toString(16)}, ${meaning})`,
+          {
+            status: p.status,
+            hint: /HASH|AUTH|ELF/.test(name)
+              ? 'The programmer is not signed for this chip (secure boot) or is damaged. Use the prog_*firehose* file shipped with firmware for this exact modem.'
+              : 'Power-cycle the modem so its PBL starts over, then try again.',
+          },
+        );
       }
       await send(transport, { type: 'done' }, packetTimeout);
       const done = await packets.next(packetTimeout);
-      if (done.type !== 'doneResponse') throw new SaharaProtocolError('QFH_SAHARA_UNEXPECTED', `expected DONE_RESP, the device sent ${done.type}`);
-      if (done.imageTxStatus !== SaharaImageTxStatus.COMPLETE && !(options.acceptPendingDone ?? true)) {
-        throw new SaharaProtocolError('QFH_SAHARA_UNEXPECTED', 'the PBL says more images are pending after the programmer');
+      if (done.type !== 'doneResponse')
+        throw new SaharaProtocolError(
+          'QFH_SAHARA_UNEXPECTED',
+          `expected DONE_RESP, the device sent ${done.type}`,
+        );
+      if (
+        done.imageTxStatus !== SaharaImageTxStatus.COMPLETE &&
+        !(options.acceptPendingDone ?? true)
+      ) {
+        throw new SaharaProtocolError(
+          'QFH_SAHARA_UNEXPECTED',
+          'the PBL says more images are pending after the programmer',
+        );
       }
       return { alreadyRunning: false, version: hello.version, readData64, requests, bytesServed };
     } else {
-      throw new SaharaProtocolError('QFH_SAHARA_UNEXPECTED', `unexpected ${p.type} during the programmer upload`);
+      throw new SaharaProtocolError(
+        'QFH_SAHARA_UNEXPECTED',
+        `unexpected ${p.type} during the programmer upload`,
+      );
     }
   }
 }
@@ -171,20 +249,47 @@ export interface ChipInfo {
  * Reads serial, HW ID and PK hash in command mode (and READ_CHIP_ID_V3 on v3 PBLs), then
  * switches the PBL back to image transfer so an upload can follow.
  */
-export async function readChipInfo(transport: Transport, options: { helloTimeoutMs?: number; packetTimeoutMs?: number } = {}): Promise<ChipInfo> {
+export async function readChipInfo(
+  transport: Transport,
+  options: { helloTimeoutMs?: number; packetTimeoutMs?: number } = {},
+): Promise<ChipInfo> {
   const timeout = options.packetTimeoutMs ?? 5000;
   const reader = new PushbackReader(transport);
   const packets = new PacketReader(reader);
   const hello = await awaitHello(transport, packets, options.helloTimeoutMs ?? 3000);
-  if (hello === 'firehose') throw new SaharaProtocolError('QFH_SAHARA_UNEXPECTED', 'a Firehose programmer is already running; chip info is only available from the PBL', { hint: 'Power-cycle the modem so it returns to the PBL, then run qfh info again.' });
-  await send(transport, { type: 'helloResponse', version: hello.version, versionSupported: hello.versionSupported, status: 0, mode: SaharaMode.COMMAND, reserved: Z6 }, timeout);
+  if (hello === 'firehose')
+    throw new SaharaProtocolError(
+      'QFH_SAHARA_UNEXPECTED',
+      'a Firehose programmer is already running; chip info is only available from the PBL',
+      { hint: 'Power-cycle the modem so it returns to the PBL, then run qfh info again.' },
+    );
+  await send(
+    transport,
+    {
+      type: 'helloResponse',
+      version: hello.version,
+      versionSupported: hello.versionSupported,
+      status: 0,
+      mode: SaharaMode.COMMAND,
+      reserved: Z6,
+    },
+    timeout,
+  );
   const ready = await packets.next(timeout);
-  if (ready.type !== 'commandReady') throw new SaharaProtocolError('QFH_SAHARA_UNEXPECTED', `this PBL does not offer command mode (it sent ${ready.type})`);
+  if (ready.type !== 'commandReady')
+    throw new SaharaProtocolError(
+      'QFH_SAHARA_UNEXPECTED',
+      `this PBL does not offer command mode (it sent ${ready.type})`,
+    );
   const exec = async (command: number): Promise<Uint8Array | undefined> => {
     await send(transport, { type: 'execute', clientCommand: command }, timeout);
     const rsp = await packets.next(timeout);
     if (rsp.type === 'endImageTx') return undefined; // refused: v3 PBLs do not answer MSM_HW_ID_READ
-    if (rsp.type !== 'executeResponse' || rsp.clientCommand !== command) throw new SaharaProtocolError('QFH_SAHARA_COMMAND_FAILED', `EXECUTE ${command} got ${rsp.type}`);
+    if (rsp.type !== 'executeResponse' || rsp.clientCommand !== command)
+      throw new SaharaProtocolError(
+        'QFH_SAHARA_COMMAND_FAILED',
+        `EXECUTE ${command} got ${rsp.type}`,
+      );
     await send(transport, { type: 'executeData', clientCommand: command }, timeout);
     return reader.readExact(rsp.dataLength, timeout);
   };

@@ -49,7 +49,10 @@ const T2H = 'target-to-host';
 const H2T = 'host-to-target';
 
 /** Command table, keyed by ID. WRITE_DATA (0x14, v3) has no public layout: its body is opaque. */
-export const SAHARA_COMMANDS: ReadonlyMap<number, SaharaCommandInfo> = new Map<number, SaharaCommandInfo>([
+export const SAHARA_COMMANDS: ReadonlyMap<number, SaharaCommandInfo> = new Map<
+  number,
+  SaharaCommandInfo
+>([
   [0x01, { name: 'HELLO', direction: T2H, length: 0x30, minVersion: 1 }],
   [0x02, { name: 'HELLO_RESP', direction: H2T, length: 0x30, minVersion: 1 }],
   [0x03, { name: 'READ_DATA', direction: T2H, length: 0x14, minVersion: 1 }],
@@ -160,5 +163,8 @@ export const SaharaStatus: Readonly<Record<string, number>> = Object.freeze(
 export function saharaStatusInfo(code: number): SaharaStatusInfo {
   const row = STATUS_TABLE[code];
   if (row) return { name: row[0], meaning: row[1] };
-  return { name: `UNKNOWN_0x${code.toString(16).padStart(2, '0')}`, meaning: 'status code not in the Sahara tables' };
+  return {
+    name: `UNKNOWN_0x${code.toString(16).padStart(2, '0')}`,
+    meaning: 'status code not in the Sahara tables',
+  };
 }

@@ -32,7 +32,16 @@ export interface ElfImage {
 }
 
 /** Qualcomm's segment type bits in p_flags (bits 24–26). */
-export const QCOM_SEGMENT_TYPE = { L4: 0, AMSS: 1, HASH: 2, BOOT: 3, L4BSP: 4, SWAPPED: 5, SWAP_POOL: 6, PHDR: 7 } as const;
+export const QCOM_SEGMENT_TYPE = {
+  L4: 0,
+  AMSS: 1,
+  HASH: 2,
+  BOOT: 3,
+  L4BSP: 4,
+  SWAPPED: 5,
+  SWAP_POOL: 6,
+  PHDR: 7,
+} as const;
 
 /** The Qualcomm segment type of a program header. */
 export function qcomSegmentType(flags: number): number {
@@ -41,10 +50,19 @@ export function qcomSegmentType(flags: number): number {
 
 /** Whether `bytes` starts with the ELF magic. */
 export function isElf(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46;
+  return (
+    bytes.length >= 4 &&
+    bytes[0] === 0x7f &&
+    bytes[1] === 0x45 &&
+    bytes[2] === 0x4c &&
+    bytes[3] === 0x46
+  );
 }
 
-const short = (why: string): SaharaPacketError => new SaharaPacketError('QFH_SAHARA_TRUNCATED', `ELF image ${why}`, { hint: 'The programmer file is damaged or not an ELF programmer. Use the prog_*firehose* file from the firmware package.' });
+const short = (why: string): SaharaPacketError =>
+  new SaharaPacketError('QFH_SAHARA_TRUNCATED', `ELF image ${why}`, {
+    hint: 'The programmer file is damaged or not an ELF programmer. Use the prog_*firehose* file from the firmware package.',
+  });
 
 /**
  * Reads the ELF header and program headers from the start of an image (which must hold
@@ -64,16 +82,47 @@ export function parseElf(bytes: Uint8Array): ElfImage {
   const phoff = bits === 32 ? u32(28) : u64(32);
   const phentsize = bits === 32 ? u16(42) : u16(54);
   const phnum = bits === 32 ? u16(44) : u16(56);
-  if (phentsize < (bits === 32 ? 32 : 56)) throw short(`has program header entries of ${phentsize} bytes`);
-  if (phoff + phnum * phentsize > bytes.length) throw short(`program headers (${phnum} × ${phentsize} at ${phoff}) run past the ${bytes.length} bytes given`);
+  if (phentsize < (bits === 32 ? 32 : 56))
+    throw short(`has program header entries of ${phentsize} bytes`);
+  if (phoff + phnum * phentsize > bytes.length)
+    throw short(
+      `program headers (${phnum} × ${phentsize} at ${phoff}) run past the ${bytes.length} bytes given`,
+    );
   const programHeaders: ElfProgramHeader[] = [];
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
     programHeaders.push(
       bits === 32
-        ? { type: u32(at), offset: u32(at + 4), virtualAddress: u32(at + 8), physicalAddress: u32(at + 12), fileSize: u32(at + 16), memorySize: u32(at + 20), flags: u32(at + 24), align: u32(at + 28) }
-        : { type: u32(at), flags: u32(at + 4), offset: u64(at + 8), virtualAddress: u64(at + 16), physicalAddress: u64(at + 24), fileSize: u64(at + 32), memorySize: u64(at + 40), align: u64(at + 48) },
+        ? {
+            type: u32(at),
+            offset: u32(at + 4),
+            virtualAddress: u32(at + 8),
+            physicalAddress: u32(at + 12),
+            fileSize: u32(at + 16),
+            memorySize: u32(at + 20),
+            flags: u32(at + 24),
+            align: u32(at + 28),
+          }
+        : {
+            type: u32(at),
+            flags: u32(at + 4),
+            offset: u64(at + 8),
+            virtualAddress: u64(at + 16),
+            physicalAddress: u64(at + 24),
+            fileSize: u64(at + 32),
+            memorySize: u64(at + 40),
+            align: u64(at + 48),
+          },
     );
   }
-  return { bits, littleEndian: le, type: u16(16), machine: u16(18), entry: bits === 32 ? u32(24) : u64(24), programHeaderOffset: phoff, programHeaderSize: phentsize, programHeaders };
+  return {
+    bits,
+    littleEndian: le,
+    type: u16(16),
+    machine: u16(18),
+    entry: bits === 32 ? u32(24) : u64(24),
+    programHeaderOffset: phoff,
+    programHeaderSize: phentsize,
+    programHeaders,
+  };
 }

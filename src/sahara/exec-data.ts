@@ -8,7 +8,10 @@ import { SaharaPacketError } from '../errors.js';
 
 function need(bytes: Uint8Array, n: number, what: string): DataView {
   if (bytes.length < n) {
-    throw new SaharaPacketError('QFH_SAHARA_TRUNCATED', `${what} reply is ${bytes.length} bytes, expected at least ${n}`);
+    throw new SaharaPacketError(
+      'QFH_SAHARA_TRUNCATED',
+      `${what} reply is ${bytes.length} bytes, expected at least ${n}`,
+    );
   }
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -14,8 +14,22 @@ export type Reserved6 = readonly [number, number, number, number, number, number
 
 /** Every Sahara packet, discriminated by `type`. */
 export type SaharaPacket =
-  | { type: 'hello'; version: number; versionSupported: number; maxCommandLength: number; mode: number; reserved: Reserved6 }
-  | { type: 'helloResponse'; version: number; versionSupported: number; status: number; mode: number; reserved: Reserved6 }
+  | {
+      type: 'hello';
+      version: number;
+      versionSupported: number;
+      maxCommandLength: number;
+      mode: number;
+      reserved: Reserved6;
+    }
+  | {
+      type: 'helloResponse';
+      version: number;
+      versionSupported: number;
+      status: number;
+      mode: number;
+      reserved: Reserved6;
+    }
   | { type: 'readData'; imageId: number; offset: number; length: number }
   | { type: 'endImageTx'; imageId: number; status: number }
   | { type: 'done' }
@@ -39,30 +53,102 @@ export type SaharaPacket =
 export type SaharaPacketType = SaharaPacket['type'];
 
 /** Field layout of each packet: a list of u32 (`'u32'`) or u64 (`'u64'`) field names after the header. */
-const LAYOUT: Record<Exclude<SaharaPacketType, 'writeData'>, { id: number; fields: readonly [string, 'u32' | 'u64'][] }> = {
-  hello: { id: SaharaCommand.HELLO, fields: [['version', 'u32'], ['versionSupported', 'u32'], ['maxCommandLength', 'u32'], ['mode', 'u32']] },
-  helloResponse: { id: SaharaCommand.HELLO_RESP, fields: [['version', 'u32'], ['versionSupported', 'u32'], ['status', 'u32'], ['mode', 'u32']] },
-  readData: { id: SaharaCommand.READ_DATA, fields: [['imageId', 'u32'], ['offset', 'u32'], ['length', 'u32']] },
-  endImageTx: { id: SaharaCommand.END_IMAGE_TX, fields: [['imageId', 'u32'], ['status', 'u32']] },
+const LAYOUT: Record<
+  Exclude<SaharaPacketType, 'writeData'>,
+  { id: number; fields: readonly [string, 'u32' | 'u64'][] }
+> = {
+  hello: {
+    id: SaharaCommand.HELLO,
+    fields: [
+      ['version', 'u32'],
+      ['versionSupported', 'u32'],
+      ['maxCommandLength', 'u32'],
+      ['mode', 'u32'],
+    ],
+  },
+  helloResponse: {
+    id: SaharaCommand.HELLO_RESP,
+    fields: [
+      ['version', 'u32'],
+      ['versionSupported', 'u32'],
+      ['status', 'u32'],
+      ['mode', 'u32'],
+    ],
+  },
+  readData: {
+    id: SaharaCommand.READ_DATA,
+    fields: [
+      ['imageId', 'u32'],
+      ['offset', 'u32'],
+      ['length', 'u32'],
+    ],
+  },
+  endImageTx: {
+    id: SaharaCommand.END_IMAGE_TX,
+    fields: [
+      ['imageId', 'u32'],
+      ['status', 'u32'],
+    ],
+  },
   done: { id: SaharaCommand.DONE, fields: [] },
   doneResponse: { id: SaharaCommand.DONE_RESP, fields: [['imageTxStatus', 'u32']] },
   reset: { id: SaharaCommand.RESET, fields: [] },
   resetResponse: { id: SaharaCommand.RESET_RESP, fields: [] },
-  memoryDebug: { id: SaharaCommand.MEMORY_DEBUG, fields: [['tableAddress', 'u32'], ['tableLength', 'u32']] },
-  memoryRead: { id: SaharaCommand.MEMORY_READ, fields: [['address', 'u32'], ['length', 'u32']] },
+  memoryDebug: {
+    id: SaharaCommand.MEMORY_DEBUG,
+    fields: [
+      ['tableAddress', 'u32'],
+      ['tableLength', 'u32'],
+    ],
+  },
+  memoryRead: {
+    id: SaharaCommand.MEMORY_READ,
+    fields: [
+      ['address', 'u32'],
+      ['length', 'u32'],
+    ],
+  },
   commandReady: { id: SaharaCommand.CMD_READY, fields: [] },
   switchMode: { id: SaharaCommand.SWITCH_MODE, fields: [['mode', 'u32']] },
   execute: { id: SaharaCommand.EXECUTE, fields: [['clientCommand', 'u32']] },
-  executeResponse: { id: SaharaCommand.EXECUTE_RSP, fields: [['clientCommand', 'u32'], ['dataLength', 'u32']] },
+  executeResponse: {
+    id: SaharaCommand.EXECUTE_RSP,
+    fields: [
+      ['clientCommand', 'u32'],
+      ['dataLength', 'u32'],
+    ],
+  },
   executeData: { id: SaharaCommand.EXECUTE_DATA, fields: [['clientCommand', 'u32']] },
-  memoryDebug64: { id: SaharaCommand.MEMORY_DEBUG_64, fields: [['tableAddress', 'u64'], ['tableLength', 'u64']] },
-  memoryRead64: { id: SaharaCommand.MEMORY_READ_64, fields: [['address', 'u64'], ['length', 'u64']] },
-  readData64: { id: SaharaCommand.READ_DATA_64, fields: [['imageId', 'u64'], ['offset', 'u64'], ['length', 'u64']] },
+  memoryDebug64: {
+    id: SaharaCommand.MEMORY_DEBUG_64,
+    fields: [
+      ['tableAddress', 'u64'],
+      ['tableLength', 'u64'],
+    ],
+  },
+  memoryRead64: {
+    id: SaharaCommand.MEMORY_READ_64,
+    fields: [
+      ['address', 'u64'],
+      ['length', 'u64'],
+    ],
+  },
+  readData64: {
+    id: SaharaCommand.READ_DATA_64,
+    fields: [
+      ['imageId', 'u64'],
+      ['offset', 'u64'],
+      ['length', 'u64'],
+    ],
+  },
   resetStateMachine: { id: SaharaCommand.RESET_STATE_MACHINE, fields: [] },
 };
 
 const TYPE_BY_ID = new Map<number, Exclude<SaharaPacketType, 'writeData'>>(
-  Object.entries(LAYOUT).map(([type, { id }]) => [id, type as Exclude<SaharaPacketType, 'writeData'>]),
+  Object.entries(LAYOUT).map(([type, { id }]) => [
+    id,
+    type as Exclude<SaharaPacketType, 'writeData'>,
+  ]),
 );
 
 /** Length of the `command, length` header every packet starts with. */
@@ -71,7 +157,9 @@ export const SAHARA_HEADER_LENGTH = 8;
 export const SAHARA_MAX_PACKET_LENGTH = 0x1000;
 
 /** The header of the packet at the start of `bytes`, or `undefined` when fewer than 8 bytes are there. */
-export function peekSaharaHeader(bytes: Uint8Array): { command: number; length: number } | undefined {
+export function peekSaharaHeader(
+  bytes: Uint8Array,
+): { command: number; length: number } | undefined {
   if (bytes.length < SAHARA_HEADER_LENGTH) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { command: view.getUint32(0, true), length: view.getUint32(4, true) };
@@ -86,11 +174,17 @@ export function peekSaharaHeader(bytes: Uint8Array): { command: number; length: 
 export function decodeSaharaPacket(bytes: Uint8Array): SaharaPacket {
   const header = peekSaharaHeader(bytes);
   if (!header) {
-    throw new SaharaPacketError('QFH_SAHARA_TRUNCATED', `Sahara packet truncated: ${bytes.length} bytes, the header alone is 8`);
+    throw new SaharaPacketError(
+      'QFH_SAHARA_TRUNCATED',
+      `Sahara packet truncated: ${bytes.length} bytes, the header alone is 8`,
+    );
   }
   const info = SAHARA_COMMANDS.get(header.command);
   if (!info) {
-    throw new SaharaPacketError('QFH_SAHARA_UNKNOWN_COMMAND', `unknown Sahara command 0x${header.command.toString(16)}`);
+    throw new SaharaPacketError(
+      'QFH_SAHARA_UNKNOWN_COMMAND',
+      `unknown Sahara command 0x${header.command.toString(16)}`,
+    );
   }
   const lengthOk =
     info.length === undefined
@@ -112,7 +206,8 @@ export function decodeSaharaPacket(bytes: Uint8Array): SaharaPacket {
     return { type: 'writeData', body: bytes.slice(SAHARA_HEADER_LENGTH, header.length) };
   }
   const type = TYPE_BY_ID.get(header.command);
-  if (type === undefined) throw new Error(`unreachable: command 0x${header.command.toString(16)} has no layout`);
+  if (type === undefined)
+    throw new Error(`unreachable: command 0x${header.command.toString(16)} has no layout`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, header.length);
   const packet: Record<string, unknown> = { type };
   let at = SAHARA_HEADER_LENGTH;
@@ -159,6 +254,11 @@ export function encodeSaharaPacket(packet: SaharaPacket): Uint8Array {
 const ZERO6: Reserved6 = [0, 0, 0, 0, 0, 0];
 
 /** A HELLO_RESP with zero reserved words, the way qfh answers a HELLO. */
-export function helloResponse(fields: { version: number; versionSupported: number; mode: number; status?: number }): SaharaPacket {
+export function helloResponse(fields: {
+  version: number;
+  versionSupported: number;
+  mode: number;
+  status?: number;
+}): SaharaPacket {
   return { type: 'helloResponse', status: 0, ...fields, reserved: ZERO6 };
 }

@@ -41,7 +41,8 @@ export class AtModem {
   private line = '';
   private diag: number[] = [];
   /** An AT+QFUPL upload in progress. */
-  private upload: { name: string; size: number; ack: boolean; received: number[]; acked: number } | undefined;
+  private upload:
+    { name: string; size: number; ack: boolean; received: number[]; acked: number } | undefined;
   constructor(
     private readonly profile: DeviceProfile,
     private readonly actions: AtModemActions,
@@ -77,7 +78,8 @@ export class AtModem {
     }
     if (up.received.length >= up.size) {
       const data = Uint8Array.from(up.received);
-      if (this.actions.fotaCorruptUpload && data.length > 0) data[data.length >> 1] = (data[data.length >> 1] ?? 0) ^ 0xff;
+      if (this.actions.fotaCorruptUpload && data.length > 0)
+        data[data.length >> 1] = (data[data.length >> 1] ?? 0) ^ 0xff;
       this.files.set(up.name, data);
       this.upload = undefined;
       out.push(enc(`\r\n+QFUPL: ${data.length},${qfuplChecksum(data).toString(16)}\r\n\r\nOK\r\n`));
@@ -90,7 +92,11 @@ export class AtModem {
     if (!this.files.has(name)) return '\r\n+CME ERROR: 4\r\n';
     const code = this.actions.fotaErrorCode ?? 0;
     const urc = (t: string): Uint8Array => enc(`\r\n+QIND: "FOTA",${t}\r\n`);
-    const steps = [urc('"START"'), ...[10, 40, 70, 100].map((n) => urc(`"UPDATING",${n}`)), urc(`"END",${code}`)];
+    const steps = [
+      urc('"START"'),
+      ...[10, 40, 70, 100].map((n) => urc(`"UPDATING",${n}`)),
+      urc(`"END",${code}`),
+    ];
     this.actions.later(steps, 5);
     if (code === 0) this.actions.updated();
     return '\r\nOK\r\n';
@@ -123,11 +129,20 @@ export class AtModem {
     if (c === 'AT+CGSN' || c === 'AT+GSN') return ok('867698040000000');
     const qfupl = /^AT\+QFUPL="([^"]+)",(\d+)(?:,(\d+))?(?:,(\d))?$/i.exec(command);
     if (qfupl) {
-      this.upload = { name: qfupl[1] ?? '', size: Number(qfupl[2]), ack: qfupl[4] === '1', received: [], acked: 0 };
+      this.upload = {
+        name: qfupl[1] ?? '',
+        size: Number(qfupl[2]),
+        ack: qfupl[4] === '1',
+        received: [],
+        acked: 0,
+      };
       return '\r\nCONNECT\r\n';
     }
     const qfdel = /^AT\+QFDEL="([^"]+)"$/i.exec(command);
-    if (qfdel) return this.files.delete(qfdel[1] ?? '') || qfdel[1] === '*' ? ok('') : '\r\n+CME ERROR: 405\r\n';
+    if (qfdel)
+      return this.files.delete(qfdel[1] ?? '') || qfdel[1] === '*'
+        ? ok('')
+        : '\r\n+CME ERROR: 405\r\n';
     const qfotadl = /^AT\+QFOTADL="([^"]+)"$/i.exec(command);
     if (qfotadl) return this.fota(qfotadl[1] ?? '');
     // Network state a freshly booted module reports (3GPP 27.007 formats; values illustrative).

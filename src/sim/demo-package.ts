@@ -65,14 +65,27 @@ function image(size: number, seed: number): Uint8Array {
 }
 
 /** Writes the demo package under `parent` (as `name`); returns its folder. */
-export async function buildDemoPackage(parent: string, name = 'EG25GGBR07A08M2G_30.006.30.006'): Promise<string> {
+export async function buildDemoPackage(
+  parent: string,
+  name = 'EG25GGBR07A08M2G_30.006.30.006',
+): Promise<string> {
   const root = join(parent, name);
   const files = new Map<string, Uint8Array | string>();
   const xml = (tag: string, file: string, start: number, sectors: number): string =>
     `  <${tag} PAGES_PER_BLOCK="64" SECTOR_SIZE_IN_BYTES="2048" ${tag === 'program' ? `filename="${file}" ` : ''}num_partition_sectors="${sectors}" physical_partition_number="0" start_sector="${start}"/>`;
   files.set(
     'update/firehose/rawprogram_nand_p2K_b128K_update.xml',
-    ['<?xml version="1.0" ?>', '<data>', '  <!--NOTE: qfh demo package, shaped like EG25GGBR07A08M2G_30.006.30.006-->', '  <!--BlockSize = 128 KB-->', '  <!--PageSize  = 2 KB-->', '  <!--NUM_PARTITION_SECTORS  = 131072-->', ...LAYOUT.map(([t, f, s, n]) => xml(t, f, s, n)), '</data>', ''].join('\n'),
+    [
+      '<?xml version="1.0" ?>',
+      '<data>',
+      '  <!--NOTE: qfh demo package, shaped like EG25GGBR07A08M2G_30.006.30.006-->',
+      '  <!--BlockSize = 128 KB-->',
+      '  <!--PageSize  = 2 KB-->',
+      '  <!--NUM_PARTITION_SECTORS  = 131072-->',
+      ...LAYOUT.map(([t, f, s, n]) => xml(t, f, s, n)),
+      '</data>',
+      '',
+    ].join('\n'),
   );
   files.set(
     'update/firehose/patch_p2K_b128K.xml',
@@ -87,8 +100,19 @@ export async function buildDemoPackage(parent: string, name = 'EG25GGBR07A08M2G_
   );
   files.set('update/firehose/partition_complete_p2K_b128K.mbn', buildMibib(EG25G_PARTITIONS));
   files.set('update/firehose/prog_nand_firehose_9x07.mbn', buildTestProgrammer());
-  Object.entries(SIZES).forEach(([name, size], i) => files.set(`update/${name}`, image(size, i + 1)));
-  const md5 = ['VERSION:1.0', 'FILE:START', ...[...files].map(([path, content]) => `FILE:\\${path.replace(/\//g, '\\')}:${createHash('md5').update(content).digest('hex').toUpperCase()}`), 'FILE:END', ''];
+  Object.entries(SIZES).forEach(([name, size], i) =>
+    files.set(`update/${name}`, image(size, i + 1)),
+  );
+  const md5 = [
+    'VERSION:1.0',
+    'FILE:START',
+    ...[...files].map(
+      ([path, content]) =>
+        `FILE:\\${path.replace(/\//g, '\\')}:${createHash('md5').update(content).digest('hex').toUpperCase()}`,
+    ),
+    'FILE:END',
+    '',
+  ];
   files.set('md5.txt', md5.join('\r\n'));
   for (const [path, content] of files) {
     await mkdir(dirname(join(root, path)), { recursive: true });

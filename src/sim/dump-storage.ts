@@ -21,9 +21,11 @@ export async function dumpStorage(storage: Storage, dir: string): Promise<string
       await handle.truncate(memory.size);
       if (memory.erasedValue !== 0) {
         const fill = Buffer.alloc(1 << 20, memory.erasedValue);
-        for (let at = 0; at < memory.size; at += fill.length) await handle.write(fill, 0, Math.min(fill.length, memory.size - at), at);
+        for (let at = 0; at < memory.size; at += fill.length)
+          await handle.write(fill, 0, Math.min(fill.length, memory.size - at), at);
       }
-      for (const [offset, page] of memory.pagesInUse()) await handle.write(page, 0, page.length, offset);
+      for (const [offset, page] of memory.pagesInUse())
+        await handle.write(page, 0, page.length, offset);
     } finally {
       await handle.close();
     }

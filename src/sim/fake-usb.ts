@@ -10,7 +10,15 @@
  */
 import { EventEmitter } from 'node:events';
 import { TransportClosedError, TransportTimeoutError } from '../errors.js';
-import { LIBUSB, type UsbDeviceLike, type UsbErrorLike, type UsbInEndpointLike, type UsbInterfaceLike, type UsbModuleLike, type UsbOutEndpointLike } from '../transport/usb-api.js';
+import {
+  LIBUSB,
+  type UsbDeviceLike,
+  type UsbErrorLike,
+  type UsbInEndpointLike,
+  type UsbInterfaceLike,
+  type UsbModuleLike,
+  type UsbOutEndpointLike,
+} from '../transport/usb-api.js';
 import type { SimulatedModem } from './modem.js';
 import type { SimLink } from './sim-transport.js';
 
@@ -90,7 +98,12 @@ export class FakeUsbDevice implements UsbDeviceLike {
   readonly busNumber = 1;
   readonly deviceAddress: number;
   readonly portNumbers: readonly number[];
-  readonly deviceDescriptor: { idVendor: number; idProduct: number; iProduct: number; iSerialNumber: number };
+  readonly deviceDescriptor: {
+    idVendor: number;
+    idProduct: number;
+    iProduct: number;
+    iSerialNumber: number;
+  };
   interfaces: FakeUsbInterface[] | undefined;
   private link: SimLink | undefined;
   kernelDriverActive: boolean;
@@ -109,16 +122,34 @@ export class FakeUsbDevice implements UsbDeviceLike {
     this.kernelDriverActive = !options.noKernelDriver;
     const edl = modem.state === 'edl';
     const protocols = edl ? [modem.profile.usb.edlInterfaceProtocol] : [0xff, 0, 0, 0, 0xff];
-    this.configDescriptor = { interfaces: protocols.map((p, n) => [{ bInterfaceNumber: n, bInterfaceClass: 0xff, bInterfaceSubClass: edl || p === 0xff ? 0xff : 0, bInterfaceProtocol: p }]) };
+    this.configDescriptor = {
+      interfaces: protocols.map((p, n) => [
+        {
+          bInterfaceNumber: n,
+          bInterfaceClass: 0xff,
+          bInterfaceSubClass: edl || p === 0xff ? 0xff : 0,
+          bInterfaceProtocol: p,
+        },
+      ]),
+    };
   }
 
-  readonly configDescriptor: { interfaces: { bInterfaceNumber: number; bInterfaceClass: number; bInterfaceSubClass: number; bInterfaceProtocol: number }[][] };
+  readonly configDescriptor: {
+    interfaces: {
+      bInterfaceNumber: number;
+      bInterfaceClass: number;
+      bInterfaceSubClass: number;
+      bInterfaceProtocol: number;
+    }[][];
+  };
 
   open(): void {
     if (this.options.accessDenied) throw usbError(LIBUSB.ERROR_ACCESS, 'LIBUSB_ERROR_ACCESS');
     if (!this.modem.usbId) throw usbError(LIBUSB.ERROR_NO_DEVICE, 'LIBUSB_ERROR_NO_DEVICE');
     this.link = this.modem.connect();
-    this.interfaces = this.configDescriptor.interfaces.map(([d], n) => new FakeUsbInterface(this, n, d?.bInterfaceProtocol ?? 0));
+    this.interfaces = this.configDescriptor.interfaces.map(
+      ([d], n) => new FakeUsbInterface(this, n, d?.bInterfaceProtocol ?? 0),
+    );
   }
 
   close(): void {
@@ -127,9 +158,23 @@ export class FakeUsbDevice implements UsbDeviceLike {
     this.interfaces = undefined;
   }
 
-  getStringDescriptor(index: number, callback: (error: UsbErrorLike | undefined, value?: string) => void): void {
+  getStringDescriptor(
+    index: number,
+    callback: (error: UsbErrorLike | undefined, value?: string) => void,
+  ): void {
     const serial = this.modem.profile.sahara.serial.toString(16).toUpperCase().padStart(8, '0');
-    setImmediate(() => callback(undefined, index === 2 ? (this.modem.state === 'edl' ? `QUSB_BULK_CID:0404_SN:${serial}` : this.modem.profile.module) : index === 1 ? 'Qualcomm CDMA Technologies MSM' : ''));
+    setImmediate(() =>
+      callback(
+        undefined,
+        index === 2
+          ? this.modem.state === 'edl'
+            ? `QUSB_BULK_CID:0404_SN:${serial}`
+            : this.modem.profile.module
+          : index === 1
+            ? 'Qualcomm CDMA Technologies MSM'
+            : '',
+      ),
+    );
   }
 
   /** The open link (after open()). */
@@ -141,7 +186,11 @@ export class FakeUsbDevice implements UsbDeviceLike {
 
 /** One interface; every interface of the fake talks to the device's single link. */
 export class FakeUsbInterface implements UsbInterfaceLike {
-  readonly descriptor: { bInterfaceClass: number; bInterfaceSubClass: number; bInterfaceProtocol: number };
+  readonly descriptor: {
+    bInterfaceClass: number;
+    bInterfaceSubClass: number;
+    bInterfaceProtocol: number;
+  };
   readonly endpoints: (FakeInEndpoint | FakeOutEndpoint)[];
   private claimed = false;
 
@@ -150,12 +199,20 @@ export class FakeUsbInterface implements UsbInterfaceLike {
     readonly interfaceNumber: number,
     protocol: number,
   ) {
-    this.descriptor = { bInterfaceClass: 0xff, bInterfaceSubClass: protocol === 0 ? 0 : 0xff, bInterfaceProtocol: protocol };
-    this.endpoints = [new FakeInEndpoint(device, 0x81 + interfaceNumber), new FakeOutEndpoint(device, 0x01 + interfaceNumber)];
+    this.descriptor = {
+      bInterfaceClass: 0xff,
+      bInterfaceSubClass: protocol === 0 ? 0 : 0xff,
+      bInterfaceProtocol: protocol,
+    };
+    this.endpoints = [
+      new FakeInEndpoint(device, 0x81 + interfaceNumber),
+      new FakeOutEndpoint(device, 0x01 + interfaceNumber),
+    ];
   }
 
   claim(): void {
-    if (this.device.kernelDriverActive || this.device.options.claimedElsewhere) throw usbError(LIBUSB.ERROR_BUSY, 'LIBUSB_ERROR_BUSY');
+    if (this.device.kernelDriverActive || this.device.options.claimedElsewhere)
+      throw usbError(LIBUSB.ERROR_BUSY, 'LIBUSB_ERROR_BUSY');
     this.claimed = true;
   }
 
@@ -179,8 +236,10 @@ export class FakeUsbInterface implements UsbInterfaceLike {
 }
 
 function transferError(e: unknown): UsbErrorLike {
-  if (e instanceof TransportTimeoutError) return usbError(LIBUSB.TRANSFER_TIMED_OUT, 'LIBUSB_TRANSFER_TIMED_OUT');
-  if (e instanceof TransportClosedError) return usbError(LIBUSB.TRANSFER_NO_DEVICE, 'LIBUSB_TRANSFER_NO_DEVICE');
+  if (e instanceof TransportTimeoutError)
+    return usbError(LIBUSB.TRANSFER_TIMED_OUT, 'LIBUSB_TRANSFER_TIMED_OUT');
+  if (e instanceof TransportClosedError)
+    return usbError(LIBUSB.TRANSFER_NO_DEVICE, 'LIBUSB_TRANSFER_NO_DEVICE');
   return usbError(LIBUSB.TRANSFER_ERROR, `LIBUSB_TRANSFER_ERROR: ${(e as Error).message}`);
 }
 
@@ -197,7 +256,10 @@ export class FakeInEndpoint implements UsbInEndpointLike {
     this.descriptor = { bEndpointAddress: address, bmAttributes: 2, wMaxPacketSize: PACKET };
   }
 
-  transfer(length: number, callback: (error: UsbErrorLike | undefined, data?: Buffer) => void): this {
+  transfer(
+    length: number,
+    callback: (error: UsbErrorLike | undefined, data?: Buffer) => void,
+  ): this {
     let link: SimLink;
     try {
       link = this.device.openLink;
@@ -210,7 +272,8 @@ export class FakeInEndpoint implements UsbInEndpointLike {
     link
       .read(limit, { timeoutMs: this.timeout === 0 ? 2 ** 31 - 1 : this.timeout })
       .then((data) => {
-        if (data.length > length) callback(usbError(LIBUSB.TRANSFER_OVERFLOW, 'LIBUSB_TRANSFER_OVERFLOW'));
+        if (data.length > length)
+          callback(usbError(LIBUSB.TRANSFER_OVERFLOW, 'LIBUSB_TRANSFER_OVERFLOW'));
         else callback(undefined, Buffer.from(data));
       })
       .catch((e: unknown) => callback(transferError(e)));
@@ -232,7 +295,10 @@ export class FakeOutEndpoint implements UsbOutEndpointLike {
     this.descriptor = { bEndpointAddress: address, bmAttributes: 2, wMaxPacketSize: PACKET };
   }
 
-  transfer(buffer: Buffer, callback?: (error: UsbErrorLike | undefined, actual: number) => void): this {
+  transfer(
+    buffer: Buffer,
+    callback?: (error: UsbErrorLike | undefined, actual: number) => void,
+  ): this {
     const device = this.device;
     device.owner.recordOut(device.modem, buffer.length);
     let link: SimLink;

@@ -9,7 +9,12 @@
  */
 import { createHash } from 'node:crypto';
 import { crc32 } from '../crc32.js';
-import { buildDocument, parseDocument, type Attribute, type FirehoseElement } from '../firehose/xml.js';
+import {
+  buildDocument,
+  parseDocument,
+  type Attribute,
+  type FirehoseElement,
+} from '../firehose/xml.js';
 import { FirehoseFramer } from '../firehose/framer.js';
 import { evaluateExpression, parseExpression } from '../package/expression.js';
 import { QfhError } from '../errors.js';
@@ -28,7 +33,14 @@ export interface FirehoseHooks {
 }
 
 /** A program in raw mode: whole sectors are stored as they arrive; a partial sector waits in `carry`. */
-type Raw = { lun: number; start: number; sectors: number; received: number; stored: number; carry: Uint8Array };
+type Raw = {
+  lun: number;
+  start: number;
+  sectors: number;
+  received: number;
+  stored: number;
+  carry: Uint8Array;
+};
 
 /** The programmer running on one simulated device. */
 export class FirehoseTarget {
@@ -48,7 +60,10 @@ export class FirehoseTarget {
     private readonly storage: Storage,
     private readonly hooks: FirehoseHooks = {},
   ) {
-    this.payloadToTarget = Math.min(profile.firehose.maxPayloadToTarget, profile.storage.kind === 'nand' ? 8192 : 1048576);
+    this.payloadToTarget = Math.min(
+      profile.firehose.maxPayloadToTarget,
+      profile.storage.kind === 'nand' ? 8192 : 1048576,
+    );
   }
 
   private doc(elements: readonly FirehoseElement[], spaceBeforeClose = true): Uint8Array {
@@ -58,15 +73,25 @@ export class FirehoseTarget {
   /** A `<log>`: the 9x07 programmer writes no `INFO: ` prefix and no space before `/>` (real). */
   private log(value: string): Uint8Array {
     const nine = this.profile.firehose.logStyle === '9x07';
-    return this.doc([{ tag: 'log', attributes: [['value', nine ? value : `INFO: ${value}`]] }], !nine);
+    return this.doc(
+      [{ tag: 'log', attributes: [['value', nine ? value : `INFO: ${value}`]] }],
+      !nine,
+    );
   }
 
   private errorLog(value: string): Uint8Array {
     const nine = this.profile.firehose.logStyle === '9x07';
-    return this.doc([{ tag: 'log', attributes: [['value', nine ? value : `ERROR: ${value}`]] }], !nine);
+    return this.doc(
+      [{ tag: 'log', attributes: [['value', nine ? value : `ERROR: ${value}`]] }],
+      !nine,
+    );
   }
 
-  private response(value: 'ACK' | 'NAK', rawmode: boolean | undefined, extra: readonly Attribute[] = []): Uint8Array {
+  private response(
+    value: 'ACK' | 'NAK',
+    rawmode: boolean | undefined,
+    extra: readonly Attribute[] = [],
+  ): Uint8Array {
     const attrs: Attribute[] = [['value', value], ...extra];
     if (rawmode !== undefined) attrs.push(['rawmode', String(rawmode)]);
     return this.doc([{ tag: 'response', attributes: attrs }]);
@@ -79,7 +104,9 @@ export class FirehoseTarget {
     return [
       this.log(`Binary build date: ${f.buildDate}`),
       this.log(`Binary build date: ${f.buildDate}.`),
-      this.log(`Chip serial num: ${this.profile.sahara.serial} (0x${this.profile.sahara.serial.toString(16)})`),
+      this.log(
+        `Chip serial num: ${this.profile.sahara.serial} (0x${this.profile.sahara.serial.toString(16)})`,
+      ),
       this.log(`Supported Functions (${f.functions.length}):`),
       ...f.functions.map((fn) => this.log(fn)),
       this.log(`End of supported functions ${f.functions.length}`),
@@ -91,9 +118,13 @@ export class FirehoseTarget {
     const out: Uint8Array[] = [];
     // Raw program data with nothing buffered goes straight to storage (which copies it).
     if (this.raw && this.framer.buffered === 0 && !this.silent) {
-      const take = Math.min(bytes.length, this.raw.sectors * this.storage.sectorSize - this.raw.received);
+      const take = Math.min(
+        bytes.length,
+        this.raw.sectors * this.storage.sectorSize - this.raw.received,
+      );
       if (!this.storeRaw(bytes.subarray(0, take))) return out;
-      if (this.raw.received === this.raw.sectors * this.storage.sectorSize) out.push(...this.finishProgram());
+      if (this.raw.received === this.raw.sectors * this.storage.sectorSize)
+        out.push(...this.finishProgram());
       bytes = bytes.subarray(take);
     }
     this.framer.push(bytes);
@@ -103,10 +134,13 @@ export class FirehoseTarget {
         return out;
       }
       if (this.raw) {
-        const piece = this.framer.takeRaw(this.raw.sectors * this.storage.sectorSize - this.raw.received);
+        const piece = this.framer.takeRaw(
+          this.raw.sectors * this.storage.sectorSize - this.raw.received,
+        );
         if (!piece) break;
         if (!this.storeRaw(piece)) return out; // power lost
-        if (this.raw.received === this.raw.sectors * this.storage.sectorSize) out.push(...this.finishProgram());
+        if (this.raw.received === this.raw.sectors * this.storage.sectorSize)
+          out.push(...this.finishProgram());
         continue;
       }
       let text: string | undefined;
@@ -115,7 +149,10 @@ export class FirehoseTarget {
       } catch (e) {
         if (!(e instanceof QfhError)) throw e;
         this.framer.resync();
-        out.push(this.errorLog(`XML packet not formatted correctly. Ignoring.`), this.response('NAK', false)); // reconstructed
+        out.push(
+          this.errorLog(`XML packet not formatted correctly. Ignoring.`),
+          this.response('NAK', false),
+        ); // reconstructed
         continue;
       }
       if (text === undefined) break;
@@ -123,7 +160,10 @@ export class FirehoseTarget {
       try {
         elements = parseDocument(text);
       } catch {
-        out.push(this.errorLog('XML packet not formatted correctly. Ignoring.'), this.response('NAK', false)); // reconstructed
+        out.push(
+          this.errorLog('XML packet not formatted correctly. Ignoring.'),
+          this.response('NAK', false),
+        ); // reconstructed
         continue;
       }
       for (const element of elements) {
@@ -133,7 +173,11 @@ export class FirehoseTarget {
           this.silent = true;
           return out;
         }
-        if (verdict === 'nak') out.push(this.errorLog(`injected failure for ${element.tag}`), this.response('NAK', false));
+        if (verdict === 'nak')
+          out.push(
+            this.errorLog(`injected failure for ${element.tag}`),
+            this.response('NAK', false),
+          );
         else out.push(...this.command(element));
       }
     }
@@ -147,7 +191,8 @@ export class FirehoseTarget {
   private command(e: FirehoseElement): Uint8Array[] {
     const style = this.profile.firehose.logStyle;
     const known = new Set([...this.profile.firehose.functions, 'nop', 'configure', 'power']);
-    if (!known.has(e.tag)) return [this.errorLog(`Unknown XML tag '${e.tag}'`), this.response('NAK', false)]; // reconstructed
+    if (!known.has(e.tag))
+      return [this.errorLog(`Unknown XML tag '${e.tag}'`), this.response('NAK', false)]; // reconstructed
     const calling = style === '9x07' ? [] : [this.log(`Calling handler for ${e.tag}`)];
     switch (e.tag) {
       case 'configure':
@@ -160,7 +205,17 @@ export class FirehoseTarget {
       case 'patch':
         return [...calling, ...this.patch(e)];
       case 'getstorageinfo':
-        return [...calling, this.log(storageInfoJson(this.profile, this.storage, Number(this.attr(e, 'physical_partition_number') ?? 0))), this.response('ACK', false)];
+        return [
+          ...calling,
+          this.log(
+            storageInfoJson(
+              this.profile,
+              this.storage,
+              Number(this.attr(e, 'physical_partition_number') ?? 0),
+            ),
+          ),
+          this.response('ACK', false),
+        ];
       case 'nop':
         return [...calling, this.response('ACK', false)];
       case 'setbootablestoragedrive':
@@ -168,7 +223,11 @@ export class FirehoseTarget {
       case 'power':
         return this.power(e, calling);
       default:
-        return [...calling, this.errorLog(`${e.tag} is not implemented by this programmer`), this.response('NAK', false)]; // reconstructed
+        return [
+          ...calling,
+          this.errorLog(`${e.tag} is not implemented by this programmer`),
+          this.response('NAK', false),
+        ]; // reconstructed
     }
   }
 
@@ -176,11 +235,17 @@ export class FirehoseTarget {
     const memory = (this.attr(e, 'MemoryName') ?? '').toLowerCase();
     const f = this.profile.firehose;
     if (memory !== this.profile.storage.kind) {
-      return [this.errorLog(`Not support configure MemoryName ${this.attr(e, 'MemoryName') ?? ''}`), this.response('NAK', undefined, f.configureAck(this.payloadToTarget).slice())];
+      return [
+        this.errorLog(`Not support configure MemoryName ${this.attr(e, 'MemoryName') ?? ''}`),
+        this.response('NAK', undefined, f.configureAck(this.payloadToTarget).slice()),
+      ];
     }
     const asked = Number(this.attr(e, 'MaxPayloadSizeToTargetInBytes') ?? this.payloadToTarget);
     if (!Number.isFinite(asked) || asked <= 0 || asked > f.maxPayloadToTarget) {
-      return [this.log("Host's payload to target size is too large"), this.response('NAK', undefined, f.configureAck(f.maxPayloadToTarget).slice())];
+      return [
+        this.log("Host's payload to target size is too large"),
+        this.response('NAK', undefined, f.configureAck(f.maxPayloadToTarget).slice()),
+      ];
     }
     this.payloadToTarget = asked;
     const logs = f.logStyle === 'sdx' ? [this.log(`Storage type set to value ${memory}`)] : [];
@@ -188,15 +253,33 @@ export class FirehoseTarget {
   }
 
   /** Validates a sector-addressed command the way the real programmers report problems. */
-  private range(e: FirehoseElement): { lun: number; start: number; sectors: number } | Uint8Array[] {
-    const fail = (...lines: string[]): Uint8Array[] => [...lines.map((l) => this.errorLog(l)), this.response('NAK', false)];
+  private range(
+    e: FirehoseElement,
+  ): { lun: number; start: number; sectors: number } | Uint8Array[] {
+    const fail = (...lines: string[]): Uint8Array[] => [
+      ...lines.map((l) => this.errorLog(l)),
+      this.response('NAK', false),
+    ];
     const size = Number(this.attr(e, 'SECTOR_SIZE_IN_BYTES'));
     // Real texts (edl #714, #522); the erase line number is reconstructed.
-    const failure = e.tag === 'read' ? 'ERROR 4: Line 2193: STORAGE_READ_FAILURE' : e.tag === 'erase' ? 'ERROR 22: Line 2501: HANDLE_ERASE_FAILURE' : 'ERROR 21: Line 2459: HANDLE_PROGRAM_FAILURE';
-    if (size !== this.storage.sectorSize) return fail(`Attribute 'SECTOR_SIZE_IN_BYTES'=${this.attr(e, 'SECTOR_SIZE_IN_BYTES') ?? ''} must be equal to disk sector size ${this.storage.sectorSize}`, failure);
+    const failure =
+      e.tag === 'read'
+        ? 'ERROR 4: Line 2193: STORAGE_READ_FAILURE'
+        : e.tag === 'erase'
+          ? 'ERROR 22: Line 2501: HANDLE_ERASE_FAILURE'
+          : 'ERROR 21: Line 2459: HANDLE_PROGRAM_FAILURE';
+    if (size !== this.storage.sectorSize)
+      return fail(
+        `Attribute 'SECTOR_SIZE_IN_BYTES'=${this.attr(e, 'SECTOR_SIZE_IN_BYTES') ?? ''} must be equal to disk sector size ${this.storage.sectorSize}`,
+        failure,
+      );
     const ppb = this.profile.storage.pagesPerBlock;
     const askedPpb = this.attr(e, 'PAGES_PER_BLOCK');
-    if (ppb !== undefined && askedPpb !== undefined && Number(askedPpb) !== ppb) return fail(`Attribute 'PAGES_PER_BLOCK'=${askedPpb} must be equal to disk pages per block ${ppb}`, failure);
+    if (ppb !== undefined && askedPpb !== undefined && Number(askedPpb) !== ppb)
+      return fail(
+        `Attribute 'PAGES_PER_BLOCK'=${askedPpb} must be equal to disk pages per block ${ppb}`,
+        failure,
+      );
     const lun = Number(this.attr(e, 'physical_partition_number') ?? 0);
     const total = this.storage.sectors(lun);
     if (total === undefined) return fail(`Invalid physical partition ${lun}`);
@@ -204,12 +287,20 @@ export class FirehoseTarget {
     let start: number;
     let sectors: number;
     try {
-      start = Number(evaluateExpression(parseExpression(this.attr(e, 'start_sector') ?? ''), context));
-      sectors = Number(evaluateExpression(parseExpression(this.attr(e, 'num_partition_sectors') ?? ''), context));
+      start = Number(
+        evaluateExpression(parseExpression(this.attr(e, 'start_sector') ?? ''), context),
+      );
+      sectors = Number(
+        evaluateExpression(parseExpression(this.attr(e, 'num_partition_sectors') ?? ''), context),
+      );
     } catch {
       return fail(`Failed to parse start_sector/num_partition_sectors`); // reconstructed
     }
-    if (start + sectors > total) return fail(`start_sector ${start} + num_partition_sectors ${sectors} is beyond the ${total} sectors of LUN ${lun}`, failure); // reconstructed
+    if (start + sectors > total)
+      return fail(
+        `start_sector ${start} + num_partition_sectors ${sectors} is beyond the ${total} sectors of LUN ${lun}`,
+        failure,
+      ); // reconstructed
     return { lun, start, sectors };
   }
 
@@ -226,7 +317,10 @@ export class FirehoseTarget {
     const open = this.openLogs();
     if (e.tag === 'erase') return this.erase(r, open);
     if (e.tag === 'getsha256digest') {
-      const digest = createHash('sha256').update(this.storage.read(r.lun, r.start, r.sectors)).digest('hex').toUpperCase();
+      const digest = createHash('sha256')
+        .update(this.storage.read(r.lun, r.start, r.sectors))
+        .digest('hex')
+        .toUpperCase();
       return [...open, this.log(`Digest ${digest}`), this.response('ACK', false)]; // reconstructed text
     }
     if (e.tag === 'read') {
@@ -236,9 +330,23 @@ export class FirehoseTarget {
       for (let at = 0; at < data.length; at += piece) pieces.push(data.subarray(at, at + piece));
       return [...open, this.response('ACK', true), ...pieces, this.response('ACK', false)];
     }
-    const programLogs = style === '9x07' ? [this.log('INSIDE HANDLE PROGRAM'), this.log(`start_sector ${r.start}, last_sector_address ${r.start + r.sectors}`)] : open;
-    if (r.sectors === 0) return [...programLogs, this.response('ACK', true), this.response('ACK', false)];
-    this.raw = { lun: r.lun, start: r.start, sectors: r.sectors, received: 0, stored: 0, carry: new Uint8Array(0) };
+    const programLogs =
+      style === '9x07'
+        ? [
+            this.log('INSIDE HANDLE PROGRAM'),
+            this.log(`start_sector ${r.start}, last_sector_address ${r.start + r.sectors}`),
+          ]
+        : open;
+    if (r.sectors === 0)
+      return [...programLogs, this.response('ACK', true), this.response('ACK', false)];
+    this.raw = {
+      lun: r.lun,
+      start: r.start,
+      sectors: r.sectors,
+      received: 0,
+      stored: 0,
+      carry: new Uint8Array(0),
+    };
     return [...programLogs, this.response('ACK', true)];
   }
 
@@ -248,26 +356,49 @@ export class FirehoseTarget {
     if (this.opened) return [this.log('NAND was previously open, returning existing handle 0.')];
     this.opened = true;
     const [a, b] = this.profile.firehose.bbtLines ?? [0, 0];
-    return [this.log(`[${a}] bbt_size:100 blocks:800.`), this.log(`[${b}] bbt_size:100 blocks:800.`)];
+    return [
+      this.log(`[${a}] bbt_size:100 blocks:800.`),
+      this.log(`[${b}] bbt_size:100 blocks:800.`),
+    ];
   }
 
-  private erase(r: { lun: number; start: number; sectors: number }, open: Uint8Array[]): Uint8Array[] {
+  private erase(
+    r: { lun: number; start: number; sectors: number },
+    open: Uint8Array[],
+  ): Uint8Array[] {
     const style = this.profile.firehose.logStyle;
     const ppb = this.profile.storage.pagesPerBlock;
-    const head = style === '9x07' ? [this.log(`start_sector = ${r.start} and num_partition_sectors =0x${r.sectors.toString(16)})`)] : [...open, this.log(`Erasing start sector ${r.start}, num sectors 0`)];
+    const head =
+      style === '9x07'
+        ? [
+            this.log(
+              `start_sector = ${r.start} and num_partition_sectors =0x${r.sectors.toString(16)})`,
+            ),
+          ]
+        : [...open, this.log(`Erasing start sector ${r.start}, num sectors 0`)];
     if (ppb !== undefined && (r.start % ppb !== 0 || r.sectors % ppb !== 0)) {
       // Real (EG25-G on a 256 KiB-block NAND, quectel_eg25_recovery#29).
-      return [...head, this.log('start_sector unaligned'), this.doc([{ tag: 'response', attributes: [['value', 'NAK']] }], false)];
+      return [
+        ...head,
+        this.log('start_sector unaligned'),
+        this.doc([{ tag: 'response', attributes: [['value', 'NAK']] }], false),
+      ];
     }
     this.storage.erase(r.lun, r.start, r.sectors);
-    return [...head, style === '9x07' ? this.doc([{ tag: 'response', attributes: [['value', 'ACK']] }]) : this.response('ACK', false)];
+    return [
+      ...head,
+      style === '9x07'
+        ? this.doc([{ tag: 'response', attributes: [['value', 'ACK']] }])
+        : this.response('ACK', false),
+    ];
   }
 
   private vendorErase(e: FirehoseElement): Uint8Array[] {
     const start = Number(this.attr(e, 'a_rawdata_start_sector'));
     const count = Number(this.attr(e, 'b_rawdata_num_sector'));
     const total = this.storage.sectors(0) ?? 0;
-    if (!Number.isInteger(start) || !Number.isInteger(count) || start + count > total) return [this.errorLog('vendor erase range invalid'), this.response('NAK', false)]; // reconstructed
+    if (!Number.isInteger(start) || !Number.isInteger(count) || start + count > total)
+      return [this.errorLog('vendor erase range invalid'), this.response('NAK', false)]; // reconstructed
     this.storage.erase(0, start, count);
     return [this.response('ACK', false)];
   }
@@ -280,7 +411,9 @@ export class FirehoseTarget {
     const raw = this.raw;
     if (!raw) return true;
     const size = this.storage.sectorSize;
-    const kept = this.hooks.onProgramData ? this.hooks.onProgramData(raw.lun, raw.start + raw.stored, piece) : piece;
+    const kept = this.hooks.onProgramData
+      ? this.hooks.onProgramData(raw.lun, raw.start + raw.stored, piece)
+      : piece;
     raw.received += piece.length;
     const data = raw.carry.length === 0 ? kept : Buffer.concat([raw.carry, kept]);
     const whole = data.length - (data.length % size);
@@ -304,7 +437,10 @@ export class FirehoseTarget {
     const raw = this.raw;
     this.raw = undefined;
     if (!raw) return [];
-    const done = this.profile.firehose.logStyle === '9x07' ? [this.log(`Finished sector address ${raw.start}`)] : [];
+    const done =
+      this.profile.firehose.logStyle === '9x07'
+        ? [this.log(`Finished sector address ${raw.start}`)]
+        : [];
     return [...done, this.response('ACK', false)];
   }
 
@@ -313,18 +449,23 @@ export class FirehoseTarget {
     if (r !== 'DISK') return [this.response('ACK', false)]; // file patches are the host's business
     const lun = Number(this.attr(e, 'physical_partition_number') ?? 0);
     const total = this.storage.sectors(lun);
-    if (total === undefined) return [this.errorLog(`Invalid physical partition ${lun}`), this.response('NAK', false)];
+    if (total === undefined)
+      return [this.errorLog(`Invalid physical partition ${lun}`), this.response('NAK', false)];
     const size = this.storage.sectorSize;
     const context = {
       NUM_DISK_SECTORS: BigInt(total),
       crc32: (start: bigint, length: bigint): bigint => {
         const first = Number(start);
         const bytes = Number(length);
-        return BigInt(crc32(this.storage.read(lun, first, Math.ceil(bytes / size)).subarray(0, bytes)));
+        return BigInt(
+          crc32(this.storage.read(lun, first, Math.ceil(bytes / size)).subarray(0, bytes)),
+        );
       },
     };
     try {
-      const sector = Number(evaluateExpression(parseExpression(this.attr(e, 'start_sector') ?? ''), context));
+      const sector = Number(
+        evaluateExpression(parseExpression(this.attr(e, 'start_sector') ?? ''), context),
+      );
       const offset = Number(this.attr(e, 'byte_offset'));
       const width = Number(this.attr(e, 'size_in_bytes'));
       const value = evaluateExpression(parseExpression(this.attr(e, 'value') ?? ''), context);
@@ -332,11 +473,23 @@ export class FirehoseTarget {
       const span = Math.ceil(((offset % size) + width) / size);
       if (first + span > total) throw new RangeError('patch beyond the disk');
       const bytes = this.storage.read(lun, first, span);
-      for (let i = 0; i < width; i++) bytes[(offset % size) + i] = Number((value >> BigInt(8 * i)) & 0xffn);
+      for (let i = 0; i < width; i++)
+        bytes[(offset % size) + i] = Number((value >> BigInt(8 * i)) & 0xffn);
       this.storage.write(lun, first, bytes);
-      return [this.log(`Patched sector ${sector} with ${value.toString(16).toUpperCase().padStart(width * 2, '0')}`), this.response('ACK', false)];
+      return [
+        this.log(
+          `Patched sector ${sector} with ${value
+            .toString(16)
+            .toUpperCase()
+            .padStart(width * 2, '0')}`,
+        ),
+        this.response('ACK', false),
+      ];
     } catch (err) {
-      return [this.errorLog(`Failed to patch: ${(err as Error).message}`), this.response('NAK', false)]; // reconstructed
+      return [
+        this.errorLog(`Failed to patch: ${(err as Error).message}`),
+        this.response('NAK', false),
+      ]; // reconstructed
     }
   }
 
@@ -345,12 +498,30 @@ export class FirehoseTarget {
     const delayMs = Number(this.attr(e, 'DelayInSeconds') ?? 0) * 1000;
     this.effect = value === 'off' ? { kind: 'power-off' } : { kind: 'reset', delayMs };
     const style = this.profile.firehose.logStyle;
-    if (style === '9x07') return [this.log(`Inside handlePower() - Requested POWER_${value === 'off' ? 'OFF' : 'RESET'}`), this.doc([{ tag: 'response', attributes: [['value', 'ACK']] }])];
+    if (style === '9x07')
+      return [
+        this.log(`Inside handlePower() - Requested POWER_${value === 'off' ? 'OFF' : 'RESET'}`),
+        this.doc([{ tag: 'response', attributes: [['value', 'ACK']] }]),
+      ];
     if (style === 'sdx') {
       // Real: the ACK comes before the last two logs.
-      return [...calling, this.response('ACK', false), this.log('Will issue reset/power off 100 useconds, if this hangs check if watchdog is enabled'), this.log('bsp_target_reset() 1')];
+      return [
+        ...calling,
+        this.response('ACK', false),
+        this.log(
+          'Will issue reset/power off 100 useconds, if this hangs check if watchdog is enabled',
+        ),
+        this.log('bsp_target_reset() 1'),
+      ];
     }
-    return [...calling, this.log(`Inside handlePower() - Requested POWER_${value === 'off' ? 'OFF' : 'RESET'}`), this.response('ACK', false), this.log('Issuing bsp_target_reset() after 1 seconds, if this hangs, do you have WATCHDOG enabled?')];
+    return [
+      ...calling,
+      this.log(`Inside handlePower() - Requested POWER_${value === 'off' ? 'OFF' : 'RESET'}`),
+      this.response('ACK', false),
+      this.log(
+        'Issuing bsp_target_reset() after 1 seconds, if this hangs, do you have WATCHDOG enabled?',
+      ),
+    ];
   }
 }
 

@@ -9,7 +9,12 @@
 import { crc32MsbFirstInit0 } from '../crc32.js';
 
 /** `[name, offset in blocks, length in blocks, attribute bytes]`. */
-export type MibibEntry = readonly [name: string, offsetBlocks: number, lengthBlocks: number, attributes: readonly [number, number, number, number]];
+export type MibibEntry = readonly [
+  name: string,
+  offsetBlocks: number,
+  lengthBlocks: number,
+  attributes: readonly [number, number, number, number],
+];
 
 /** The 17 partitions of the EG25-G (GB) 30.006 table, as read from the real partition_complete_p2K_b128K.mbn. */
 export const EG25G_PARTITIONS: readonly MibibEntry[] = [
@@ -36,7 +41,8 @@ export const EG25G_PARTITIONS: readonly MibibEntry[] = [
 export function buildMibib(partitions: readonly MibibEntry[], pageSize = 2048): Uint8Array {
   const image = new Uint8Array(4 * pageSize).fill(0xff);
   const v = new DataView(image.buffer);
-  const words = (at: number, values: readonly number[]): void => values.forEach((w, i) => v.setUint32(at + i * 4, w, true));
+  const words = (at: number, values: readonly number[]): void =>
+    values.forEach((w, i) => v.setUint32(at + i * 4, w, true));
   words(0, [0xfe569fac, 0xcd7f127a, 4, 1]);
   words(pageSize, [0x55ee73aa, 0xe35ebddb, 4, partitions.length]);
   partitions.forEach(([name, offset, length, attributes], i) => {
@@ -46,6 +52,11 @@ export function buildMibib(partitions: readonly MibibEntry[], pageSize = 2048): 
     words(at + 16, [offset, length]);
     image.set(attributes, at + 24);
   });
-  words(3 * pageSize, [0x9d41bea1, 0xf1ded2ea, 1, crc32MsbFirstInit0(image.subarray(0, 2 * pageSize))]);
+  words(3 * pageSize, [
+    0x9d41bea1,
+    0xf1ded2ea,
+    1,
+    crc32MsbFirstInit0(image.subarray(0, 2 * pageSize)),
+  ]);
   return image;
 }

@@ -66,7 +66,10 @@ export class SimulatedModem {
   readonly firehoseRuns: FirehoseTarget[] = [];
 
   constructor(options: SimulatedModemOptions = {}) {
-    this.profile = typeof options.profile === 'object' ? options.profile : profileById(options.profile ?? 'eg25g');
+    this.profile =
+      typeof options.profile === 'object'
+        ? options.profile
+        : profileById(options.profile ?? 'eg25g');
     this.storage = options.storage ?? new Storage(this.profile.storage);
     this.faults = options.faults ?? {};
     this.stateValue = options.state ?? 'edl';
@@ -119,9 +122,16 @@ export class SimulatedModem {
    * @throws TransportClosedError when nothing is on the bus.
    */
   connect(): SimLink {
-    if (this.stateValue !== 'edl' && this.stateValue !== 'normal') throw new TransportClosedError(`sim ${this.profile.id}: no device on the bus (${this.stateValue})`, { disconnected: true });
+    if (this.stateValue !== 'edl' && this.stateValue !== 'normal')
+      throw new TransportClosedError(
+        `sim ${this.profile.id}: no device on the bus (${this.stateValue})`,
+        { disconnected: true },
+      );
     this.link?.disconnect('reopened');
-    const link: SimLink = new SimLink(`sim ${this.profile.id} ${this.stateValue === 'edl' ? '05c6:9008' : 'AT'}`, { fromHost: (data): Promise<void> => this.fromHost(link, data) });
+    const link: SimLink = new SimLink(
+      `sim ${this.profile.id} ${this.stateValue === 'edl' ? '05c6:9008' : 'AT'}`,
+      { fromHost: (data): Promise<void> => this.fromHost(link, data) },
+    );
     this.link = link;
     if (this.stateValue === 'normal') {
       const current = this.revision ?? this.profile.normal;
@@ -147,7 +157,12 @@ export class SimulatedModem {
       return link;
     }
     if (!this.sahara && !this.firehose) {
-      this.sahara = new SaharaTarget(this.profile, this.faults.rejectProgrammerStatus === undefined ? {} : { forceStatus: this.faults.rejectProgrammerStatus });
+      this.sahara = new SaharaTarget(
+        this.profile,
+        this.faults.rejectProgrammerStatus === undefined
+          ? {}
+          : { forceStatus: this.faults.rejectProgrammerStatus },
+      );
       this.saharaBoots.push(this.sahara);
       if (!this.faults.missHello) this.send(link, [this.sahara.hello()]);
     }
@@ -178,7 +193,8 @@ export class SimulatedModem {
 
   private setState(state: ModemState): void {
     this.stateValue = state;
-    if (state === 'edl' || state === 'normal') for (const resolve of this.enumerated.splice(0)) resolve();
+    if (state === 'edl' || state === 'normal')
+      for (const resolve of this.enumerated.splice(0)) resolve();
     this.changed();
   }
 
@@ -206,9 +222,13 @@ export class SimulatedModem {
 
   private async fromHost(link: SimLink, data: Uint8Array): Promise<void> {
     await Promise.resolve();
-    if (link !== this.link || !link.attached) throw new TransportClosedError(`sim ${this.profile.id}: device gone`, { disconnected: true });
+    if (link !== this.link || !link.attached)
+      throw new TransportClosedError(`sim ${this.profile.id}: device gone`, { disconnected: true });
     const f = this.faults;
-    if (f.disconnectAtHostByte !== undefined && this.hostBytes + data.length >= f.disconnectAtHostByte) {
+    if (
+      f.disconnectAtHostByte !== undefined &&
+      this.hostBytes + data.length >= f.disconnectAtHostByte
+    ) {
       this.hostBytes += data.length;
       this.unplug(`unplugged after ${f.disconnectAtHostByte} host bytes (fault)`);
       return;
@@ -280,16 +300,28 @@ export class SimulatedModem {
     return piece.subarray(0, Math.max(0, limit - before));
   }
 
-  private async toProgrammer(link: SimLink, firehose: FirehoseTarget, data: Uint8Array): Promise<void> {
+  private async toProgrammer(
+    link: SimLink,
+    firehose: FirehoseTarget,
+    data: Uint8Array,
+  ): Promise<void> {
     const f = this.faults;
     const commandsBefore = firehose.commands.length;
     let out = firehose.receive(data);
     const commands = firehose.commands.length - commandsBefore;
     const t = f.timing;
     const programRate = t?.programBytesPerSecond;
-    const delayMs = commands * (t?.commandLatencyMs ?? 0) + (programRate !== undefined && Number.isFinite(programRate) && commands === 0 ? (data.length / programRate) * 1000 : 0);
+    const delayMs =
+      commands * (t?.commandLatencyMs ?? 0) +
+      (programRate !== undefined && Number.isFinite(programRate) && commands === 0
+        ? (data.length / programRate) * 1000
+        : 0);
     if (delayMs > 0) await this.spend(delayMs);
-    if (f.truncateCommand !== undefined && commandsBefore <= f.truncateCommand && f.truncateCommand < commandsBefore + commands) {
+    if (
+      f.truncateCommand !== undefined &&
+      commandsBefore <= f.truncateCommand &&
+      f.truncateCommand < commandsBefore + commands
+    ) {
       out = out.map((t) => (isResponse(t) ? t.subarray(0, Math.floor(t.length / 2)) : t));
     }
     if (f.logsAfterResponse) out = logsAfter(out);
@@ -313,13 +345,20 @@ export class SimulatedModem {
     if (effect?.kind === 'power-off') this.powerOff();
     // Real: the USB device vanishes within 8 ms of bsp_target_reset() (captures.md §3).
     else if (effect?.kind === 'reset') {
-      if (this.afterUpdate && firehose.commands.some((c) => c.tag === 'program')) this.revision = this.afterUpdate;
+      if (this.afterUpdate && firehose.commands.some((c) => c.tag === 'program'))
+        this.revision = this.afterUpdate;
     }
-    if (effect?.kind === 'reset') setTimeout(() => this.reboot('normal', (this.profile.normal.reappearMs + effect.delayMs) * this.timeScale), 8);
+    if (effect?.kind === 'reset')
+      setTimeout(
+        () =>
+          this.reboot('normal', (this.profile.normal.reappearMs + effect.delayMs) * this.timeScale),
+        8,
+      );
   }
 }
 
-const text = (t: Uint8Array): string => Buffer.from(t.buffer, t.byteOffset, Math.min(t.byteLength, 400)).toString('latin1');
+const text = (t: Uint8Array): string =>
+  Buffer.from(t.buffer, t.byteOffset, Math.min(t.byteLength, 400)).toString('latin1');
 const isResponse = (t: Uint8Array): boolean => text(t).includes('<response');
 const isRawModeTrue = (t: Uint8Array): boolean => /<response[^>]*rawmode="true"/.test(text(t));
 

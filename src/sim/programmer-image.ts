@@ -8,7 +8,13 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { isElf, parseElf, qcomSegmentType, QCOM_SEGMENT_TYPE, type ElfImage } from '../sahara/elf.js';
+import {
+  isElf,
+  parseElf,
+  qcomSegmentType,
+  QCOM_SEGMENT_TYPE,
+  type ElfImage,
+} from '../sahara/elf.js';
 import { SaharaStatus } from '../sahara/constants.js';
 
 const ELF_HEADER = 52;
@@ -70,9 +76,18 @@ export function buildTestProgrammer(options: TestProgrammerOptions = {}): Uint8A
   v.setUint16(40, ELF_HEADER, true);
   v.setUint16(42, PHDR, true);
   v.setUint16(44, count, true);
-  const phdr = (i: number, type: number, offset: number, size: number, flags: number, addr: number): void => {
+  const phdr = (
+    i: number,
+    type: number,
+    offset: number,
+    size: number,
+    flags: number,
+    addr: number,
+  ): void => {
     const at = ELF_HEADER + i * PHDR;
-    [type, offset, addr, addr, size, size, flags, 0x1000].forEach((word, k) => v.setUint32(at + k * 4, word, true));
+    [type, offset, addr, addr, size, size, flags, 0x1000].forEach((word, k) =>
+      v.setUint32(at + k * 4, word, true),
+    );
   };
   phdr(0, PT_NULL, 0, ELF_HEADER + count * PHDR, QCOM_SEGMENT_TYPE.PHDR << 24, 0);
   phdr(1, PT_NULL, hashOffset, hashSize, (QCOM_SEGMENT_TYPE.HASH << 24) | 0x200000, 0x08600000);
@@ -82,8 +97,18 @@ export function buildTestProgrammer(options: TestProgrammerOptions = {}): Uint8A
   });
   // MBN header: image id, version, src, dest, image size, code size (= hash table), ...
   const h = hashOffset;
-  [0, 3, 0, 0x08600000 + MBN_HEADER, count * DIGEST + (hashSize - MBN_HEADER - count * DIGEST), count * DIGEST].forEach((word, k) => v.setUint32(h + k * 4, word, true));
-  image.set(filler(hashSize - MBN_HEADER - count * DIGEST, seed + 99), h + MBN_HEADER + count * DIGEST);
+  [
+    0,
+    3,
+    0,
+    0x08600000 + MBN_HEADER,
+    count * DIGEST + (hashSize - MBN_HEADER - count * DIGEST),
+    count * DIGEST,
+  ].forEach((word, k) => v.setUint32(h + k * 4, word, true));
+  image.set(
+    filler(hashSize - MBN_HEADER - count * DIGEST, seed + 99),
+    h + MBN_HEADER + count * DIGEST,
+  );
   const headers = parseElf(image.subarray(0, ELF_HEADER + count * PHDR));
   headers.programHeaders.forEach((p, i) => {
     if (i === 1) return; // the hash segment's own entry stays zero
@@ -99,16 +124,38 @@ export type ProgrammerVerdict = { ok: true } | { ok: false; status: number; reas
 export const MAX_PROGRAM_HEADERS = 64;
 
 /** Checks the ELF and program headers alone (what the PBL can judge before reading segments). */
-export function checkProgrammerHeaders(head: Uint8Array, allow64: boolean): { elf: ElfImage } | { ok: false; status: number; reason: string } {
-  if (!isElf(head)) return { ok: false, status: SaharaStatus['NAK_INVALID_ELF_HDR'] ?? 0x14, reason: 'not an ELF image' };
+export function checkProgrammerHeaders(
+  head: Uint8Array,
+  allow64: boolean,
+): { elf: ElfImage } | { ok: false; status: number; reason: string } {
+  if (!isElf(head))
+    return {
+      ok: false,
+      status: SaharaStatus['NAK_INVALID_ELF_HDR'] ?? 0x14,
+      reason: 'not an ELF image',
+    };
   let elf: ElfImage;
   try {
     elf = parseElf(head);
   } catch (e) {
-    return { ok: false, status: SaharaStatus['NAK_INVALID_ELF_HDR'] ?? 0x14, reason: (e as Error).message };
+    return {
+      ok: false,
+      status: SaharaStatus['NAK_INVALID_ELF_HDR'] ?? 0x14,
+      reason: (e as Error).message,
+    };
   }
-  if (elf.bits === 64 && !allow64) return { ok: false, status: SaharaStatus['NAK_INVALID_ELF_HDR'] ?? 0x14, reason: '64-bit ELF on a 32-bit PBL' };
-  if (elf.programHeaders.length > MAX_PROGRAM_HEADERS) return { ok: false, status: SaharaStatus['NAK_UNSUPPORTED_NUM_PHDRS'] ?? 0x0e, reason: `${elf.programHeaders.length} program headers` };
+  if (elf.bits === 64 && !allow64)
+    return {
+      ok: false,
+      status: SaharaStatus['NAK_INVALID_ELF_HDR'] ?? 0x14,
+      reason: '64-bit ELF on a 32-bit PBL',
+    };
+  if (elf.programHeaders.length > MAX_PROGRAM_HEADERS)
+    return {
+      ok: false,
+      status: SaharaStatus['NAK_UNSUPPORTED_NUM_PHDRS'] ?? 0x0e,
+      reason: `${elf.programHeaders.length} program headers`,
+    };
   return { elf };
 }
 
@@ -121,22 +168,42 @@ export function hashSegmentIndex(elf: ElfImage): number {
  * Verifies the segments against the hash table, given a reader of the bytes the PBL has
  * fetched (`bytesAt(offset, length)`).
  */
-export function verifyProgrammer(elf: ElfImage, bytesAt: (offset: number, length: number) => Uint8Array): ProgrammerVerdict {
+export function verifyProgrammer(
+  elf: ElfImage,
+  bytesAt: (offset: number, length: number) => Uint8Array,
+): ProgrammerVerdict {
   const hashIndex = hashSegmentIndex(elf);
   const hash = elf.programHeaders[hashIndex];
-  if (!hash) return { ok: false, status: SaharaStatus['NAK_HASH_TABLE_NOT_FOUND'] ?? 0x23, reason: 'no hash segment' };
+  if (!hash)
+    return {
+      ok: false,
+      status: SaharaStatus['NAK_HASH_TABLE_NOT_FOUND'] ?? 0x23,
+      reason: 'no hash segment',
+    };
   const segment = bytesAt(hash.offset, hash.fileSize);
   const count = elf.programHeaders.length;
-  const tableSize = segment.length >= MBN_HEADER ? new DataView(segment.buffer, segment.byteOffset + 20, 4).getUint32(0, true) : -1;
+  const tableSize =
+    segment.length >= MBN_HEADER
+      ? new DataView(segment.buffer, segment.byteOffset + 20, 4).getUint32(0, true)
+      : -1;
   if (tableSize !== count * DIGEST || MBN_HEADER + tableSize > segment.length) {
-    return { ok: false, status: SaharaStatus['NAK_INVALID_IMG_HASH_TABLE_SIZE'] ?? 0x26, reason: `hash table of ${tableSize} bytes for ${count} segments` };
+    return {
+      ok: false,
+      status: SaharaStatus['NAK_INVALID_IMG_HASH_TABLE_SIZE'] ?? 0x26,
+      reason: `hash table of ${tableSize} bytes for ${count} segments`,
+    };
   }
   for (let i = 0; i < count; i++) {
     const p = elf.programHeaders[i];
     if (!p || i === hashIndex || p.fileSize === 0) continue;
     const want = segment.subarray(MBN_HEADER + i * DIGEST, MBN_HEADER + (i + 1) * DIGEST);
     const got = sha256(bytesAt(p.offset, p.fileSize));
-    if (!want.every((b, k) => b === got[k])) return { ok: false, status: SaharaStatus['NAK_HASH_VERIFICATION_FAILURE'] ?? 0x22, reason: `segment ${i} does not match its hash` };
+    if (!want.every((b, k) => b === got[k]))
+      return {
+        ok: false,
+        status: SaharaStatus['NAK_HASH_VERIFICATION_FAILURE'] ?? 0x22,
+        reason: `segment ${i} does not match its hash`,
+      };
   }
   return { ok: true };
 }

@@ -10,10 +10,25 @@
  */
 import { createHash } from 'node:crypto';
 import { SaharaPacketError } from '../errors.js';
-import { FIREHOSE_PROGRAMMER_IMAGE_ID, SaharaExecCommand, SaharaMode, SaharaStatus } from '../sahara/constants.js';
-import { decodeSaharaPacket, encodeSaharaPacket, peekSaharaHeader, type SaharaPacket } from '../sahara/packets.js';
+import {
+  FIREHOSE_PROGRAMMER_IMAGE_ID,
+  SaharaExecCommand,
+  SaharaMode,
+  SaharaStatus,
+} from '../sahara/constants.js';
+import {
+  decodeSaharaPacket,
+  encodeSaharaPacket,
+  peekSaharaHeader,
+  type SaharaPacket,
+} from '../sahara/packets.js';
 import { qcomSegmentType, QCOM_SEGMENT_TYPE, type ElfImage } from '../sahara/elf.js';
-import { checkProgrammerHeaders, hashSegmentIndex, MAX_PROGRAM_HEADERS, verifyProgrammer } from './programmer-image.js';
+import {
+  checkProgrammerHeaders,
+  hashSegmentIndex,
+  MAX_PROGRAM_HEADERS,
+  verifyProgrammer,
+} from './programmer-image.js';
 import type { DeviceProfile } from './profiles.js';
 
 const CHUNK = 0x1000;
@@ -54,7 +69,14 @@ export class SaharaTarget {
   /** The HELLO a PBL sends when it starts (or after SWITCH_MODE with `mode`). */
   hello(mode: number = SaharaMode.IMAGE_TX_PENDING): Uint8Array {
     const s = this.profile.sahara;
-    return encodeSaharaPacket({ type: 'hello', version: s.version, versionSupported: s.versionSupported, maxCommandLength: s.maxCommandLength, mode, reserved: Z6 });
+    return encodeSaharaPacket({
+      type: 'hello',
+      version: s.version,
+      versionSupported: s.versionSupported,
+      maxCommandLength: s.maxCommandLength,
+      mode,
+      reserved: Z6,
+    });
   }
 
   /** Consumes host bytes; returns the device transfers they cause, in order. */
@@ -100,7 +122,8 @@ export class SaharaTarget {
   private handle(p: SaharaPacket): Uint8Array[] {
     switch (p.type) {
       case 'helloResponse':
-        if (this.phase !== 'hello') return [this.endImage(status('NAK_INVALID_CMD'), 'HELLO_RESP out of turn')];
+        if (this.phase !== 'hello')
+          return [this.endImage(status('NAK_INVALID_CMD'), 'HELLO_RESP out of turn')];
         if (p.mode === SaharaMode.COMMAND) {
           this.phase = 'command';
           return [encodeSaharaPacket({ type: 'commandReady' })];
@@ -115,13 +138,23 @@ export class SaharaTarget {
         this.phase = 'hello';
         return [this.hello(p.mode)];
       case 'execute':
-        return this.phase === 'command' ? [this.executeResponse(p.clientCommand)] : [this.endImage(status('NAK_INVALID_CMD'), 'EXECUTE outside command mode')];
+        return this.phase === 'command'
+          ? [this.executeResponse(p.clientCommand)]
+          : [this.endImage(status('NAK_INVALID_CMD'), 'EXECUTE outside command mode')];
       case 'executeData': {
         const data = this.phase === 'command' ? this.execData(p.clientCommand) : undefined;
-        return data ? [data] : [this.endImage(status('NAK_EXEC_DATA_INVALID_CLIENT_CMD'), 'EXECUTE_DATA for an unknown command')];
+        return data
+          ? [data]
+          : [
+              this.endImage(
+                status('NAK_EXEC_DATA_INVALID_CLIENT_CMD'),
+                'EXECUTE_DATA for an unknown command',
+              ),
+            ];
       }
       case 'done':
-        if (this.phase !== 'wait-done') return [this.endImage(status('NAK_INVALID_CMD'), 'DONE before the image')];
+        if (this.phase !== 'wait-done')
+          return [this.endImage(status('NAK_INVALID_CMD'), 'DONE before the image')];
         this.phase = 'firehose';
         return [encodeSaharaPacket({ type: 'doneResponse', imageTxStatus: 1 })];
       case 'reset':
@@ -146,8 +179,16 @@ export class SaharaTarget {
 
   private executeResponse(command: number): Uint8Array {
     const data = this.execData(command);
-    if (!data) return this.endImage(status('NAK_EXEC_CMD_UNSUPPORTED'), `client command ${command} unsupported`);
-    return encodeSaharaPacket({ type: 'executeResponse', clientCommand: command, dataLength: data.length });
+    if (!data)
+      return this.endImage(
+        status('NAK_EXEC_CMD_UNSUPPORTED'),
+        `client command ${command} unsupported`,
+      );
+    return encodeSaharaPacket({
+      type: 'executeResponse',
+      clientCommand: command,
+      dataLength: data.length,
+    });
   }
 
   private execData(command: number): Uint8Array | undefined {
@@ -182,35 +223,60 @@ export class SaharaTarget {
     this.current = range;
     this.trace.reads.push(range);
     const id = FIREHOSE_PROGRAMMER_IMAGE_ID;
-    return encodeSaharaPacket(this.profile.sahara.readData64 ? { type: 'readData64', imageId: BigInt(id), offset: BigInt(range.offset), length: BigInt(range.length) } : { type: 'readData', imageId: id, offset: range.offset, length: range.length });
+    return encodeSaharaPacket(
+      this.profile.sahara.readData64
+        ? {
+            type: 'readData64',
+            imageId: BigInt(id),
+            offset: BigInt(range.offset),
+            length: BigInt(range.length),
+          }
+        : { type: 'readData', imageId: id, offset: range.offset, length: range.length },
+    );
   }
 
   /** Decides the next READ_DATA after a piece arrived, or ends the transfer. */
   private advance(): Uint8Array[] {
     if (this.stage === 'header') {
       const head = this.bytesAt(0, this.headerLength());
-      if (!(head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46)) return [this.endImage(status('NAK_INVALID_ELF_HDR'), 'not an ELF image')];
+      if (!(head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46))
+        return [this.endImage(status('NAK_INVALID_ELF_HDR'), 'not an ELF image')];
       const is64 = head[4] === 2;
-      if (is64 !== this.profile.sahara.readData64 && (is64 || head[4] !== 1)) return [this.endImage(status('NAK_INVALID_ELF_HDR'), `ELF class ${head[4]} on a ${this.profile.sahara.readData64 ? 64 : 32}-bit PBL`)];
+      if (is64 !== this.profile.sahara.readData64 && (is64 || head[4] !== 1))
+        return [
+          this.endImage(
+            status('NAK_INVALID_ELF_HDR'),
+            `ELF class ${head[4]} on a ${this.profile.sahara.readData64 ? 64 : 32}-bit PBL`,
+          ),
+        ];
       const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
       const phoff = is64 ? Number(v.getBigUint64(32, true)) : v.getUint32(28, true);
       const phentsize = v.getUint16(is64 ? 54 : 42, true);
       const phnum = v.getUint16(is64 ? 56 : 44, true);
-      if (phnum === 0 || phnum > MAX_PROGRAM_HEADERS) return [this.endImage(status('NAK_UNSUPPORTED_NUM_PHDRS'), `${phnum} program headers`)];
-      if (phentsize < (is64 ? 56 : 32)) return [this.endImage(status('NAK_INVALID_PDHR_SIZE'), `program header size ${phentsize}`)];
+      if (phnum === 0 || phnum > MAX_PROGRAM_HEADERS)
+        return [this.endImage(status('NAK_UNSUPPORTED_NUM_PHDRS'), `${phnum} program headers`)];
+      if (phentsize < (is64 ? 56 : 32))
+        return [this.endImage(status('NAK_INVALID_PDHR_SIZE'), `program header size ${phentsize}`)];
       this.stage = 'phdrs';
       this.headersEnd = phoff + phnum * phentsize;
       return [this.request({ offset: phoff, length: phnum * phentsize })];
     }
     if (this.stage === 'phdrs') {
-      const checked = checkProgrammerHeaders(this.bytesAt(0, this.headersEnd), this.profile.sahara.readData64);
+      const checked = checkProgrammerHeaders(
+        this.bytesAt(0, this.headersEnd),
+        this.profile.sahara.readData64,
+      );
       if ('ok' in checked) return [this.endImage(checked.status, checked.reason)];
       this.elf = checked.elf;
       const hashIndex = hashSegmentIndex(this.elf);
       const hash = this.elf.programHeaders[hashIndex];
       if (!hash) return [this.endImage(status('NAK_HASH_TABLE_NOT_FOUND'), 'no hash segment')];
-      const loads = this.elf.programHeaders.filter((p, i) => i !== hashIndex && p.fileSize > 0 && qcomSegmentType(p.flags) !== QCOM_SEGMENT_TYPE.PHDR);
-      if (this.profile.sahara.outOfOrderReads && loads.length > 1) loads.unshift(loads.pop() as (typeof loads)[number]);
+      const loads = this.elf.programHeaders.filter(
+        (p, i) =>
+          i !== hashIndex && p.fileSize > 0 && qcomSegmentType(p.flags) !== QCOM_SEGMENT_TYPE.PHDR,
+      );
+      if (this.profile.sahara.outOfOrderReads && loads.length > 1)
+        loads.unshift(loads.pop() as (typeof loads)[number]);
       this.plan = [hash, ...loads].flatMap((p) => chunks(p.offset, p.fileSize));
       this.stage = 'segments';
     }
@@ -220,10 +286,13 @@ export class SaharaTarget {
     if (!elf) return [this.endImage(status('NAK_INVALID_ELF_HDR'), 'no headers')];
     const verdict = verifyProgrammer(elf, (o, l) => this.bytesAt(o, l));
     if (!verdict.ok) return [this.endImage(verdict.status, verdict.reason)];
-    if (this.options.forceStatus !== undefined) return [this.endImage(this.options.forceStatus, 'rejected by fault injection')];
+    if (this.options.forceStatus !== undefined)
+      return [this.endImage(this.options.forceStatus, 'rejected by fault injection')];
     this.phase = 'wait-done';
     this.trace.result = { status: 0, reason: 'ok' };
-    return [encodeSaharaPacket({ type: 'endImageTx', imageId: FIREHOSE_PROGRAMMER_IMAGE_ID, status: 0 })];
+    return [
+      encodeSaharaPacket({ type: 'endImageTx', imageId: FIREHOSE_PROGRAMMER_IMAGE_ID, status: 0 }),
+    ];
   }
 
   /** ELF header bytes the PBL asks for first: 0x34 (ELF32), 0x40 on a 64-bit PBL. */
@@ -251,13 +320,18 @@ export class SaharaTarget {
     this.phase = this.phase === 'command' || this.phase === 'hello' ? this.phase : 'failed';
     this.current = undefined;
     this.trace.result = { status: code, reason };
-    return encodeSaharaPacket({ type: 'endImageTx', imageId: FIREHOSE_PROGRAMMER_IMAGE_ID, status: code });
+    return encodeSaharaPacket({
+      type: 'endImageTx',
+      imageId: FIREHOSE_PROGRAMMER_IMAGE_ID,
+      status: code,
+    });
   }
 }
 
 /** A segment as the PBL requests it: 4 KiB reads, then one odd-length tail. */
 function chunks(offset: number, size: number): { offset: number; length: number }[] {
   const out: { offset: number; length: number }[] = [];
-  for (let at = 0; at < size; at += CHUNK) out.push({ offset: offset + at, length: Math.min(CHUNK, size - at) });
+  for (let at = 0; at < size; at += CHUNK)
+    out.push({ offset: offset + at, length: Math.min(CHUNK, size - at) });
   return out;
 }

@@ -38,7 +38,10 @@ export class SimLink implements Transport {
 
   /** Device side: the device went away (reset, unplug, power loss). */
   disconnect(reason: string): void {
-    this.fail(new TransportClosedError(`${this.description}: ${reason}`, { disconnected: true }), false);
+    this.fail(
+      new TransportClosedError(`${this.description}: ${reason}`, { disconnected: true }),
+      false,
+    );
   }
 
   /** Whether the link is still attached. */
@@ -82,7 +85,10 @@ export class SimLink implements Transport {
       }
       if (this.closed) throw this.closed;
       const left = deadline - Date.now();
-      if (left <= 0) throw new TransportTimeoutError(`${this.description}: no data within ${options.timeoutMs} ms`);
+      if (left <= 0)
+        throw new TransportTimeoutError(
+          `${this.description}: no data within ${options.timeoutMs} ms`,
+        );
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           this.waiters = this.waiters.filter((w) => w !== waiter);
@@ -111,12 +117,21 @@ export class SimLink implements Transport {
 
   async write(data: Uint8Array, options: WriteOptions): Promise<void> {
     if (this.closed) throw this.closed;
-    if (this.writing) throw new Error('SimLink: overlapping writes (a host bug: writes must not overlap)');
+    if (this.writing)
+      throw new Error('SimLink: overlapping writes (a host bug: writes must not overlap)');
     this.writing = true;
     try {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TransportTimeoutError(`${this.description}: write not taken within ${options.timeoutMs} ms`)), options.timeoutMs);
+        timer = setTimeout(
+          () =>
+            reject(
+              new TransportTimeoutError(
+                `${this.description}: write not taken within ${options.timeoutMs} ms`,
+              ),
+            ),
+          options.timeoutMs,
+        );
       });
       try {
         // No copy: the device copies whatever it keeps before this write resolves.

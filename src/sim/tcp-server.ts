@@ -18,7 +18,11 @@ export interface ModemServer {
 }
 
 /** Listens on `host:port` (port 0 picks a free one). */
-export async function serveModem(modem: SimulatedModem, host: string, port: number): Promise<ModemServer> {
+export async function serveModem(
+  modem: SimulatedModem,
+  host: string,
+  port: number,
+): Promise<ModemServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -69,7 +73,8 @@ function attach(modem: SimulatedModem, socket: Socket): void {
     for (;;) {
       try {
         const transfer = await link.read(1 << 20, { timeoutMs: 60_000 });
-        if (transfer.length > 0 && !socket.write(transfer)) await new Promise((r) => socket.once('drain', r));
+        if (transfer.length > 0 && !socket.write(transfer))
+          await new Promise((r) => socket.once('drain', r));
       } catch (e) {
         if (e instanceof TransportTimeoutError && !socket.destroyed) continue;
         if (e instanceof TransportClosedError || e instanceof TransportTimeoutError) socket.end();

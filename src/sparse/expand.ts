@@ -22,7 +22,12 @@ import {
 /** A run of output bytes. Offsets and lengths are in bytes of the expanded image. */
 export type SparseExtent =
   | { readonly kind: 'raw'; readonly offset: number; readonly data: Uint8Array }
-  | { readonly kind: 'fill'; readonly offset: number; readonly length: number; readonly pattern: Uint8Array }
+  | {
+      readonly kind: 'fill';
+      readonly offset: number;
+      readonly length: number;
+      readonly pattern: Uint8Array;
+    }
   | { readonly kind: 'skip'; readonly offset: number; readonly length: number };
 
 /** Options for {@link expandSparse}. */
@@ -44,26 +49,46 @@ const ZERO_WORD = new Uint8Array(4);
  * @throws SparseFormatError on any inconsistency: bad header, bad chunk, truncation,
  *   block or chunk counts that disagree with the header, a CRC mismatch, trailing data.
  */
-export async function* expandSparse(source: AsyncIterable<Uint8Array>, options: ExpandOptions = {}): AsyncGenerator<SparseExtent, SparseHeader> {
+export async function* expandSparse(
+  source: AsyncIterable<Uint8Array>,
+  options: ExpandOptions = {},
+): AsyncGenerator<SparseExtent, SparseHeader> {
   const maxRawPiece = options.maxRawPiece ?? 1 << 20;
   const verifyCrc = options.verifyCrc ?? true;
   const reader = new ByteReader(source);
   try {
     const header = decodeSparseHeader(await reader.read(SPARSE_FILE_HEADER_SIZE));
-    truncatedUnless((await reader.skip(header.fileHeaderSize - SPARSE_FILE_HEADER_SIZE)) === header.fileHeaderSize - SPARSE_FILE_HEADER_SIZE, 'file header');
+    truncatedUnless(
+      (await reader.skip(header.fileHeaderSize - SPARSE_FILE_HEADER_SIZE)) ===
+        header.fileHeaderSize - SPARSE_FILE_HEADER_SIZE,
+      'file header',
+    );
     options.onHeader?.(header);
     const blockSize = header.blockSize;
     let block = 0;
     let crc = 0;
     for (let index = 0; index < header.totalChunks; index++) {
       const raw = await reader.read(SPARSE_CHUNK_HEADER_SIZE);
-      truncatedUnless(raw.length === SPARSE_CHUNK_HEADER_SIZE, `chunk ${index} header`, header, block);
+      truncatedUnless(
+        raw.length === SPARSE_CHUNK_HEADER_SIZE,
+        `chunk ${index} header`,
+        header,
+        block,
+      );
       const chunk = decodeChunkHeader(raw);
       const extraHeader = header.chunkHeaderSize - SPARSE_CHUNK_HEADER_SIZE;
-      truncatedUnless((await reader.skip(extraHeader)) === extraHeader, `chunk ${index} header`, header, block);
+      truncatedUnless(
+        (await reader.skip(extraHeader)) === extraHeader,
+        `chunk ${index} header`,
+        header,
+        block,
+      );
       const payload = chunkPayloadLength(chunk, header, index);
       if (block + chunk.blocks > header.totalBlocks) {
-        throw new SparseFormatError('QFH_SPARSE_BLOCK_COUNT', `sparse chunk ${index} ends at block ${block + chunk.blocks}, past the ${header.totalBlocks} blocks the header declares`);
+        throw new SparseFormatError(
+          'QFH_SPARSE_BLOCK_COUNT',
+          `sparse chunk ${index} ends at block ${block + chunk.blocks}, past the ${header.totalBlocks} blocks the header declares`,
+        );
       }
       const offset = block * blockSize;
       const length = chunk.blocks * blockSize;
@@ -90,16 +115,25 @@ export async function* expandSparse(source: AsyncIterable<Uint8Array>, options: 
         truncatedUnless(stored.length === 4, `CRC32 chunk ${index} value`, header, block);
         const expected = new DataView(stored.buffer, stored.byteOffset, 4).getUint32(0, true);
         if (verifyCrc && expected !== crc) {
-          throw new SparseFormatError('QFH_SPARSE_CRC_MISMATCH', `sparse CRC32 chunk ${index} says 0x${expected.toString(16).padStart(8, '0')}, the data before it gives 0x${crc.toString(16).padStart(8, '0')}`);
+          throw new SparseFormatError(
+            'QFH_SPARSE_CRC_MISMATCH',
+            `sparse CRC32 chunk ${index} says 0x${expected.toString(16).padStart(8, '0')}, the data before it gives 0x${crc.toString(16).padStart(8, '0')}`,
+          );
         }
       }
       block += chunk.blocks;
     }
     if (block !== header.totalBlocks) {
-      throw new SparseFormatError('QFH_SPARSE_BLOCK_COUNT', `sparse chunks cover ${block} blocks, the header declares ${header.totalBlocks}`);
+      throw new SparseFormatError(
+        'QFH_SPARSE_BLOCK_COUNT',
+        `sparse chunks cover ${block} blocks, the header declares ${header.totalBlocks}`,
+      );
     }
     if (!options.allowTrailingData && !(await reader.atEnd())) {
-      throw new SparseFormatError('QFH_SPARSE_TRAILING_DATA', `sparse image has data after its ${header.totalChunks} declared chunks (at byte ${reader.consumed})`);
+      throw new SparseFormatError(
+        'QFH_SPARSE_TRAILING_DATA',
+        `sparse image has data after its ${header.totalChunks} declared chunks (at byte ${reader.consumed})`,
+      );
     }
     return header;
   } finally {
@@ -112,6 +146,10 @@ function truncatedUnless(ok: boolean, what: string, header?: SparseHeader, block
 }
 
 function truncated(what: string, header?: SparseHeader, block?: number): never {
-  const where = header && block !== undefined ? ` (at output block ${block} of ${header.totalBlocks})` : '';
-  throw new SparseFormatError('QFH_SPARSE_TRUNCATED', `sparse image ends inside its ${what}${where}`);
+  const where =
+    header && block !== undefined ? ` (at output block ${block} of ${header.totalBlocks})` : '';
+  throw new SparseFormatError(
+    'QFH_SPARSE_TRUNCATED',
+    `sparse image ends inside its ${what}${where}`,
+  );
 }

@@ -9,7 +9,9 @@ import { open } from 'node:fs/promises';
 import type { RandomAccessSource } from './index-image.js';
 
 /** Opens `path` for positional reads. Call `close()` when done. */
-export async function openRandomAccess(path: string): Promise<RandomAccessSource & { close(): Promise<void> }> {
+export async function openRandomAccess(
+  path: string,
+): Promise<RandomAccessSource & { close(): Promise<void> }> {
   const handle = await open(path, 'r');
   const { size } = await handle.stat();
   return {
@@ -24,6 +26,13 @@ export async function openRandomAccess(path: string): Promise<RandomAccessSource
 }
 
 /** Streams a file (or a byte range of it) in chunks of `highWaterMark` bytes. */
-export function streamFile(path: string, options: { start?: number; end?: number; highWaterMark?: number } = {}): AsyncIterable<Uint8Array> {
-  return createReadStream(path, { highWaterMark: options.highWaterMark ?? 1 << 20, ...(options.start === undefined ? {} : { start: options.start }), ...(options.end === undefined ? {} : { end: options.end }) });
+export function streamFile(
+  path: string,
+  options: { start?: number; end?: number; highWaterMark?: number } = {},
+): AsyncIterable<Uint8Array> {
+  return createReadStream(path, {
+    highWaterMark: options.highWaterMark ?? 1 << 20,
+    ...(options.start === undefined ? {} : { start: options.start }),
+    ...(options.end === undefined ? {} : { end: options.end }),
+  });
 }

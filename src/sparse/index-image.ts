@@ -25,8 +25,18 @@ export interface RandomAccessSource {
 
 /** One chunk as located in the file and in the output. */
 export type SparseIndexEntry =
-  | { readonly kind: 'raw'; readonly outputOffset: number; readonly length: number; readonly fileOffset: number }
-  | { readonly kind: 'fill'; readonly outputOffset: number; readonly length: number; readonly pattern: Uint8Array }
+  | {
+      readonly kind: 'raw';
+      readonly outputOffset: number;
+      readonly length: number;
+      readonly fileOffset: number;
+    }
+  | {
+      readonly kind: 'fill';
+      readonly outputOffset: number;
+      readonly length: number;
+      readonly pattern: Uint8Array;
+    }
   | { readonly kind: 'skip'; readonly outputOffset: number; readonly length: number }
   | { readonly kind: 'crc32'; readonly outputOffset: number; readonly value: number };
 
@@ -52,31 +62,60 @@ export async function indexSparseImage(source: RandomAccessSource): Promise<Spar
   let block = 0;
   for (let index = 0; index < header.totalChunks; index++) {
     if (position + header.chunkHeaderSize > source.size) {
-      throw new SparseFormatError('QFH_SPARSE_TRUNCATED', `sparse image ends inside chunk ${index}'s header (file is ${source.size} bytes, ${header.totalChunks} chunks declared)`);
+      throw new SparseFormatError(
+        'QFH_SPARSE_TRUNCATED',
+        `sparse image ends inside chunk ${index}'s header (file is ${source.size} bytes, ${header.totalChunks} chunks declared)`,
+      );
     }
     const chunk = decodeChunkHeader(await source.read(position, 12));
     const payload = chunkPayloadLength(chunk, header, index);
     const dataAt = position + header.chunkHeaderSize;
     if (dataAt + payload > source.size) {
-      throw new SparseFormatError('QFH_SPARSE_TRUNCATED', `sparse chunk ${index} needs ${payload} data bytes at ${dataAt}, the file ends at ${source.size}`);
+      throw new SparseFormatError(
+        'QFH_SPARSE_TRUNCATED',
+        `sparse chunk ${index} needs ${payload} data bytes at ${dataAt}, the file ends at ${source.size}`,
+      );
     }
     const outputOffset = block * header.blockSize;
     const length = chunk.blocks * header.blockSize;
-    if (chunk.type === ChunkType.RAW) entries.push({ kind: 'raw', outputOffset, length, fileOffset: dataAt });
-    else if (chunk.type === ChunkType.FILL) entries.push({ kind: 'fill', outputOffset, length, pattern: Uint8Array.from(await source.read(dataAt, 4)) });
-    else if (chunk.type === ChunkType.DONT_CARE) entries.push({ kind: 'skip', outputOffset, length });
+    if (chunk.type === ChunkType.RAW)
+      entries.push({ kind: 'raw', outputOffset, length, fileOffset: dataAt });
+    else if (chunk.type === ChunkType.FILL)
+      entries.push({
+        kind: 'fill',
+        outputOffset,
+        length,
+        pattern: Uint8Array.from(await source.read(dataAt, 4)),
+      });
+    else if (chunk.type === ChunkType.DONT_CARE)
+      entries.push({ kind: 'skip', outputOffset, length });
     else {
       const value = await source.read(dataAt, 4);
-      entries.push({ kind: 'crc32', outputOffset, value: new DataView(value.buffer, value.byteOffset, 4).getUint32(0, true) });
+      entries.push({
+        kind: 'crc32',
+        outputOffset,
+        value: new DataView(value.buffer, value.byteOffset, 4).getUint32(0, true),
+      });
     }
     block += chunk.blocks;
     if (block > header.totalBlocks) {
-      throw new SparseFormatError('QFH_SPARSE_BLOCK_COUNT', `sparse chunk ${index} ends at block ${block}, past the ${header.totalBlocks} blocks the header declares`);
+      throw new SparseFormatError(
+        'QFH_SPARSE_BLOCK_COUNT',
+        `sparse chunk ${index} ends at block ${block}, past the ${header.totalBlocks} blocks the header declares`,
+      );
     }
     position = dataAt + payload;
   }
   if (block !== header.totalBlocks) {
-    throw new SparseFormatError('QFH_SPARSE_BLOCK_COUNT', `sparse chunks cover ${block} blocks, the header declares ${header.totalBlocks}`);
+    throw new SparseFormatError(
+      'QFH_SPARSE_BLOCK_COUNT',
+      `sparse chunks cover ${block} blocks, the header declares ${header.totalBlocks}`,
+    );
   }
-  return { header, entries, expandedSize: header.totalBlocks * header.blockSize, trailingBytes: source.size - position };
+  return {
+    header,
+    entries,
+    expandedSize: header.totalBlocks * header.blockSize,
+    trailingBytes: source.size - position,
+  };
 }

@@ -27,27 +27,53 @@ export interface CharDeviceOptions {
 }
 
 /** Opens a character device as a {@link Transport}. */
-export async function openCharDevice(path: string, options: CharDeviceOptions = {}): Promise<CharDeviceTransport> {
+export async function openCharDevice(
+  path: string,
+  options: CharDeviceOptions = {},
+): Promise<CharDeviceTransport> {
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new TransportError(code === 'EACCES' ? 'QFH_TRANSPORT_ACCESS' : code === 'EBUSY' ? 'QFH_TRANSPORT_BUSY' : 'QFH_TRANSPORT_IO', `cannot open ${path}: ${(e as Error).message}`, {
-      cause: e,
-      hint:
-        code === 'EACCES'
-          ? `Run as root or add your user to the group owning ${path} (usually dialout).`
-          : code === 'EBUSY'
-            ? 'Another program holds the port: stop ModemManager and any other flasher.'
-            : `Check that ${path} exists (ls /dev/ttyUSB* /dev/wwan* /dev/mhi_*) and that the modem is in EDL.`,
-    });
+    throw new TransportError(
+      code === 'EACCES'
+        ? 'QFH_TRANSPORT_ACCESS'
+        : code === 'EBUSY'
+          ? 'QFH_TRANSPORT_BUSY'
+          : 'QFH_TRANSPORT_IO',
+      `cannot open ${path}: ${(e as Error).message}`,
+      {
+        cause: e,
+        hint:
+          code === 'EACCES'
+            ? `Run as root or add your user to the group owning ${path} (usually dialout).`
+            : code === 'EBUSY'
+              ? 'Another program holds the port: stop ModemManager and any other flasher.'
+              : `Check that ${path} exists (ls /dev/ttyUSB* /dev/wwan* /dev/mhi_*) and that the modem is in EDL.`,
+      },
+    );
   }
   if (isatty(handle.fd)) {
     // Line discipline would eat bytes (XON/XOFF, CR/LF mapping, echo): Sahara/Firehose need raw bytes.
-    await run('stty', ['-F', path, 'raw', '-echo', '-echoe', '-echok', '-ixon', '-ixoff', '-crtscts', '115200']).catch(async () => {
+    await run('stty', [
+      '-F',
+      path,
+      'raw',
+      '-echo',
+      '-echoe',
+      '-echok',
+      '-ixon',
+      '-ixoff',
+      '-crtscts',
+      '115200',
+    ]).catch(async () => {
       await handle.close();
-      throw new TransportError('QFH_TRANSPORT_IO', `cannot put ${path} into raw mode (stty failed)`, { hint: 'Install stty (coreutils or busybox), or use the usb backend: --device usb.' });
+      throw new TransportError(
+        'QFH_TRANSPORT_IO',
+        `cannot put ${path} into raw mode (stty failed)`,
+        { hint: 'Install stty (coreutils or busybox), or use the usb backend: --device usb.' },
+      );
     });
     options.onNotice?.(`${path}: switched the tty to raw mode`);
   }
@@ -76,10 +102,17 @@ export class CharDeviceTransport implements Transport {
   private fail(e: unknown, what: string): never {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EIO' || code === 'ENODEV' || code === 'ENXIO' || code === 'EBADF') {
-      this.closed = new TransportClosedError(`${this.description}: the device went away during ${what}`, { disconnected: true, cause: e });
+      this.closed = new TransportClosedError(
+        `${this.description}: the device went away during ${what}`,
+        { disconnected: true, cause: e },
+      );
       throw this.closed;
     }
-    throw new TransportError('QFH_TRANSPORT_IO', `${this.description}: ${what} failed: ${(e as Error).message}`, { cause: e });
+    throw new TransportError(
+      'QFH_TRANSPORT_IO',
+      `${this.description}: ${what} failed: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
 
   async read(maxBytes: number, options: ReadOptions): Promise<Uint8Array> {
@@ -88,12 +121,20 @@ export class CharDeviceTransport implements Transport {
       if (this.closed) throw this.closed;
       let n = 0;
       try {
-        ({ bytesRead: n } = await this.handle.read(this.buffer, 0, Math.min(maxBytes, this.buffer.length), null));
+        ({ bytesRead: n } = await this.handle.read(
+          this.buffer,
+          0,
+          Math.min(maxBytes, this.buffer.length),
+          null,
+        ));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') this.fail(e, 'read');
       }
       if (n > 0) return Uint8Array.prototype.slice.call(this.buffer.subarray(0, n)) as Uint8Array;
-      if (Date.now() >= deadline || options.signal?.aborted) throw new TransportTimeoutError(`${this.description}: no data within ${options.timeoutMs} ms`);
+      if (Date.now() >= deadline || options.signal?.aborted)
+        throw new TransportTimeoutError(
+          `${this.description}: no data within ${options.timeoutMs} ms`,
+        );
       await sleep(this.pollMs);
     }
   }
@@ -111,7 +152,10 @@ export class CharDeviceTransport implements Transport {
       }
       at += n;
       if (at < data.length) {
-        if (Date.now() >= deadline) throw new TransportTimeoutError(`${this.description}: ${at} of ${data.length} bytes taken within ${options.timeoutMs} ms`);
+        if (Date.now() >= deadline)
+          throw new TransportTimeoutError(
+            `${this.description}: ${at} of ${data.length} bytes taken within ${options.timeoutMs} ms`,
+          );
         if (n === 0) await sleep(this.pollMs);
       }
     }

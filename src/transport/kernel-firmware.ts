@@ -34,10 +34,21 @@ export interface PlacedProgrammer {
  * driver requests only its own family's) and points the kernel's firmware search path there.
  * @param sysRoot `/sys`, or a test folder shaped like it
  */
-export async function placeProgrammerForKernel(programmer: string, firmwareName: string | readonly string[], sysRoot = '/sys'): Promise<PlacedProgrammer> {
+export async function placeProgrammerForKernel(
+  programmer: string,
+  firmwareName: string | readonly string[],
+  sysRoot = '/sys',
+): Promise<PlacedProgrammer> {
   const override = join(sysRoot, FIRMWARE_PATH);
   const previous = await readFile(override, 'utf8').catch((e: unknown) => {
-    throw new TransportError('QFH_TRANSPORT_ACCESS', `cannot read ${override}: ${(e as Error).message}`, { cause: e, hint: 'Run as root: the kernel firmware search path can only be changed by root.' });
+    throw new TransportError(
+      'QFH_TRANSPORT_ACCESS',
+      `cannot read ${override}: ${(e as Error).message}`,
+      {
+        cause: e,
+        hint: 'Run as root: the kernel firmware search path can only be changed by root.',
+      },
+    );
   });
   const folder = await mkdtemp(join(tmpdir(), 'qfh-firmware-'));
   const names = typeof firmwareName === 'string' ? [firmwareName] : firmwareName;

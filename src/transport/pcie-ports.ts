@@ -24,17 +24,35 @@ export interface PcieModemPorts {
   readonly bhi?: string;
 }
 
-const ROLE: Record<string, 'at' | 'diag' | 'edl' | 'bhi'> = { DUN: 'at', DIAG: 'diag', EDL: 'edl', BHI: 'bhi', at: 'at', qcdm: 'diag', firehose: 'edl' };
+const ROLE: Record<string, 'at' | 'diag' | 'edl' | 'bhi'> = {
+  DUN: 'at',
+  DIAG: 'diag',
+  EDL: 'edl',
+  BHI: 'bhi',
+  at: 'at',
+  qcdm: 'diag',
+  firehose: 'edl',
+};
 
 /** Groups PCIe modem node paths per module; other paths are ignored. */
 export function groupPciePorts(paths: readonly string[]): PcieModemPorts[] {
-  const groups = new Map<string, { driver: 'pcie_mhi' | 'wwan'; index: number; at?: string; diag?: string; edl?: string; bhi?: string }>();
+  const groups = new Map<
+    string,
+    {
+      driver: 'pcie_mhi' | 'wwan';
+      index: number;
+      at?: string;
+      diag?: string;
+      edl?: string;
+      bhi?: string;
+    }
+  >();
   for (const path of paths) {
     const name = basename(path);
     const mhi = /^mhi_(DUN|DIAG|EDL|BHI)(\d*)$/.exec(name);
     const wwan = /^wwan(\d+)(at|qcdm|firehose)0$/.exec(name);
     const driver = mhi ? 'pcie_mhi' : wwan ? 'wwan' : undefined;
-    const role = ROLE[(mhi?.[1] ?? wwan?.[2]) ?? ''];
+    const role = ROLE[mhi?.[1] ?? wwan?.[2] ?? ''];
     if (!driver || !role) continue;
     const index = Number((mhi ? mhi[2] : wwan?.[1]) || 0);
     const key = `${driver}:${index}`;

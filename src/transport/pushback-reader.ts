@@ -41,7 +41,10 @@ export class PushbackReader {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new TransportTimeoutError(`${this.transport.description}: no data within ${timeoutMs} ms`);
+      if (left <= 0)
+        throw new TransportTimeoutError(
+          `${this.transport.description}: no data within ${timeoutMs} ms`,
+        );
       const data = await this.transport.read(this.chunk, { timeoutMs: left });
       if (data.length > 0) return data;
     }
@@ -54,7 +57,10 @@ export class PushbackReader {
     let have = 0;
     while (have < n) {
       const left = deadline - Date.now();
-      if (left <= 0) throw new TransportTimeoutError(`${this.transport.description}: ${have} of ${n} bytes within ${timeoutMs} ms`);
+      if (left <= 0)
+        throw new TransportTimeoutError(
+          `${this.transport.description}: ${have} of ${n} bytes within ${timeoutMs} ms`,
+        );
       const piece = await this.readSome(left);
       const take = Math.min(piece.length, n - have);
       out.set(piece.subarray(0, take), have);

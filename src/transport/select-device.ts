@@ -22,15 +22,23 @@ export type DeviceSpec =
 
 /** Parses `--device`. @default usb */
 export function parseDeviceSpec(text = 'usb'): DeviceSpec {
-  if (text === 'usb' || text.startsWith('usb:')) return { kind: 'usb', serial: text.slice(4).toUpperCase() || undefined };
+  if (text === 'usb' || text.startsWith('usb:'))
+    return { kind: 'usb', serial: text.slice(4).toUpperCase() || undefined };
   if (text.startsWith('/')) return { kind: 'path', path: text };
   const tcp = /^tcp:\/\/(?:\[([^\]]+)\]|([^:/]+)):(\d+)$/.exec(text);
   if (tcp) return { kind: 'tcp', host: tcp[1] ?? tcp[2] ?? '', port: Number(tcp[3]) };
   if (text === 'sim' || text.startsWith('sim:')) {
     const [profile, state] = text.slice(4).split(':');
-    return { kind: 'sim', profile: profile || 'eg25g', state: state === 'normal' ? 'normal' : 'edl' };
+    return {
+      kind: 'sim',
+      profile: profile || 'eg25g',
+      state: state === 'normal' ? 'normal' : 'edl',
+    };
   }
-  throw new UsageError('QFH_USAGE', `--device "${text}" is not usb[:SERIAL], /dev/..., tcp://host:port or sim[:profile[:normal]]`);
+  throw new UsageError(
+    'QFH_USAGE',
+    `--device "${text}" is not usb[:SERIAL], /dev/..., tcp://host:port or sim[:profile[:normal]]`,
+  );
 }
 
 /** Options for {@link openDevice}. */
@@ -51,44 +59,67 @@ const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 
 /** What is on the bus, in one line, for the waiting message. */
 function seen(module: UsbModuleLike): string {
-  const interesting = module.getDeviceList().filter((d) => [0x05c6, 0x2c7c].includes(d.deviceDescriptor.idVendor));
+  const interesting = module
+    .getDeviceList()
+    .filter((d) => [0x05c6, 0x2c7c].includes(d.deviceDescriptor.idVendor));
   if (interesting.length === 0) return 'no Qualcomm or Quectel device on the bus';
   return interesting
     .map((d) => {
       const id = `${hex4(d.deviceDescriptor.idVendor)}:${hex4(d.deviceDescriptor.idProduct)}`;
-      return d.deviceDescriptor.idVendor === 0x2c7c ? `${id} (a Quectel modem in normal mode: qfh flash switches it to EDL)` : id;
+      return d.deviceDescriptor.idVendor === 0x2c7c
+        ? `${id} (a Quectel modem in normal mode: qfh flash switches it to EDL)`
+        : id;
     })
     .join(', ');
 }
 
-async function pickUsb(module: UsbModuleLike, spec: Extract<DeviceSpec, { kind: 'usb' }>, options: OpenDeviceOptions): Promise<Transport> {
+async function pickUsb(
+  module: UsbModuleLike,
+  spec: Extract<DeviceSpec, { kind: 'usb' }>,
+  options: OpenDeviceOptions,
+): Promise<Transport> {
   const deadline = Date.now() + (options.waitMs ?? 0);
   let lastNote = 0;
   for (;;) {
     const found: EdlDevice[] = findEdlDevices(module, options.extraVids);
     if (found.length > 0) {
       if (!spec.serial && found.length > 1) {
-        throw new DeviceNotFoundError('QFH_DEVICE_AMBIGUOUS', `${found.length} devices are in EDL (${found.map((f) => f.path).join(', ')})`, { hint: 'Pick one with --device usb:SERIAL (qfh list shows the serials).' });
+        throw new DeviceNotFoundError(
+          'QFH_DEVICE_AMBIGUOUS',
+          `${found.length} devices are in EDL (${found.map((f) => f.path).join(', ')})`,
+          { hint: 'Pick one with --device usb:SERIAL (qfh list shows the serials).' },
+        );
       }
       for (const candidate of found) {
-        const transport = await openUsbTransport(candidate, options.onNotice ? { onNotice: options.onNotice } : {});
+        const transport = await openUsbTransport(
+          candidate,
+          options.onNotice ? { onNotice: options.onNotice } : {},
+        );
         if (!spec.serial || transport.serial === spec.serial) return transport;
         await transport.close();
       }
     }
     if (Date.now() >= deadline) {
-      throw new DeviceNotFoundError('QFH_NO_DEVICE', `no EDL device${spec.serial ? ` with serial ${spec.serial}` : ''} found; seen: ${seen(module)}`);
+      throw new DeviceNotFoundError(
+        'QFH_NO_DEVICE',
+        `no EDL device${spec.serial ? ` with serial ${spec.serial}` : ''} found; seen: ${seen(module)}`,
+      );
     }
     if (Date.now() - lastNote >= 1000) {
       lastNote = Date.now();
-      options.onWaiting?.(`waiting for an EDL device (05c6:9008), ${Math.ceil((deadline - Date.now()) / 1000)} s left; seen: ${seen(module)}`);
+      options.onWaiting?.(
+        `waiting for an EDL device (05c6:9008), ${Math.ceil((deadline - Date.now()) / 1000)} s left; seen: ${seen(module)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
 /** Opens the device `spec` names. */
-export async function openDevice(spec: DeviceSpec, options: OpenDeviceOptions = {}): Promise<Transport> {
+export async function openDevice(
+  spec: DeviceSpec,
+  options: OpenDeviceOptions = {},
+): Promise<Transport> {
   switch (spec.kind) {
     case 'usb':
       return pickUsb(options.usbModule ?? (await loadUsbModule()), spec, options);
@@ -97,7 +128,11 @@ export async function openDevice(spec: DeviceSpec, options: OpenDeviceOptions = 
     case 'tcp':
       return openTcpTransport(spec.host, spec.port);
     case 'sim':
-      if (!options.openSim) throw new UsageError('QFH_USAGE', 'sim devices are only available from the qfh command line and the simulator module');
+      if (!options.openSim)
+        throw new UsageError(
+          'QFH_USAGE',
+          'sim devices are only available from the qfh command line and the simulator module',
+        );
       return options.openSim(spec.profile);
   }
 }

@@ -42,7 +42,8 @@ export interface DeviceListing {
 const QUECTEL_VID = 0x2c7c;
 const EDL_PROTOCOLS = new Set([0xff, 0x10, 0x11, 0x13]);
 
-const read = async (path: string): Promise<string | undefined> => (await readFile(path, 'utf8').catch(() => undefined))?.trim();
+const read = async (path: string): Promise<string | undefined> =>
+  (await readFile(path, 'utf8').catch(() => undefined))?.trim();
 const hexOf = async (path: string): Promise<number | undefined> => {
   const text = await read(path);
   return text === undefined ? undefined : parseInt(text, 16);
@@ -75,20 +76,41 @@ async function interfacesOf(root: string, device: string): Promise<SysfsInterfac
  * @param sysRoot `/sys` or a fixture
  * @param devRoot `/dev` or a fixture
  */
-export async function listDevices(sysRoot = '/sys', devRoot = '/dev', extraEdlVids: readonly number[] = []): Promise<DeviceListing> {
+export async function listDevices(
+  sysRoot = '/sys',
+  devRoot = '/dev',
+  extraEdlVids: readonly number[] = [],
+): Promise<DeviceListing> {
   const root = join(sysRoot, 'bus/usb/devices');
-  const names = (await readdir(root).catch(() => [] as string[])).filter((n) => !n.includes(':')).sort();
+  const names = (await readdir(root).catch(() => [] as string[]))
+    .filter((n) => !n.includes(':'))
+    .sort();
   const usb: SysfsUsbDevice[] = [];
   for (const name of names) {
     const vid = await hexOf(join(root, name, 'idVendor'));
     const pid = await hexOf(join(root, name, 'idProduct'));
     if (vid === undefined || pid === undefined) continue;
     const interfaces = await interfacesOf(root, name);
-    const edl = (vid === 0x05c6 || extraEdlVids.includes(vid)) && interfaces.some((i) => i.class === 0xff && i.subclass === 0xff && EDL_PROTOCOLS.has(i.protocol));
+    const edl =
+      (vid === 0x05c6 || extraEdlVids.includes(vid)) &&
+      interfaces.some(
+        (i) => i.class === 0xff && i.subclass === 0xff && EDL_PROTOCOLS.has(i.protocol),
+      );
     if (!edl && vid !== QUECTEL_VID) continue;
-    usb.push({ path: name, vid, pid, product: await read(join(root, name, 'product')), serial: await read(join(root, name, 'serial')), mode: edl ? 'edl' : 'normal', interfaces });
+    usb.push({
+      path: name,
+      vid,
+      pid,
+      product: await read(join(root, name, 'product')),
+      serial: await read(join(root, name, 'serial')),
+      mode: edl ? 'edl' : 'normal',
+      interfaces,
+    });
   }
   const dev = await readdir(devRoot).catch(() => [] as string[]);
-  const pcie = dev.filter((d) => /^(mhi_(BHI|EDL|DIAG|DUN)\d*|wwan\d+(firehose|qcdm|at)\d+)$/.test(d)).sort().map((d) => join(devRoot, d));
+  const pcie = dev
+    .filter((d) => /^(mhi_(BHI|EDL|DIAG|DUN)\d*|wwan\d+(firehose|qcdm|at)\d+)$/.test(d))
+    .sort()
+    .map((d) => join(devRoot, d));
   return { usb, pcie };
 }

@@ -16,13 +16,21 @@ export interface TcpOptions {
 }
 
 /** Connects to `host:port`. */
-export async function openTcpTransport(host: string, port: number, options: TcpOptions = {}): Promise<TcpTransport> {
+export async function openTcpTransport(
+  host: string,
+  port: number,
+  options: TcpOptions = {},
+): Promise<TcpTransport> {
   const socket = connect({ host, port });
   socket.setNoDelay(true);
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new TransportTimeoutError(`tcp://${host}:${port}: no connection within ${options.connectTimeoutMs ?? 5000} ms`));
+      reject(
+        new TransportTimeoutError(
+          `tcp://${host}:${port}: no connection within ${options.connectTimeoutMs ?? 5000} ms`,
+        ),
+      );
     }, options.connectTimeoutMs ?? 5000);
     socket.once('connect', () => {
       clearTimeout(timer);
@@ -30,7 +38,12 @@ export async function openTcpTransport(host: string, port: number, options: TcpO
     });
     socket.once('error', (e) => {
       clearTimeout(timer);
-      reject(new TransportError('QFH_TRANSPORT_IO', `tcp://${host}:${port}: ${e.message}`, { cause: e, hint: 'Check that the simulator or bridge is listening on that address (qfh simulate prints it).' }));
+      reject(
+        new TransportError('QFH_TRANSPORT_IO', `tcp://${host}:${port}: ${e.message}`, {
+          cause: e,
+          hint: 'Check that the simulator or bridge is listening on that address (qfh simulate prints it).',
+        }),
+      );
     });
   });
   return new TcpTransport(socket, `tcp://${host}:${port}`);
@@ -51,7 +64,10 @@ export class TcpTransport implements Transport {
       this.wake?.();
     });
     const end = (): void => {
-      this.closed ??= new TransportClosedError(`${description}: the other end closed the connection`, { disconnected: true });
+      this.closed ??= new TransportClosedError(
+        `${description}: the other end closed the connection`,
+        { disconnected: true },
+      );
       this.wake?.();
     };
     socket.on('end', end);
@@ -73,7 +89,10 @@ export class TcpTransport implements Transport {
       }
       if (this.closed) throw this.closed;
       const left = deadline - Date.now();
-      if (left <= 0 || options.signal?.aborted) throw new TransportTimeoutError(`${this.description}: no data within ${options.timeoutMs} ms`);
+      if (left <= 0 || options.signal?.aborted)
+        throw new TransportTimeoutError(
+          `${this.description}: no data within ${options.timeoutMs} ms`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.wake = () => {
@@ -88,10 +107,22 @@ export class TcpTransport implements Transport {
   async write(data: Uint8Array, options: WriteOptions): Promise<void> {
     if (this.closed) throw this.closed;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new TransportTimeoutError(`${this.description}: write not taken within ${options.timeoutMs} ms`)), options.timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new TransportTimeoutError(
+              `${this.description}: write not taken within ${options.timeoutMs} ms`,
+            ),
+          ),
+        options.timeoutMs,
+      );
       this.socket.write(data, (e) => {
         clearTimeout(timer);
-        if (e) reject(this.closed ?? new TransportClosedError(`${this.description}: ${e.message}`, { disconnected: true }));
+        if (e)
+          reject(
+            this.closed ??
+              new TransportClosedError(`${this.description}: ${e.message}`, { disconnected: true }),
+          );
         else resolve();
       });
     });

@@ -25,7 +25,10 @@ export interface UsbInEndpointLike {
   readonly descriptor: UsbEndpointDescriptorLike;
   /** Per-transfer timeout in ms; 0 (the package's default) waits forever. */
   timeout: number;
-  transfer(length: number, callback: (error: UsbErrorLike | undefined, data?: Buffer) => void): unknown;
+  transfer(
+    length: number,
+    callback: (error: UsbErrorLike | undefined, data?: Buffer) => void,
+  ): unknown;
 }
 
 /** A bulk OUT endpoint. */
@@ -33,13 +36,20 @@ export interface UsbOutEndpointLike {
   readonly direction: 'out';
   readonly descriptor: UsbEndpointDescriptorLike;
   timeout: number;
-  transfer(buffer: Buffer, callback?: (error: UsbErrorLike | undefined, actual: number) => void): unknown;
+  transfer(
+    buffer: Buffer,
+    callback?: (error: UsbErrorLike | undefined, actual: number) => void,
+  ): unknown;
 }
 
 /** An interface of a configured device. */
 export interface UsbInterfaceLike {
   readonly interfaceNumber: number;
-  readonly descriptor: { readonly bInterfaceClass: number; readonly bInterfaceSubClass: number; readonly bInterfaceProtocol: number };
+  readonly descriptor: {
+    readonly bInterfaceClass: number;
+    readonly bInterfaceSubClass: number;
+    readonly bInterfaceProtocol: number;
+  };
   readonly endpoints: readonly (UsbInEndpointLike | UsbOutEndpointLike)[];
   claim(): void;
   release(callback?: (error?: UsbErrorLike) => void): void;
@@ -52,19 +62,39 @@ export interface UsbDeviceLike {
   readonly busNumber: number;
   readonly deviceAddress: number;
   readonly portNumbers: readonly number[];
-  readonly deviceDescriptor: { readonly idVendor: number; readonly idProduct: number; readonly iProduct: number; readonly iSerialNumber: number };
+  readonly deviceDescriptor: {
+    readonly idVendor: number;
+    readonly idProduct: number;
+    readonly iProduct: number;
+    readonly iSerialNumber: number;
+  };
   readonly interfaces?: readonly UsbInterfaceLike[] | undefined;
   /** Active configuration, readable without opening the device. */
-  readonly configDescriptor?: { readonly interfaces: readonly (readonly { readonly bInterfaceNumber: number; readonly bInterfaceClass: number; readonly bInterfaceSubClass: number; readonly bInterfaceProtocol: number }[])[] } | undefined;
+  readonly configDescriptor?:
+    | {
+        readonly interfaces: readonly (readonly {
+          readonly bInterfaceNumber: number;
+          readonly bInterfaceClass: number;
+          readonly bInterfaceSubClass: number;
+          readonly bInterfaceProtocol: number;
+        }[])[];
+      }
+    | undefined;
   open(defaultConfig?: boolean): void;
   close(): void;
-  getStringDescriptor(index: number, callback: (error: UsbErrorLike | undefined, value?: string) => void): void;
+  getStringDescriptor(
+    index: number,
+    callback: (error: UsbErrorLike | undefined, value?: string) => void,
+  ): void;
 }
 
 /** The module: device list plus hot-plug events. */
 export interface UsbModuleLike {
   getDeviceList(): UsbDeviceLike[];
-  readonly usb: { on(event: 'attach' | 'detach', listener: (device: UsbDeviceLike) => void): unknown; off(event: 'attach' | 'detach', listener: (device: UsbDeviceLike) => void): unknown };
+  readonly usb: {
+    on(event: 'attach' | 'detach', listener: (device: UsbDeviceLike) => void): unknown;
+    off(event: 'attach' | 'detach', listener: (device: UsbDeviceLike) => void): unknown;
+  };
 }
 
 /** libusb numbers qfh maps to its own errors (values from libusb.h, as the package exports them). */

@@ -8,9 +8,22 @@
  *
  * @module
  */
-import { DeviceNotFoundError, TransportClosedError, TransportError, TransportTimeoutError } from '../errors.js';
+import {
+  DeviceNotFoundError,
+  TransportClosedError,
+  TransportError,
+  TransportTimeoutError,
+} from '../errors.js';
 import type { ReadOptions, Transport, WriteOptions } from './transport.js';
-import { LIBUSB, type UsbDeviceLike, type UsbErrorLike, type UsbInEndpointLike, type UsbInterfaceLike, type UsbModuleLike, type UsbOutEndpointLike } from './usb-api.js';
+import {
+  LIBUSB,
+  type UsbDeviceLike,
+  type UsbErrorLike,
+  type UsbInEndpointLike,
+  type UsbInterfaceLike,
+  type UsbModuleLike,
+  type UsbOutEndpointLike,
+} from './usb-api.js';
 
 /** Qualcomm's vendor ID, under which every EDL (9008) device enumerates. */
 export const QUALCOMM_VID = 0x05c6;
@@ -20,13 +33,20 @@ export const EDL_INTERFACE_PROTOCOLS: readonly number[] = [0xff, 0x10, 0x11, 0x1
 /** Loads the real `usb` module (native) on first use. */
 export async function loadUsbModule(): Promise<UsbModuleLike> {
   try {
-    const mod = (await import('usb')) as unknown as { getDeviceList(): UsbDeviceLike[]; usb: UsbModuleLike['usb'] };
+    const mod = (await import('usb')) as unknown as {
+      getDeviceList(): UsbDeviceLike[];
+      usb: UsbModuleLike['usb'];
+    };
     return { getDeviceList: () => mod.getDeviceList(), usb: mod.usb };
   } catch (e) {
-    throw new TransportError('QFH_TRANSPORT_IO', `cannot load libusb through the usb package: ${(e as Error).message}`, {
-      cause: e,
-      hint: 'Reinstall qfh (npm install) on this machine, or use a char device instead: --device /dev/ttyUSB0.',
-    });
+    throw new TransportError(
+      'QFH_TRANSPORT_IO',
+      `cannot load libusb through the usb package: ${(e as Error).message}`,
+      {
+        cause: e,
+        hint: 'Reinstall qfh (npm install) on this machine, or use a char device instead: --device /dev/ttyUSB0.',
+      },
+    );
   }
 }
 
@@ -44,16 +64,31 @@ export interface EdlDevice {
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 
 /** Lists EDL devices: vendor 05c6 (or `extraVids`) with a vendor EDL interface. */
-export function findEdlDevices(module: UsbModuleLike, extraVids: readonly number[] = []): EdlDevice[] {
+export function findEdlDevices(
+  module: UsbModuleLike,
+  extraVids: readonly number[] = [],
+): EdlDevice[] {
   const vids = new Set([QUALCOMM_VID, ...extraVids]);
   const out: EdlDevice[] = [];
   for (const device of module.getDeviceList()) {
     const d = device.deviceDescriptor;
     if (!vids.has(d.idVendor)) continue;
     const candidates = device.configDescriptor?.interfaces.flat() ?? [];
-    const edl = candidates.find((i) => i.bInterfaceClass === 0xff && i.bInterfaceSubClass === 0xff && EDL_INTERFACE_PROTOCOLS.includes(i.bInterfaceProtocol));
+    const edl = candidates.find(
+      (i) =>
+        i.bInterfaceClass === 0xff &&
+        i.bInterfaceSubClass === 0xff &&
+        EDL_INTERFACE_PROTOCOLS.includes(i.bInterfaceProtocol),
+    );
     if (!edl) continue;
-    out.push({ device, vid: d.idVendor, pid: d.idProduct, path: `${device.busNumber}-${device.portNumbers.join('.')}`, interfaceNumber: edl.bInterfaceNumber, interfaceProtocol: edl.bInterfaceProtocol });
+    out.push({
+      device,
+      vid: d.idVendor,
+      pid: d.idProduct,
+      path: `${device.busNumber}-${device.portNumbers.join('.')}`,
+      interfaceNumber: edl.bInterfaceNumber,
+      interfaceProtocol: edl.bInterfaceProtocol,
+    });
   }
   return out;
 }
@@ -86,9 +121,15 @@ export function usbError(e: unknown, where: string): TransportError {
       });
     case LIBUSB.TRANSFER_STALL:
     case LIBUSB.ERROR_PIPE:
-      return new TransportError('QFH_TRANSPORT_IO', message, { cause: e, hint: 'The device stalled the endpoint. Replug the modem (it returns to EDL) and try again.' });
+      return new TransportError('QFH_TRANSPORT_IO', message, {
+        cause: e,
+        hint: 'The device stalled the endpoint. Replug the modem (it returns to EDL) and try again.',
+      });
     default:
-      return new TransportError('QFH_TRANSPORT_IO', message, { cause: e, hint: 'USB I/O failed. Try another port or cable (avoid hubs), then replug the modem.' });
+      return new TransportError('QFH_TRANSPORT_IO', message, {
+        cause: e,
+        hint: 'USB I/O failed. Try another port or cable (avoid hubs), then replug the modem.',
+      });
   }
 }
 
@@ -104,11 +145,16 @@ export interface UsbTransportOptions {
 
 function stringDescriptor(device: UsbDeviceLike, index: number): Promise<string | undefined> {
   if (index === 0) return Promise.resolve(undefined);
-  return new Promise((resolve) => device.getStringDescriptor(index, (e, value) => resolve(e ? undefined : value)));
+  return new Promise((resolve) =>
+    device.getStringDescriptor(index, (e, value) => resolve(e ? undefined : value)),
+  );
 }
 
 /** Opens an EDL device: reads its serial, detaches the kernel driver, claims the interface. */
-export async function openUsbTransport(found: EdlDevice, options: UsbTransportOptions = {}): Promise<UsbTransport> {
+export async function openUsbTransport(
+  found: EdlDevice,
+  options: UsbTransportOptions = {},
+): Promise<UsbTransport> {
   const { device } = found;
   const name = `usb ${found.path} ${hex4(found.vid)}:${hex4(found.pid)}`;
   try {
@@ -116,11 +162,16 @@ export async function openUsbTransport(found: EdlDevice, options: UsbTransportOp
   } catch (e) {
     throw usbError(e, `${name}: open`);
   }
-  const serial = serialFromProduct(await stringDescriptor(device, device.deviceDescriptor.iProduct));
+  const serial = serialFromProduct(
+    await stringDescriptor(device, device.deviceDescriptor.iProduct),
+  );
   const iface = device.interfaces?.find((i) => i.interfaceNumber === found.interfaceNumber);
   if (!iface) {
     device.close();
-    throw new DeviceNotFoundError('QFH_NO_DEVICE', `${name} has no interface ${found.interfaceNumber}`);
+    throw new DeviceNotFoundError(
+      'QFH_NO_DEVICE',
+      `${name} has no interface ${found.interfaceNumber}`,
+    );
   }
   try {
     let active = false;
@@ -131,7 +182,9 @@ export async function openUsbTransport(found: EdlDevice, options: UsbTransportOp
     }
     if (active) {
       iface.detachKernelDriver();
-      options.onNotice?.(`detached the kernel driver (qcserial) from interface ${found.interfaceNumber} of ${name}; it returns when the modem is replugged`);
+      options.onNotice?.(
+        `detached the kernel driver (qcserial) from interface ${found.interfaceNumber} of ${name}; it returns when the modem is replugged`,
+      );
     }
     iface.claim();
   } catch (e) {
@@ -142,9 +195,20 @@ export async function openUsbTransport(found: EdlDevice, options: UsbTransportOp
   const output = iface.endpoints.find((e): e is UsbOutEndpointLike => e.direction === 'out');
   if (!input || !output) {
     device.close();
-    throw new DeviceNotFoundError('QFH_NO_DEVICE', `${name} interface ${found.interfaceNumber} lacks bulk IN/OUT endpoints`);
+    throw new DeviceNotFoundError(
+      'QFH_NO_DEVICE',
+      `${name} interface ${found.interfaceNumber} lacks bulk IN/OUT endpoints`,
+    );
   }
-  return new UsbTransport(`${name}${serial ? ` SN:${serial}` : ''}`, device, iface, input, output, serial, options);
+  return new UsbTransport(
+    `${name}${serial ? ` SN:${serial}` : ''}`,
+    device,
+    iface,
+    input,
+    output,
+    serial,
+    options,
+  );
 }
 
 /** A claimed EDL interface. */
@@ -178,7 +242,9 @@ export class UsbTransport implements Transport {
     const request = Math.max(this.packet, Math.ceil(maxBytes / this.packet) * this.packet);
     this.input.timeout = Math.max(1, Math.ceil(options.timeoutMs));
     const data = await new Promise<Buffer>((resolve, reject) =>
-      this.input.transfer(request, (e, d) => (e ? reject(usbError(e, `${this.description}: read`)) : resolve(d ?? Buffer.alloc(0)))),
+      this.input.transfer(request, (e, d) =>
+        e ? reject(usbError(e, `${this.description}: read`)) : resolve(d ?? Buffer.alloc(0)),
+      ),
     );
     if (data.length <= maxBytes) return data;
     this.pending = data.subarray(maxBytes);
@@ -187,7 +253,9 @@ export class UsbTransport implements Transport {
 
   private transfer(piece: Uint8Array): Promise<void> {
     return new Promise((resolve, reject) =>
-      this.output.transfer(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength), (e) => (e ? reject(usbError(e, `${this.description}: write`)) : resolve())),
+      this.output.transfer(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength), (e) =>
+        e ? reject(usbError(e, `${this.description}: write`)) : resolve(),
+      ),
     );
   }
 

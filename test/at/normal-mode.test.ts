@@ -20,7 +20,14 @@ describe('the modem in normal mode', () => {
     const urcs: string[] = [];
     const port = new AtPort(modem.connect(), { onUrc: (l) => urcs.push(l) });
     const id = await identifyModem(port);
-    expect(id).toMatchObject({ manufacturer: 'Quectel', model: 'EG25-G', revision: 'EG25GGBR07A08M2G', fullRevision: 'EG25GGBR07A08M2G_30.006.30.006', subEdition: 'V01', firmware: { variant: 'EG25GGB', build: '30.006.30.006' } });
+    expect(id).toMatchObject({
+      manufacturer: 'Quectel',
+      model: 'EG25-G',
+      revision: 'EG25GGBR07A08M2G',
+      fullRevision: 'EG25GGBR07A08M2G_30.006.30.006',
+      subEdition: 'V01',
+      firmware: { variant: 'EG25GGB', build: '30.006.30.006' },
+    });
     await expect(port.command('AT+NOPE')).rejects.toMatchObject({ code: 'QFH_AT_ERROR' });
   });
 
@@ -32,21 +39,35 @@ describe('the modem in normal mode', () => {
   });
 
   it('fails with a typed error when nothing echoes', async () => {
-    const silent: Transport = { description: 'x', read: async () => new Uint8Array(0), write: async () => undefined, close: async () => undefined };
-    await expect(switchToEdl(silent, { attempts: 2, intervalMs: 1 })).rejects.toMatchObject({ code: 'QFH_EDL_SWITCH_FAILED' });
+    const silent: Transport = {
+      description: 'x',
+      read: async () => new Uint8Array(0),
+      write: async () => undefined,
+      close: async () => undefined,
+    };
+    await expect(switchToEdl(silent, { attempts: 2, intervalMs: 1 })).rejects.toMatchObject({
+      code: 'QFH_EDL_SWITCH_FAILED',
+    });
   });
 });
 
 describe('qfh flash from normal mode, on the simulator', () => {
   const access = (modem: SimulatedModem) => {
     const at = modem.connect();
-    return { at, diag: at, openEdl: () => until(modem, 'edl'), reopenAt: () => until(modem, 'normal') };
+    return {
+      at,
+      diag: at,
+      openEdl: () => until(modem, 'edl'),
+      reopenAt: () => until(modem, 'normal'),
+    };
   };
 
   it('identifies, switches through DIAG, flashes, and reads the identity again once the modem is back', async () => {
     const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
     const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal' });
-    const result = await flashFromNormalMode(root, access(modem), { edlSwitch: { attempts: 3, intervalMs: 10 } });
+    const result = await flashFromNormalMode(root, access(modem), {
+      edlSwitch: { attempts: 3, intervalMs: 10 },
+    });
     expect(result.before.revision).toBe('EG25GGBR07A08M2G');
     expect(result.report).toMatchObject({ ok: true, state: 'flashed' });
     expect(result.after?.revision).toBe('EG25GGBR07A08M2G');
@@ -56,24 +77,71 @@ describe('qfh flash from normal mode, on the simulator', () => {
   it('refuses a package for another variant before the switch frame is sent; --force-variant proceeds', async () => {
     const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
     const gc = new SimulatedModem({ profile: 'eg25g-gc', state: 'normal' });
-    const e = await flashFromNormalMode(root, access(gc), { edlSwitch: { attempts: 1, intervalMs: 1 } }).catch((x: unknown) => x);
+    const e = await flashFromNormalMode(root, access(gc), {
+      edlSwitch: { attempts: 1, intervalMs: 1 },
+    }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(PlanRefusedError);
     // The GC module also runs a newer build (30.203) than the package (30.006).
-    expect((e as PlanRefusedError).refusals.map((r) => r.code)).toEqual(['PLAN_VARIANT_MISMATCH', 'PLAN_NAND_SIZE_MISMATCH', 'PLAN_DOWNGRADE']);
+    expect((e as PlanRefusedError).refusals.map((r) => r.code)).toEqual([
+      'PLAN_VARIANT_MISMATCH',
+      'PLAN_NAND_SIZE_MISMATCH',
+      'PLAN_DOWNGRADE',
+    ]);
     expect(gc.state).toBe('normal');
     expect(gc.saharaBoots).toHaveLength(0);
     // A modem whose only difference is its variant code: --force-variant accepts exactly that.
-    const other = new SimulatedModem({ profile: { ...new SimulatedModem().profile, normal: { revision: 'EG25GGLR07A08M2G', fullRevision: 'EG25GGLR07A08M2G_30.006.30.006', reappearMs: 0 } }, state: 'normal' });
-    await expect(flashFromNormalMode(root, access(other), { edlSwitch: { attempts: 1, intervalMs: 1 } })).rejects.toMatchObject({ refusals: [expect.objectContaining({ code: 'PLAN_VARIANT_MISMATCH', flag: '--force-variant' })] });
-    expect((await flashFromNormalMode(root, access(other), { accept: ['--force-variant'], edlSwitch: { attempts: 3, intervalMs: 10 } })).report.ok).toBe(true);
+    const other = new SimulatedModem({
+      profile: {
+        ...new SimulatedModem().profile,
+        normal: {
+          revision: 'EG25GGLR07A08M2G',
+          fullRevision: 'EG25GGLR07A08M2G_30.006.30.006',
+          reappearMs: 0,
+        },
+      },
+      state: 'normal',
+    });
+    await expect(
+      flashFromNormalMode(root, access(other), { edlSwitch: { attempts: 1, intervalMs: 1 } }),
+    ).rejects.toMatchObject({
+      refusals: [
+        expect.objectContaining({ code: 'PLAN_VARIANT_MISMATCH', flag: '--force-variant' }),
+      ],
+    });
+    expect(
+      (
+        await flashFromNormalMode(root, access(other), {
+          accept: ['--force-variant'],
+          edlSwitch: { attempts: 3, intervalMs: 10 },
+        })
+      ).report.ok,
+    ).toBe(true);
   });
 
   it('refuses a downgrade before the switch; --allow-downgrade proceeds', async () => {
     const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
-    const newer = new SimulatedModem({ profile: { ...new SimulatedModem().profile, normal: { revision: 'EG25GGBR07A08M2G', fullRevision: 'EG25GGBR07A08M2G_30.007.30.007', reappearMs: 0 } }, state: 'normal' });
-    await expect(flashFromNormalMode(root, access(newer), { edlSwitch: { attempts: 1, intervalMs: 1 } })).rejects.toMatchObject({ code: 'QFH_REFUSED', message: expect.stringMatching(/older than the modem/) });
+    const newer = new SimulatedModem({
+      profile: {
+        ...new SimulatedModem().profile,
+        normal: {
+          revision: 'EG25GGBR07A08M2G',
+          fullRevision: 'EG25GGBR07A08M2G_30.007.30.007',
+          reappearMs: 0,
+        },
+      },
+      state: 'normal',
+    });
+    await expect(
+      flashFromNormalMode(root, access(newer), { edlSwitch: { attempts: 1, intervalMs: 1 } }),
+    ).rejects.toMatchObject({
+      code: 'QFH_REFUSED',
+      message: expect.stringMatching(/older than the modem/),
+    });
     expect(newer.state).toBe('normal');
-    const result = await flashFromNormalMode(root, access(newer), { accept: ['--allow-downgrade'], edlSwitch: { attempts: 3, intervalMs: 10 } });
+    const result = await flashFromNormalMode(root, access(newer), {
+      accept: ['--allow-downgrade'],
+      edlSwitch: { attempts: 3, intervalMs: 10 },
+    });
     expect(result.report.ok).toBe(true);
   });
 });
@@ -81,18 +149,48 @@ describe('qfh flash from normal mode, on the simulator', () => {
 describe('qfh verify after an update', () => {
   it('shows the new revision and the before/after diff; missing registration is a warning', async () => {
     const { checkModem, diffChecks, AtPort: Port } = await import('../../src/at/index.js');
-    const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')), 'EG25GGBR07A08M2G_30.007.30.007');
-    const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal', afterUpdateRevision: { revision: 'EG25GGBR07A08M2G', fullRevision: 'EG25GGBR07A08M2G_30.007.30.007' } });
+    const root = await buildDemoPackage(
+      await mkdtemp(join(tmpdir(), 'qfh-at-')),
+      'EG25GGBR07A08M2G_30.007.30.007',
+    );
+    const modem = new SimulatedModem({
+      profile: 'eg25g',
+      state: 'normal',
+      afterUpdateRevision: {
+        revision: 'EG25GGBR07A08M2G',
+        fullRevision: 'EG25GGBR07A08M2G_30.007.30.007',
+      },
+    });
     const at = modem.connect();
-    const result = await flashFromNormalMode(root, { at, diag: at, openEdl: () => until(modem, 'edl'), reopenAt: () => until(modem, 'normal') }, { edlSwitch: { attempts: 3, intervalMs: 10 } });
+    const result = await flashFromNormalMode(
+      root,
+      { at, diag: at, openEdl: () => until(modem, 'edl'), reopenAt: () => until(modem, 'normal') },
+      { edlSwitch: { attempts: 3, intervalMs: 10 } },
+    );
     expect(result.checks.before.identity.fullRevision).toBe('EG25GGBR07A08M2G_30.006.30.006');
     expect(result.checks.after?.identity.fullRevision).toBe('EG25GGBR07A08M2G_30.007.30.007');
-    expect(diffChecks(result.checks.before, result.checks.after!)).toContain('  revision: EG25GGBR07A08M2G_30.006.30.006 → EG25GGBR07A08M2G_30.007.30.007');
+    expect(diffChecks(result.checks.before, result.checks.after!)).toContain(
+      '  revision: EG25GGBR07A08M2G_30.006.30.006 → EG25GGBR07A08M2G_30.007.30.007',
+    );
     expect(result.checks.after?.warnings).toEqual([]);
     // A module that has not attached yet: a warning, not an error.
-    const lonely = { description: 'at', read: async () => new TextEncoder().encode(pending.shift() ?? ''), write: async (d: Uint8Array) => void answer(new TextDecoder().decode(d).trim()), close: async () => undefined };
+    const lonely = {
+      description: 'at',
+      read: async () => new TextEncoder().encode(pending.shift() ?? ''),
+      write: async (d: Uint8Array) => void answer(new TextDecoder().decode(d).trim()),
+      close: async () => undefined,
+    };
     const pending: string[] = [];
-    const answer = (c: string): void => void pending.push(c === 'ATI' ? '\r\nQuectel\r\nEG25-G\r\nRevision: EG25GGBR07A08M2G\r\n\r\nOK\r\n' : c === 'AT+CREG?' ? '\r\n+CREG: 0,2\r\n\r\nOK\r\n' : c === 'AT+CEREG?' ? '\r\n+CEREG: 0,0\r\n\r\nOK\r\n' : '\r\nERROR\r\n');
+    const answer = (c: string): void =>
+      void pending.push(
+        c === 'ATI'
+          ? '\r\nQuectel\r\nEG25-G\r\nRevision: EG25GGBR07A08M2G\r\n\r\nOK\r\n'
+          : c === 'AT+CREG?'
+            ? '\r\n+CREG: 0,2\r\n\r\nOK\r\n'
+            : c === 'AT+CEREG?'
+              ? '\r\n+CEREG: 0,0\r\n\r\nOK\r\n'
+              : '\r\nERROR\r\n',
+      );
     const check = await checkModem(new Port(lonely));
     expect(check.warnings[0]).toMatch(/not registered/);
   });

@@ -55,38 +55,62 @@ describe('flashing a PCIe module from normal mode (upstream wwan driver)', () =>
     })();
     const open = async (path: string): Promise<Transport> => {
       opened.push(path);
-      if (path.endsWith('firehose0')) return edlLink ?? Promise.reject(new Error('node before programmer'));
+      if (path.endsWith('firehose0'))
+        return edlLink ?? Promise.reject(new Error('node before programmer'));
       return (normalLink ??= modem.connect());
     };
     const out = quiet();
-    const pcie = await pcieNormalModeAccess(out, 5, undefined, { devRoot: dev, sysRoot: sys, open });
+    const pcie = await pcieNormalModeAccess(out, 5, undefined, {
+      devRoot: dev,
+      sysRoot: sys,
+      open,
+    });
     expect(pcie).toBeDefined();
     const phases = new Set<string>();
     try {
-      const result = await flashFromNormalMode(pkg, pcie!.access, { edlSwitch: { attempts: 3, intervalMs: 10 }, onProgress: (p) => phases.add(p.phase) });
+      const result = await flashFromNormalMode(pkg, pcie!.access, {
+        edlSwitch: { attempts: 3, intervalMs: 10 },
+        onProgress: (p) => phases.add(p.phase),
+      });
       expect(result.report.ok).toBe(true);
       expect(result.after?.revision).toBe('EG25GGBR07A08M2G');
     } finally {
       await pcie!.cleanup();
     }
     await kernel;
-    expect(opened).toEqual([join(dev, 'wwan0at0'), join(dev, 'wwan0qcdm0'), join(dev, 'wwan0firehose0'), join(dev, 'wwan0at0')]);
+    expect(opened).toEqual([
+      join(dev, 'wwan0at0'),
+      join(dev, 'wwan0qcdm0'),
+      join(dev, 'wwan0firehose0'),
+      join(dev, 'wwan0at0'),
+    ]);
     expect(phases.has('sahara')).toBe(false);
     expect(modem.saharaBoots).toHaveLength(1); // the kernel's upload, not qfh's
     expect((await readFile(override, 'utf8')).trim()).toBe('/lib/firmware/updates');
-    expect(out.text.join('')).toMatch(/the kernel will load .*prog_nand_firehose_9x07\.mbn on the switch/);
+    expect(out.text.join('')).toMatch(
+      /the kernel will load .*prog_nand_firehose_9x07\.mbn on the switch/,
+    );
   });
 
   it("refuses Quectel's pcie_mhi driver before opening any port: the module is never left in EDL unflashable", async () => {
     const { dev, sys } = await fixture(['mhi_DUN', 'mhi_DIAG', 'mhi_BHI']);
     const opened: string[] = [];
-    const e = await pcieNormalModeAccess(quiet(), 1, undefined, { devRoot: dev, sysRoot: sys, open: async (p) => (opened.push(p), Promise.reject(new Error('unused'))) }).catch((x: unknown) => x);
-    expect(e).toMatchObject({ code: 'QFH_TRANSPORT_UNSUPPORTED', hint: expect.stringMatching(/mhi-pci-generic/) });
+    const e = await pcieNormalModeAccess(quiet(), 1, undefined, {
+      devRoot: dev,
+      sysRoot: sys,
+      open: async (p) => (opened.push(p), Promise.reject(new Error('unused'))),
+    }).catch((x: unknown) => x);
+    expect(e).toMatchObject({
+      code: 'QFH_TRANSPORT_UNSUPPORTED',
+      hint: expect.stringMatching(/mhi-pci-generic/),
+    });
     expect(opened).toEqual([]);
   });
 
   it('finds nothing when there is no PCIe module in normal mode', async () => {
     const { dev, sys } = await fixture(['wwan0firehose0', 'ttyS0']);
-    expect(await pcieNormalModeAccess(quiet(), 1, undefined, { devRoot: dev, sysRoot: sys })).toBeUndefined();
+    expect(
+      await pcieNormalModeAccess(quiet(), 1, undefined, { devRoot: dev, sysRoot: sys }),
+    ).toBeUndefined();
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readCapture, RecordingTransport, ReplayMismatchError, ReplayTransport, convertQFirehoseLog } from '../../src/capture/index.js';
+import {
+  readCapture,
+  RecordingTransport,
+  ReplayMismatchError,
+  ReplayTransport,
+  convertQFirehoseLog,
+} from '../../src/capture/index.js';
 import { buildTestProgrammer, SimulatedModem } from '../../src/sim/index.js';
 import { uploadProgrammer } from '../../src/sahara/index.js';
 import { FirehoseClient } from '../../src/firehose/index.js';
@@ -8,27 +14,50 @@ import type { Transport } from '../../src/transport/transport.js';
 import { memorySource } from '../helpers/sources.js';
 
 const programmer = buildTestProgrammer();
-const range = { sectorSizeInBytes: 2048, pagesPerBlock: 64, numPartitionSectors: 64, startSector: 640 };
+const range = {
+  sectorSizeInBytes: 2048,
+  pagesPerBlock: 64,
+  numPartitionSectors: 64,
+  startSector: 640,
+};
 
 async function session(transport: Transport, fill: number): Promise<void> {
   await uploadProgrammer(transport, memorySource(programmer));
-  const client = new FirehoseClient(transport, { timeouts: timeoutsFor('nand', { configure: 300, firehoseStartup: 300 }) });
+  const client = new FirehoseClient(transport, {
+    timeouts: timeoutsFor('nand', { configure: 300, firehoseStartup: 300 }),
+  });
   await client.readBanner(20);
   await client.configure({ memoryName: 'nand', maxPayload: 8192 });
   await client.erase(range);
-  await client.program(range, (async function* () {
-    yield new Uint8Array(64 * 2048).fill(fill);
-  })());
+  await client.program(
+    range,
+    (async function* () {
+      yield new Uint8Array(64 * 2048).fill(fill);
+    })(),
+  );
 }
 
 describe('captures', () => {
   it('records a simulated session as JSON Lines and replays it against the same host actions', async () => {
     const lines: string[] = [];
-    await session(new RecordingTransport(new SimulatedModem({ profile: 'eg25g' }).connect(), (l) => lines.push(l)), 0x11);
+    await session(
+      new RecordingTransport(new SimulatedModem({ profile: 'eg25g' }).connect(), (l) =>
+        lines.push(l),
+      ),
+      0x11,
+    );
     const { header, steps } = readCapture(lines.join('\n'));
-    expect(header).toMatchObject({ format: 'qfh-capture', version: 1, device: 'sim eg25g 05c6:9008' });
+    expect(header).toMatchObject({
+      format: 'qfh-capture',
+      version: 1,
+      device: 'sim eg25g 05c6:9008',
+    });
     expect(steps.filter((s) => s.dir === 'out').length).toBeGreaterThan(60);
-    expect(JSON.parse(lines[1] ?? '{}')).toEqual({ t: expect.any(Number), dir: 'in', data: expect.any(String) });
+    expect(JSON.parse(lines[1] ?? '{}')).toEqual({
+      t: expect.any(Number),
+      dir: 'in',
+      data: expect.any(String),
+    });
     const replay = new ReplayTransport(steps);
     await session(replay, 0x11);
     expect(replay.remaining).toBe(0);
@@ -36,7 +65,12 @@ describe('captures', () => {
 
   it('fails on the first host transfer that differs, and stays failed', async () => {
     const lines: string[] = [];
-    await session(new RecordingTransport(new SimulatedModem({ profile: 'eg25g' }).connect(), (l) => lines.push(l)), 0x11);
+    await session(
+      new RecordingTransport(new SimulatedModem({ profile: 'eg25g' }).connect(), (l) =>
+        lines.push(l),
+      ),
+      0x11,
+    );
     const replay = new ReplayTransport(readCapture(lines.join('\n')).steps);
     const e = await session(replay, 0x22).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ReplayMismatchError);
@@ -46,7 +80,9 @@ describe('captures', () => {
 
   it('rejects a file that is not a capture with a one-line reason', () => {
     expect(() => readCapture('{"format":"pcap"}')).toThrow(/not a qfh capture/);
-    expect(() => readCapture('{"format":"qfh-capture","version":1}\n{"dir":"sideways"}')).toThrow(/line 2 lacks dir\/data/);
+    expect(() => readCapture('{"format":"qfh-capture","version":1}\n{"dir":"sideways"}')).toThrow(
+      /line 2 lacks dir\/data/,
+    );
   });
 
   it('converts a QFirehose log: READ_DATA triples, statuses, host commands, raw byte counts', () => {
@@ -63,7 +99,22 @@ describe('captures', () => {
       '[006.742]: <response value="ACK" rawmode="false" />',
     ].join('\r\n');
     const s = convertQFirehoseLog(log);
-    expect(s.steps.map((x) => x.dir)).toEqual(['in', 'out-prefix', 'in', 'out-raw', 'in', 'out', 'in', 'out-xml', 'in', 'out-xml', 'in', 'in', 'out-raw', 'in']);
+    expect(s.steps.map((x) => x.dir)).toEqual([
+      'in',
+      'out-prefix',
+      'in',
+      'out-raw',
+      'in',
+      'out',
+      'in',
+      'out-xml',
+      'in',
+      'out-xml',
+      'in',
+      'in',
+      'out-raw',
+      'in',
+    ]);
     expect(s.steps[12]).toEqual({ dir: 'out-raw', length: 8192 });
     expect(s.programmerSize).toBe(0x34);
     expect(s.commands.map((c) => c.tag)).toEqual(['configure', 'program']);

@@ -14,7 +14,8 @@ const LOGS = [
   ['quectel-eg25g-gc-30.203.30.203', 'qfirehose-eg25ggc-session.log.txt'],
 ];
 
-const get = (e: FirehoseElement, n: string): string | undefined => e.attributes.find(([k]) => k === n)?.[1];
+const get = (e: FirehoseElement, n: string): string | undefined =>
+  e.attributes.find(([k]) => k === n)?.[1];
 const num = (e: FirehoseElement, n: string): number => Number(get(e, n));
 
 /** The operation the log's host performed, through qfh's typed client API. */
@@ -26,14 +27,25 @@ async function perform(client: FirehoseClient, e: FirehoseElement): Promise<void
     physicalPartitionNumber: num(e, 'physical_partition_number'),
     startSector: num(e, 'start_sector'),
   });
-  if (e.tag === 'configure') await client.configure({ memoryName: get(e, 'MemoryName') ?? '', maxPayload: num(e, 'MaxPayloadSizeToTargetInBytes') });
+  if (e.tag === 'configure')
+    await client.configure({
+      memoryName: get(e, 'MemoryName') ?? '',
+      maxPayload: num(e, 'MaxPayloadSizeToTargetInBytes'),
+    });
   else if (e.tag === 'erase') await client.erase(range());
   else if (e.tag === 'program') {
     const r = { ...range(), filename: get(e, 'filename') ?? '' };
-    await client.program(r, (async function* () {
-      yield new Uint8Array(r.numPartitionSectors * r.sectorSizeInBytes).fill(0xa5);
-    })());
-  } else if (e.tag === 'power') await client.power('reset', get(e, 'DelayInSeconds') === undefined ? undefined : num(e, 'DelayInSeconds'));
+    await client.program(
+      r,
+      (async function* () {
+        yield new Uint8Array(r.numPartitionSectors * r.sectorSizeInBytes).fill(0xa5);
+      })(),
+    );
+  } else if (e.tag === 'power')
+    await client.power(
+      'reset',
+      get(e, 'DelayInSeconds') === undefined ? undefined : num(e, 'DelayInSeconds'),
+    );
   else throw new Error(`no client call for <${e.tag}>`);
 }
 
@@ -43,10 +55,15 @@ describeReal('replaying the device side of every real QFirehose session against 
       const session = convertQFirehoseLog(realText(...file));
       const transport = new ReplayTransport(session.steps, file[1]);
       if (session.saharaReads.length > 0) {
-        const up = await uploadProgrammer(transport, memorySource(new Uint8Array(session.programmerSize)));
+        const up = await uploadProgrammer(
+          transport,
+          memorySource(new Uint8Array(session.programmerSize)),
+        );
         expect(up.requests).toBe(session.saharaReads.length);
       }
-      const client = new FirehoseClient(transport, { timeouts: timeoutsFor('nand', { configure: 500, firehoseStartup: 500 }) });
+      const client = new FirehoseClient(transport, {
+        timeouts: timeoutsFor('nand', { configure: 500, firehoseStartup: 500 }),
+      });
       const banner = await client.readBanner(30);
       expect(banner.length).toBeGreaterThan(0);
       for (const command of session.commands) await perform(client, command);
@@ -57,7 +74,9 @@ describeReal('replaying the device side of every real QFirehose session against 
   }
 
   it('the RM500Q session has the 69 real READ_DATA requests, the last 0x42580+0x800', () => {
-    const session = convertQFirehoseLog(realText('logs', 'qfirehose-v1.3.2_rm500q-sdx55_usb_openwrt.log.txt'));
+    const session = convertQFirehoseLog(
+      realText('logs', 'qfirehose-v1.3.2_rm500q-sdx55_usb_openwrt.log.txt'),
+    );
     expect(session.saharaReads).toHaveLength(69);
     expect(session.saharaReads.at(-1)).toEqual([0x42580, 0x800]);
   });

@@ -6,16 +6,26 @@ import { main } from '../../src/cli/main.js';
 import { qfh } from '../helpers/cli.js';
 import { buildDemoPackage } from '../../src/sim/index.js';
 
-
-const demo = async (): Promise<string> => buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-cli-')));
+const demo = async (): Promise<string> =>
+  buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-cli-')));
 
 describe('qfh plan / flash / edl-recover / demo on the command line', () => {
   it('qfh plan --json prints schema qfh-plan/1 with every op, exit 0', async () => {
     const { code, stdout } = await qfh('plan', '--json', await demo());
     expect(code).toBe(0);
-    const plan = JSON.parse(stdout) as { schema: string; storage: string; ops: { kind: string; bytes: number; attributes?: unknown }[]; totalBytes: number; findings: unknown[] };
+    const plan = JSON.parse(stdout) as {
+      schema: string;
+      storage: string;
+      ops: { kind: string; bytes: number; attributes?: unknown }[];
+      totalBytes: number;
+      findings: unknown[];
+    };
     expect(plan).toMatchObject({ schema: 'qfh-plan/1', storage: 'nand', deviceKnown: false });
-    expect(plan.ops.map((o) => o.kind)).toEqual([...Array<string>(11).fill('erase'), ...Array<string>(11).fill('program'), 'reset']);
+    expect(plan.ops.map((o) => o.kind)).toEqual([
+      ...Array<string>(11).fill('erase'),
+      ...Array<string>(11).fill('program'),
+      'reset',
+    ]);
     expect(plan.totalBytes).toBe(plan.ops.reduce((n, o) => n + o.bytes, 0));
   });
 
@@ -24,12 +34,20 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
     await appendFile(join(root, 'update/tz.mbn'), 'x');
     const { code, stdout } = await qfh('plan', root);
     expect(code).toBe(3);
-    expect(stdout).toMatch(/REFUSE PKG_MD5_MISMATCH: update\/tz\.mbn .*\(override: --allow-md5-mismatch\)/);
+    expect(stdout).toMatch(
+      /REFUSE PKG_MD5_MISMATCH: update\/tz\.mbn .*\(override: --allow-md5-mismatch\)/,
+    );
     expect(stdout).toContain('qfh will NOT flash this package');
   });
 
   it('qfh flash --device sim:eg25g --yes flashes and reports (plain lines off a TTY)', async () => {
-    const { code, stdout, stderr } = await qfh('flash', await demo(), '--device', 'sim:eg25g', '--yes');
+    const { code, stdout, stderr } = await qfh(
+      'flash',
+      await demo(),
+      '--device',
+      'sim:eg25g',
+      '--yes',
+    );
     expect(code).toBe(0);
     expect(stderr).toContain('Plan for');
     expect(stdout).toMatch(/qfh: program step 22\/23 sbl1\.mbn/);
@@ -39,7 +57,10 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
   it('qfh flash --json writes one JSON object per line, ending with the report', async () => {
     const { code, stdout } = await qfh('flash', await demo(), '--device', 'sim:eg25g', '--json');
     expect(code).toBe(0);
-    const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; phase?: string; ok?: boolean });
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; phase?: string; ok?: boolean });
     expect(events[0]).toMatchObject({ event: 'progress', phase: 'sahara' });
     expect(events.at(-1)).toMatchObject({ event: 'report', ok: true, state: 'flashed' });
   });
@@ -49,7 +70,9 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
     await appendFile(join(root, 'update/tz.mbn'), 'x');
     const refused = await qfh('flash', root, '--device', 'sim:eg25g', '--yes');
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toMatch(/qfh: refused to flash .*nothing was written.*\[QFH_REFUSED\]\n.*--allow-md5-mismatch/s);
+    expect(refused.stderr).toMatch(
+      /qfh: refused to flash .*nothing was written.*\[QFH_REFUSED\]\n.*--allow-md5-mismatch/s,
+    );
     const dry = await qfh('edl-recover', await demo(), '--dry-run');
     expect(dry.code).toBe(0);
     expect(dry.stderr).toContain('Dry run: nothing was sent to any device.');
@@ -58,7 +81,11 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
   it('asks before flashing on a TTY, and does nothing on "no"', async () => {
     let stderr = '';
     let asked = '';
-    const code = await main(['flash', await demo(), '--device', 'sim:eg25g'], { stdout: () => undefined, stderr: (t) => (stderr += t) }, { isTTY: true, confirm: async (q) => ((asked = q), false) });
+    const code = await main(
+      ['flash', await demo(), '--device', 'sim:eg25g'],
+      { stdout: () => undefined, stderr: (t) => (stderr += t) },
+      { isTTY: true, confirm: async (q) => ((asked = q), false) },
+    );
     expect(code).toBe(0);
     expect(asked).toMatch(/^Flash 11 images \(31\.6 MB\) to sim:eg25g\? Do not unplug/);
     expect(stderr).toContain('not flashed (you said no)');
@@ -74,7 +101,9 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
     const started = Date.now();
     const { code, stdout } = await qfh('demo');
     expect(code).toBe(0);
-    expect(stdout).toContain('storage check: 11 of 11 images are on the simulated NAND byte for byte.');
+    expect(stdout).toContain(
+      'storage check: 11 of 11 images are on the simulated NAND byte for byte.',
+    );
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 });
@@ -82,16 +111,32 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
 describe('qfh flash on a modem in normal mode (simulator)', () => {
   it('shows current → target, switches it to EDL, flashes, and sees it come back', async () => {
     const record = join(await mkdtemp(join(tmpdir(), 'qfh-rec-')), 'record.json');
-    const { code, stdout, stderr } = await qfh('flash', await demo(), '--device', 'sim:eg25g:normal', '--yes', '--record', record);
+    const { code, stdout, stderr } = await qfh(
+      'flash',
+      await demo(),
+      '--device',
+      'sim:eg25g:normal',
+      '--yes',
+      '--record',
+      record,
+    );
     expect(code).toBe(0);
-    expect(stderr).toMatch(/qfh: Quectel EG25-G: EG25GGBR07A08M2G_30\.006\.30\.006 → EG25GGBR07A08M2G_30\.006\.30\.006/);
+    expect(stderr).toMatch(
+      /qfh: Quectel EG25-G: EG25GGBR07A08M2G_30\.006\.30\.006 → EG25GGBR07A08M2G_30\.006\.30\.006/,
+    );
     expect(stderr).toMatch(/waiting for the modem in EDL/);
     expect(stdout).toMatch(/After the update:\nQuectel EG25-G: EG25GGBR07A08M2G_30\.006\.30\.006/);
     expect(stdout).toContain(`Before/after record: ${record}`);
   });
 
   it('refuses another variant before switching, naming each flag (exit 3)', async () => {
-    const { code, stderr } = await qfh('flash', await demo(), '--device', 'sim:eg25g-gc:normal', '--yes');
+    const { code, stderr } = await qfh(
+      'flash',
+      await demo(),
+      '--device',
+      'sim:eg25g-gc:normal',
+      '--yes',
+    );
     expect(code).toBe(3);
     expect(stderr).toMatch(/EG25GGCR07A08M1G_30\.203\.30\.203 → EG25GGBR07A08M2G_30\.006\.30\.006/);
     expect(stderr).toMatch(/--force-variant --force-nand-size --allow-downgrade/);
@@ -103,11 +148,21 @@ describe('qfh backup', () => {
   it('backs up the ranges a package would write, named after its images, as a package qfh plan accepts', async () => {
     const pkg = await demo();
     const dir = join(await mkdtemp(join(tmpdir(), 'qfh-bk-')), 'backup');
-    const { code, stdout } = await qfh('backup', dir, '--device', 'sim:eg25g', '--from', pkg, '--json');
+    const { code, stdout } = await qfh(
+      'backup',
+      dir,
+      '--device',
+      'sim:eg25g',
+      '--from',
+      pkg,
+      '--json',
+    );
     expect(code).toBe(0);
     const manifest = JSON.parse(stdout) as { format: string; partitions: { label: string }[] };
     expect(manifest.format).toBe('qfh-backup');
-    expect(manifest.partitions.map((p) => p.label)).toEqual(expect.arrayContaining(['sbl1', 'tz', 'mdm9607-boot', 'NON-HLOS', 'rpm']));
+    expect(manifest.partitions.map((p) => p.label)).toEqual(
+      expect.arrayContaining(['sbl1', 'tz', 'mdm9607-boot', 'NON-HLOS', 'rpm']),
+    );
     expect((await qfh('plan', dir)).code).toBe(0);
   });
 

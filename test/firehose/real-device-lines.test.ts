@@ -22,8 +22,16 @@ function deviceLines(text: string): string[] {
 /** An independent reading of one element's attributes: a regex, entities decoded by hand. */
 function regexAttributes(line: string): [string, string][] {
   const decode = (v: string): string =>
-    v.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-  return [...line.matchAll(/([A-Za-z_][\w]*)="([^"]*)"/g)].map((m) => [m[1] ?? '', decode(m[2] ?? '')]);
+    v
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
+  return [...line.matchAll(/([A-Za-z_][\w]*)="([^"]*)"/g)].map((m) => [
+    m[1] ?? '',
+    decode(m[2] ?? ''),
+  ]);
 }
 
 describeReal('Firehose codec on every device line of the real QFirehose logs', () => {
@@ -51,7 +59,9 @@ describeReal('Firehose codec on every device line of the real QFirehose logs', (
   }
 
   it('reads the RM500Q configure ACK with its real attribute set', () => {
-    const ack = deviceLines(realText('logs', 'qfirehose-v1.3.2_rm500q-sdx55_usb_openwrt.log.txt')).find((l) => l.includes('MemoryName'));
+    const ack = deviceLines(
+      realText('logs', 'qfirehose-v1.3.2_rm500q-sdx55_usb_openwrt.log.txt'),
+    ).find((l) => l.includes('MemoryName'));
     const [message] = parseDeviceDocument(`<?xml version="1.0" ?><data>${ack}</data>`);
     expect(message).toEqual({
       kind: 'response',
@@ -71,10 +81,14 @@ describeReal('Firehose codec on every device line of the real QFirehose logs', (
   });
 
   it('reads the EG25-G GC (9x07 NAND) configure ACK, the one real MDM9607 answer', () => {
-    const lines = deviceLines(realText('quectel-eg25g-gc-30.203.30.203', 'qfirehose-eg25ggc-session.log.txt'));
+    const lines = deviceLines(
+      realText('quectel-eg25g-gc-30.203.30.203', 'qfirehose-eg25ggc-session.log.txt'),
+    );
     const ack = lines.find((l) => l.includes('TargetName'));
     const [message] = parseDeviceDocument(`<?xml version="1.0" ?><data>${ack}</data>`);
-    expect(message?.kind === 'response' ? Object.fromEntries(message.attributes) : undefined).toEqual({
+    expect(
+      message?.kind === 'response' ? Object.fromEntries(message.attributes) : undefined,
+    ).toEqual({
       value: 'ACK',
       MemoryName: 'NAND',
       MaxPayloadSizeFromTargetInBytes: '2048',
@@ -82,7 +96,9 @@ describeReal('Firehose codec on every device line of the real QFirehose logs', (
       MaxPayloadSizeToTargetInBytesSupported: '16384',
       TargetName: '9x07',
     });
-    expect(lines).toContain('<log value="Supported Functions: program configure power read getstorageinfo erase nop "/>');
+    expect(lines).toContain(
+      '<log value="Supported Functions: program configure power read getstorageinfo erase nop "/>',
+    );
   });
 });
 
@@ -119,7 +135,9 @@ describeReal('Firehose framer on the SDM855 raw transcript (several documents pe
     expect(values).toContain('INFO: Binary build date: Aug 12 2020 @ 02:06:09\n');
     expect(values).toContain('INFO: End of supported functions 15');
     const json = values.find((v) => v.startsWith('INFO: {"storage_info"'));
-    expect(JSON.parse(json?.slice('INFO: '.length) ?? 'null')).toMatchObject({ storage_info: { total_blocks: 30119936, block_size: 4096, mem_type: 'UFS' } });
+    expect(JSON.parse(json?.slice('INFO: '.length) ?? 'null')).toMatchObject({
+      storage_info: { total_blocks: 30119936, block_size: 4096, mem_type: 'UFS' },
+    });
   });
 
   it('gives the same documents whatever the transfer boundaries', () => {

@@ -9,7 +9,7 @@ import { buildDemoPackage, SimulatedModem } from '../../src/sim/index.js';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
-it('qfh backup reads every NAND partition from the modem\'s own table, and flashing the backup restores the NAND byte for byte', async () => {
+it("qfh backup reads every NAND partition from the modem's own table, and flashing the backup restores the NAND byte for byte", async () => {
   const work = await mkdtemp(join(tmpdir(), 'qfh-backup-'));
   const pkg = await buildDemoPackage(work);
   const modem = new SimulatedModem({ profile: 'eg25g' });
@@ -18,8 +18,29 @@ it('qfh backup reads every NAND partition from the modem\'s own table, and flash
 
   modem.powerOn('edl');
   const dir = join(work, 'EG25GGBR07A08M2G_30.006.30.006_backup');
-  const manifest = await backup(modem.connect(), dir, { programmer: join(pkg, 'update/firehose/prog_nand_firehose_9x07.mbn'), storage: 'nand' });
-  expect(manifest.partitions.map((p) => p.label)).toEqual(['SBL', 'MIBIB', 'EFS2', 'sys_rev', 'RAWDATA', 'TZ', 'RPM', 'cust_info', 'aboot', 'boot', 'recovery', 'modem', 'misc', 'recoveryfs', 'usr_data', 'sec', 'system']);
+  const manifest = await backup(modem.connect(), dir, {
+    programmer: join(pkg, 'update/firehose/prog_nand_firehose_9x07.mbn'),
+    storage: 'nand',
+  });
+  expect(manifest.partitions.map((p) => p.label)).toEqual([
+    'SBL',
+    'MIBIB',
+    'EFS2',
+    'sys_rev',
+    'RAWDATA',
+    'TZ',
+    'RPM',
+    'cust_info',
+    'aboot',
+    'boot',
+    'recovery',
+    'modem',
+    'misc',
+    'recoveryfs',
+    'usr_data',
+    'sec',
+    'system',
+  ]);
   for (const p of manifest.partitions) {
     const data = new Uint8Array(await readFile(join(dir, p.file)));
     expect(sha(data)).toBe(p.sha256);
@@ -43,12 +64,21 @@ it('backs up the ranges a package would write, on eMMC too', async () => {
   const { writeFile, mkdir } = await import('node:fs/promises');
   const pkgDir = join(work, 'pkg');
   await mkdir(pkgDir);
-  await writeFile(join(pkgDir, 'rawprogram0.xml'), '<?xml version="1.0" ?><data><program SECTOR_SIZE_IN_BYTES="512" filename="boot.img" label="boot" num_partition_sectors="64" physical_partition_number="0" start_sector="2048"/></data>');
+  await writeFile(
+    join(pkgDir, 'rawprogram0.xml'),
+    '<?xml version="1.0" ?><data><program SECTOR_SIZE_IN_BYTES="512" filename="boot.img" label="boot" num_partition_sectors="64" physical_partition_number="0" start_sector="2048"/></data>',
+  );
   await writeFile(join(pkgDir, 'boot.img'), new Uint8Array(100));
   const { buildTestProgrammer } = await import('../../src/sim/index.js');
   await writeFile(join(pkgDir, 'prog_emmc_firehose_8974.mbn'), buildTestProgrammer());
-  const manifest = await backup(modem.connect(), join(work, 'bk'), { programmer: join(pkgDir, 'prog_emmc_firehose_8974.mbn'), storage: 'emmc', layout: await readPackage(pkgDir) });
-  expect(manifest.partitions).toEqual([expect.objectContaining({ label: 'boot', startSector: 2048, sectors: 64, bytes: 64 * 512 })]);
+  const manifest = await backup(modem.connect(), join(work, 'bk'), {
+    programmer: join(pkgDir, 'prog_emmc_firehose_8974.mbn'),
+    storage: 'emmc',
+    layout: await readPackage(pkgDir),
+  });
+  expect(manifest.partitions).toEqual([
+    expect.objectContaining({ label: 'boot', startSector: 2048, sectors: 64, bytes: 64 * 512 }),
+  ]);
   const data = new Uint8Array(await readFile(join(work, 'bk', 'boot.bin')));
   expect(data.subarray(0, 512 * 16).every((b) => b === 9)).toBe(true);
   expect(data.subarray(512 * 16).every((b) => b === 0)).toBe(true);

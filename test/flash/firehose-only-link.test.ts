@@ -13,8 +13,14 @@ import { buildDemoPackage, SimulatedModem } from '../../src/sim/index.js';
 
 describe('a link that carries Firehose only (PCIe EDL nodes)', () => {
   it('recognises the nodes where the programmer is loaded by the kernel or BHI, not by Sahara', () => {
-    expect(['/dev/wwan0firehose0', '/dev/wwan1firehose0', '/dev/mhi_EDL', '/dev/mhi_EDL2'].map(isFirehoseOnlyNode)).toEqual([true, true, true, true]);
-    expect(['/dev/ttyUSB0', '/dev/mhi_BHI', '/dev/wwan0at0', '/dev/mhi_DIAG'].map(isFirehoseOnlyNode)).toEqual([false, false, false, false]);
+    expect(
+      ['/dev/wwan0firehose0', '/dev/wwan1firehose0', '/dev/mhi_EDL', '/dev/mhi_EDL2'].map(
+        isFirehoseOnlyNode,
+      ),
+    ).toEqual([true, true, true, true]);
+    expect(
+      ['/dev/ttyUSB0', '/dev/mhi_BHI', '/dev/wwan0at0', '/dev/mhi_DIAG'].map(isFirehoseOnlyNode),
+    ).toEqual([false, false, false, false]);
   });
 
   it('flashes a modem whose programmer is already running and silent, skipping Sahara', async () => {
@@ -29,7 +35,10 @@ describe('a link that carries Firehose only (PCIe EDL nodes)', () => {
     await new FirehoseClient(link, { timeouts: timeoutsFor('nand') }).readBanner();
     const reads = modem.saharaBoots[0]?.trace.reads.length;
     const phases = new Set<string>();
-    const report = await flash(pkg, link, { programmerLoaded: true, onProgress: (p) => phases.add(p.phase) });
+    const report = await flash(pkg, link, {
+      programmerLoaded: true,
+      onProgress: (p) => phases.add(p.phase),
+    });
     expect(report.ok).toBe(true);
     expect(phases.has('sahara')).toBe(false);
     expect(modem.saharaBoots).toHaveLength(1);

@@ -4,13 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { edlRecover, flash, type FlashReport } from '../../src/flash/index.js';
-import { buildDemoPackage, buildTestProgrammer, SimulatedModem, type FaultPlan } from '../../src/sim/index.js';
+import {
+  buildDemoPackage,
+  buildTestProgrammer,
+  SimulatedModem,
+  type FaultPlan,
+} from '../../src/sim/index.js';
 import { encodeSparse } from '../../src/sparse/index.js';
 import { FlashError, PlanRefusedError } from '../../src/errors.js';
 import { Counting } from '../helpers/counting.js';
 import { makePackage, md5Txt } from '../helpers/package-dir.js';
 import { lines, padded } from '../helpers/reference.js';
-
 
 const RP = 'update/firehose/rawprogram_nand_p2K_b128K_update.xml';
 
@@ -22,16 +26,32 @@ async function demo(): Promise<string> {
 async function expectFlashed(modem: SimulatedModem, root: string): Promise<void> {
   const rp = await readFile(join(root, RP), 'utf8');
   for (const p of lines(rp, 'program')) {
-    const file = join(root, (p['filename'] ?? '').replace(/^\.\.\\/, 'update/').replace(/^([^\\/]+)$/, 'update/firehose/$1'));
+    const file = join(
+      root,
+      (p['filename'] ?? '')
+        .replace(/^\.\.\\/, 'update/')
+        .replace(/^([^\\/]+)$/, 'update/firehose/$1'),
+    );
     const data = padded(new Uint8Array(await readFile(file)), 2048);
-    expect(Buffer.from(modem.storage.export(0, Number(p['start_sector']), data.length / 2048)).equals(Buffer.from(data))).toBe(true);
+    expect(
+      Buffer.from(modem.storage.export(0, Number(p['start_sector']), data.length / 2048)).equals(
+        Buffer.from(data),
+      ),
+    ).toBe(true);
   }
 }
 
-async function refusedWithNothingSent(root: string, code: string, accept: string[] = [], modemRevision?: string): Promise<void> {
+async function refusedWithNothingSent(
+  root: string,
+  code: string,
+  accept: string[] = [],
+  modemRevision?: string,
+): Promise<void> {
   const modem = new SimulatedModem({ profile: 'eg25g' });
   const link = new Counting(modem.connect());
-  const e = await flash(root, link, { accept, ...(modemRevision ? { modemRevision } : {}) }).catch((x: unknown) => x);
+  const e = await flash(root, link, { accept, ...(modemRevision ? { modemRevision } : {}) }).catch(
+    (x: unknown) => x,
+  );
   expect(e).toBeInstanceOf(PlanRefusedError);
   expect((e as PlanRefusedError).refusals.map((r) => r.code)).toContain(code);
   expect(link.writes).toBe(0);
@@ -45,7 +65,9 @@ describe('bad packages are refused with zero bytes sent to the modem', () => {
     await appendFile(join(root, 'update/rpm.mbn'), Buffer.from([1]));
     await refusedWithNothingSent(root, 'PKG_MD5_MISMATCH');
     const modem = new SimulatedModem({ profile: 'eg25g' });
-    expect((await flash(root, modem.connect(), { accept: ['--allow-md5-mismatch'] })).ok).toBe(true);
+    expect((await flash(root, modem.connect(), { accept: ['--allow-md5-mismatch'] })).ok).toBe(
+      true,
+    );
   });
 
   it('a missing image', async () => {
@@ -77,36 +99,66 @@ describe('bad packages are refused with zero bytes sent to the modem', () => {
   it('a corrupt sparse image', async () => {
     const good = encodeSparse(new Uint8Array(8 * 4096).fill(7), { blockSize: 4096 });
     const files = {
-      'rawprogram0.xml': '<?xml version="1.0" ?><data><program SECTOR_SIZE_IN_BYTES="512" filename="system.img" label="system" num_partition_sectors="1024" physical_partition_number="0" sparse="true" start_sector="2048"/></data>',
+      'rawprogram0.xml':
+        '<?xml version="1.0" ?><data><program SECTOR_SIZE_IN_BYTES="512" filename="system.img" label="system" num_partition_sectors="1024" physical_partition_number="0" sparse="true" start_sector="2048"/></data>',
       'system.img': good.subarray(0, good.length - 3),
       'prog_emmc_firehose_8974.mbn': buildTestProgrammer(),
     };
-    await refusedWithNothingSent(await makePackage({ ...files, 'md5.txt': md5Txt(files) }), 'PKG_SPARSE_CORRUPT');
+    await refusedWithNothingSent(
+      await makePackage({ ...files, 'md5.txt': md5Txt(files) }),
+      'PKG_SPARSE_CORRUPT',
+    );
   });
 
   it('a folder of AppleDouble junk only', async () => {
     const junk = Uint8Array.from([0x00, 0x05, 0x16, 0x07, ...new Uint8Array(100)]);
-    await refusedWithNothingSent(await makePackage({ 'update/firehose/._rawprogram_nand_p2K_b128K_update.xml': junk, 'update/firehose/._prog_nand_firehose_9x07.mbn': junk }), 'PKG_NO_RAWPROGRAM');
+    await refusedWithNothingSent(
+      await makePackage({
+        'update/firehose/._rawprogram_nand_p2K_b128K_update.xml': junk,
+        'update/firehose/._prog_nand_firehose_9x07.mbn': junk,
+      }),
+      'PKG_NO_RAWPROGRAM',
+    );
   });
 
   it('a 2 KiB-page package on a 4 KiB-page modem: refused after the modem said so, before any erase or program', async () => {
     const modem = new SimulatedModem({ profile: 'rm500q' });
     const e = await flash(await demo(), modem.connect()).catch((x: unknown) => x);
-    expect((e as PlanRefusedError).refusals.map((r) => r.code)).toContain('PLAN_SECTOR_SIZE_MISMATCH');
-    expect(modem.firehoseRuns[0]?.commands.map((c) => c.tag)).toEqual(['configure', 'getstorageinfo']);
+    expect((e as PlanRefusedError).refusals.map((r) => r.code)).toContain(
+      'PLAN_SECTOR_SIZE_MISMATCH',
+    );
+    expect(modem.firehoseRuns[0]?.commands.map((c) => c.tag)).toEqual([
+      'configure',
+      'getstorageinfo',
+    ]);
   });
 
   it('the wrong variant and a downgrade, when the modem revision is known; each flag accepts exactly its risk', async () => {
     const root = await demo();
     await refusedWithNothingSent(root, 'PLAN_VARIANT_MISMATCH', [], 'EG25GGCR07A08M1G');
-    await refusedWithNothingSent(root, 'PLAN_NAND_SIZE_MISMATCH', ['--force-variant'], 'EG25GGCR07A08M1G');
+    await refusedWithNothingSent(
+      root,
+      'PLAN_NAND_SIZE_MISMATCH',
+      ['--force-variant'],
+      'EG25GGCR07A08M1G',
+    );
     await refusedWithNothingSent(root, 'PLAN_DOWNGRADE', [], 'EG25GGBR07A08M2G_30.007.30.007');
     const modem = new SimulatedModem({ profile: 'eg25g' });
-    expect((await flash(root, modem.connect(), { modemRevision: 'EG25GGBR07A08M2G_30.007.30.007', accept: ['--allow-downgrade'] })).ok).toBe(true);
+    expect(
+      (
+        await flash(root, modem.connect(), {
+          modemRevision: 'EG25GGBR07A08M2G_30.007.30.007',
+          accept: ['--allow-downgrade'],
+        })
+      ).ok,
+    ).toBe(true);
   }, 10_000);
 });
 
-const failedReport = async (root: string, faults: FaultPlan): Promise<{ modem: SimulatedModem; report: FlashReport }> => {
+const failedReport = async (
+  root: string,
+  faults: FaultPlan,
+): Promise<{ modem: SimulatedModem; report: FlashReport }> => {
   const modem = new SimulatedModem({ profile: 'eg25g', faults });
   const e = await flash(root, modem.connect()).catch((x: unknown) => x);
   expect(e).toBeInstanceOf(FlashError);

@@ -8,7 +8,9 @@ export const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/qfh.
 const run = promisify(execFile);
 
 /** Runs the built CLI in a child process, as a user would; never throws. */
-export async function qfh(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function qfh(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 });
     return { code: 0, stdout, stderr };

@@ -10,26 +10,43 @@ import { memorySource } from './sources.js';
 const programmer = buildTestProgrammer();
 
 /** Runs the session; returns the bytes it programmed and where. */
-export async function exercise(transport: Transport, profile: DeviceProfile): Promise<{ start: number; data: Uint8Array }> {
+export async function exercise(
+  transport: Transport,
+  profile: DeviceProfile,
+): Promise<{ start: number; data: Uint8Array }> {
   await uploadProgrammer(transport, memorySource(programmer));
   const kind = profile.storage.kind;
-  const client = new FirehoseClient(transport, { timeouts: timeoutsFor(kind, { firehoseStartup: 3000, configure: 1000 }) });
+  const client = new FirehoseClient(transport, {
+    timeouts: timeoutsFor(kind, { firehoseStartup: 3000, configure: 1000 }),
+  });
   await client.readBanner(60);
-  await client.configure({ memoryName: kind === 'nand' ? 'nand' : kind === 'emmc' ? 'eMMC' : 'UFS', maxPayload: kind === 'nand' ? 8192 : 1048576 });
+  await client.configure({
+    memoryName: kind === 'nand' ? 'nand' : kind === 'emmc' ? 'eMMC' : 'UFS',
+    maxPayload: kind === 'nand' ? 8192 : 1048576,
+  });
   const size = profile.storage.sectorSize;
   const ppb = profile.storage.pagesPerBlock;
   const start = ppb ? ppb * 20 : 200;
   const sectors = ppb ?? 48;
-  const range = { sectorSizeInBytes: size, numPartitionSectors: sectors, startSector: start, ...(ppb ? { pagesPerBlock: ppb } : {}) };
+  const range = {
+    sectorSizeInBytes: size,
+    numPartitionSectors: sectors,
+    startSector: start,
+    ...(ppb ? { pagesPerBlock: ppb } : {}),
+  };
   const data = Uint8Array.from({ length: sectors * size }, (_, i) => (i * 11 + size) & 0xff);
   if (ppb) await client.erase(range);
-  await client.program(range, (async function* () {
-    for (let at = 0; at < data.length; at += 5000) yield data.subarray(at, at + 5000);
-  })());
+  await client.program(
+    range,
+    (async function* () {
+      for (let at = 0; at < data.length; at += 5000) yield data.subarray(at, at + 5000);
+    })(),
+  );
   const back: Uint8Array[] = [];
   await client.read(range, (p) => void back.push(Uint8Array.from(p)));
   expect(Buffer.concat(back).equals(Buffer.from(data))).toBe(true);
-  if (client.functions.has('getsha256digest')) expect(await client.sha256(range)).toMatch(/^[0-9a-f]{64}$/);
+  if (client.functions.has('getsha256digest'))
+    expect(await client.sha256(range)).toMatch(/^[0-9a-f]{64}$/);
   await client.erase(range);
   const erased: Uint8Array[] = [];
   await client.read(range, (p) => void erased.push(Uint8Array.from(p)));

@@ -11,7 +11,10 @@ afterAll(async () => {
 });
 
 /** Writes `files` (package-relative path → content) under a new folder named `name`; returns its path. */
-export async function makePackage(files: Record<string, string | Uint8Array>, name = 'pkg'): Promise<string> {
+export async function makePackage(
+  files: Record<string, string | Uint8Array>,
+  name = 'pkg',
+): Promise<string> {
   const parent = await mkdtemp(join(tmpdir(), 'qfh-test-'));
   made.push(parent);
   const root = join(parent, name);
@@ -45,7 +48,9 @@ export function elfStub(size = 256): Uint8Array {
 export function md5Txt(files: Record<string, string | Uint8Array>): string {
   const lines = ['VERSION:1.0', 'FILE:START'];
   for (const [path, content] of Object.entries(files)) {
-    lines.push(`FILE:\\${path.replace(/\//g, '\\')}:${createHash('md5').update(content).digest('hex').toUpperCase()}`);
+    lines.push(
+      `FILE:\\${path.replace(/\//g, '\\')}:${createHash('md5').update(content).digest('hex').toUpperCase()}`,
+    );
   }
   lines.push('FILE:END', '');
   return lines.join('\r\n');

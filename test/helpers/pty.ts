@@ -10,7 +10,9 @@ const RELAY = join(dirname(fileURLToPath(import.meta.url)), 'pty_relay.py');
 export async function ptyModem(modem: SimulatedModem): Promise<{ path: string; stop(): void }> {
   const relay = spawn('python3', [RELAY], { stdio: ['pipe', 'pipe', 'inherit'] });
   const link = modem.connect();
-  const path = await new Promise<string>((resolve) => relay.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const path = await new Promise<string>((resolve) =>
+    relay.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+  );
   let writes = Promise.resolve();
   relay.stdout.on('data', (d: Buffer) => {
     writes = writes.then(() => link.write(d, { timeoutMs: 5000 })).catch(() => undefined);

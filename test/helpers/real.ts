@@ -28,7 +28,9 @@ export function describeReal(name: string, body: () => void): void {
   } else if (process.env['CI'] === 'true') {
     describe(name, () => {
       it('needs ../shared/captures/real/', () => {
-        throw new Error(`real captures missing at ${REAL_DIR}: CI must have ../shared beside the clone`);
+        throw new Error(
+          `real captures missing at ${REAL_DIR}: CI must have ../shared beside the clone`,
+        );
       });
     });
   } else {

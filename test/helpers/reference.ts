@@ -8,7 +8,9 @@ import { crc32 } from 'node:zlib';
 
 /** Attributes of every `<tag .../>` line, by regex. */
 export function lines(xml: string, tag: string): Record<string, string>[] {
-  return [...xml.matchAll(new RegExp(`<${tag}\\s([^>]*?)/?>`, 'g'))].map((m) => Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((a) => [a[1], a[2]])));
+  return [...xml.matchAll(new RegExp(`<${tag}\\s([^>]*?)/?>`, 'g'))].map((m) =>
+    Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((a) => [a[1], a[2]])),
+  );
 }
 
 /** A number or `NUM_DISK_SECTORS-N` (with or without the trailing dot). */
@@ -18,7 +20,11 @@ export function sectorOf(text: string, diskSectors: number): number {
 }
 
 /** Applies patch lines for one target to `bytes` (value: NUM_DISK_SECTORS-N. or CRC32(start,len) or a number). */
-export function applyPatches(bytes: Uint8Array, patches: Record<string, string>[], diskSectors: number): Uint8Array {
+export function applyPatches(
+  bytes: Uint8Array,
+  patches: Record<string, string>[],
+  diskSectors: number,
+): Uint8Array {
   const out = Uint8Array.from(bytes);
   for (const p of patches) {
     const sector = Number(p['SECTOR_SIZE_IN_BYTES']);
@@ -30,7 +36,8 @@ export function applyPatches(bytes: Uint8Array, patches: Record<string, string>[
       const from = sectorOf(crc[1] ?? '0', diskSectors) * sector;
       v = BigInt(crc32(out.subarray(from, from + Number(crc[2]))) >>> 0);
     } else v = BigInt(sectorOf(value, diskSectors));
-    for (let i = 0; i < Number(p['size_in_bytes']); i++) out[at + i] = Number((v >> BigInt(8 * i)) & 0xffn);
+    for (let i = 0; i < Number(p['size_in_bytes']); i++)
+      out[at + i] = Number((v >> BigInt(8 * i)) & 0xffn);
   }
   return out;
 }

@@ -10,10 +10,20 @@ import { memorySource } from '../helpers/sources.js';
 
 const programmerBytes = buildTestProgrammer();
 const programmer = memorySource(programmerBytes);
-const T = { firehoseStartup: 300, configure: 200, programAck: 200, rawData: 300, programFinal: 300, erase: 200, command: 200 };
+const T = {
+  firehoseStartup: 300,
+  configure: 200,
+  programAck: 200,
+  rawData: 300,
+  programFinal: 300,
+  erase: 200,
+  command: 200,
+};
 
-
-async function ready(faults: FaultPlan, profile = 'eg25g'): Promise<{ client: FirehoseClient; transport: Counting; modem: SimulatedModem }> {
+async function ready(
+  faults: FaultPlan,
+  profile = 'eg25g',
+): Promise<{ client: FirehoseClient; transport: Counting; modem: SimulatedModem }> {
   const modem = new SimulatedModem({ profile, faults });
   const transport = new Counting(modem.connect());
   await uploadProgrammer(transport, programmer);
@@ -22,13 +32,23 @@ async function ready(faults: FaultPlan, profile = 'eg25g'): Promise<{ client: Fi
   return { client, transport, modem };
 }
 
-const range = { sectorSizeInBytes: 2048, pagesPerBlock: 64, numPartitionSectors: 64, startSector: 640 };
+const range = {
+  sectorSizeInBytes: 2048,
+  pagesPerBlock: 64,
+  numPartitionSectors: 64,
+  startSector: 640,
+};
 async function* bytes(n: number): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < n; at += 4096) yield new Uint8Array(Math.min(4096, n - at)).fill(0x42);
 }
 
 /** Runs `action`, expects a QfhError with `code` within `withinMs`, and no write after it. */
-async function failsWith(transport: Counting, action: () => Promise<unknown>, code: string, withinMs: number): Promise<QfhError> {
+async function failsWith(
+  transport: Counting,
+  action: () => Promise<unknown>,
+  code: string,
+  withinMs: number,
+): Promise<QfhError> {
   const started = Date.now();
   const error = await action().then(
     () => undefined,
@@ -46,9 +66,16 @@ async function failsWith(transport: Counting, action: () => Promise<unknown>, co
 
 describe('host clients under each simulator fault: the right typed error, in time, nothing written after', () => {
   it('disconnect in the middle of program data', async () => {
-    const { client, transport } = await ready({ disconnectAtHostByte: programmerBytes.length + 60_000 });
+    const { client, transport } = await ready({
+      disconnectAtHostByte: programmerBytes.length + 60_000,
+    });
     await client.configure({ memoryName: 'nand', maxPayload: 8192 });
-    await failsWith(transport, () => client.program(range, bytes(64 * 2048)), 'QFH_TRANSPORT_DISCONNECTED', 1000);
+    await failsWith(
+      transport,
+      () => client.program(range, bytes(64 * 2048)),
+      'QFH_TRANSPORT_DISCONNECTED',
+      1000,
+    );
   });
 
   it('NAK: FirehoseNakError with the command and the programmer logs', async () => {
@@ -78,10 +105,19 @@ describe('host clients under each simulator fault: the right typed error, in tim
   });
 
   it('short reads, late logs and late ZLPs are not errors: the data still lands', async () => {
-    for (const faults of [{ shortReadBytes: 5 }, { logsAfterResponse: true }, { zlpStallMs: 30 }] satisfies FaultPlan[]) {
+    for (const faults of [
+      { shortReadBytes: 5 },
+      { logsAfterResponse: true },
+      { zlpStallMs: 30 },
+    ] satisfies FaultPlan[]) {
       const { client, modem } = await ready(faults, 'rm500q');
       await client.configure({ memoryName: 'nand', maxPayload: 8192 });
-      const r = { sectorSizeInBytes: 4096, pagesPerBlock: 64, numPartitionSectors: 3, startSector: 64 };
+      const r = {
+        sectorSizeInBytes: 4096,
+        pagesPerBlock: 64,
+        numPartitionSectors: 3,
+        startSector: 64,
+      };
       await client.program(r, bytes(3 * 4096));
       const back: Uint8Array[] = [];
       await client.read(r, (p) => void back.push(Uint8Array.from(p)));
@@ -91,9 +127,17 @@ describe('host clients under each simulator fault: the right typed error, in tim
   });
 
   it('rejected programmer: the PBL status by its real name', async () => {
-    const modem = new SimulatedModem({ profile: 'eg25g', faults: { rejectProgrammerStatus: 0x21 } });
+    const modem = new SimulatedModem({
+      profile: 'eg25g',
+      faults: { rejectProgrammerStatus: 0x21 },
+    });
     const transport = new Counting(modem.connect());
-    const e = await failsWith(transport, () => uploadProgrammer(transport, programmer), 'QFH_SAHARA_REJECTED', 1000);
+    const e = await failsWith(
+      transport,
+      () => uploadProgrammer(transport, programmer),
+      'QFH_SAHARA_REJECTED',
+      1000,
+    );
     expect(e.message).toContain('NAK_HASH_TABLE_AUTH_FAILURE (0x21');
   });
 
@@ -108,14 +152,24 @@ describe('host clients under each simulator fault: the right typed error, in tim
       close: async () => undefined,
     };
     const transport = new Counting(silent);
-    await failsWith(transport, () => uploadProgrammer(transport, programmer, { helloTimeoutMs: 100 }), 'QFH_SAHARA_NO_HELLO', 1000);
+    await failsWith(
+      transport,
+      () => uploadProgrammer(transport, programmer, { helloTimeoutMs: 100 }),
+      'QFH_SAHARA_NO_HELLO',
+      1000,
+    );
     expect(transport.writes).toBe(1);
   });
 
   it('power loss during a program: disconnect error, the device is off', async () => {
     const { client, transport, modem } = await ready({ powerLossAtProgramByte: 10_000 });
     await client.configure({ memoryName: 'nand', maxPayload: 8192 });
-    await failsWith(transport, () => client.program(range, bytes(64 * 2048)), 'QFH_TRANSPORT_DISCONNECTED', 1000);
+    await failsWith(
+      transport,
+      () => client.program(range, bytes(64 * 2048)),
+      'QFH_TRANSPORT_DISCONNECTED',
+      1000,
+    );
     expect(modem.state).toBe('off');
   });
 });

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { evaluateExpression, expressionNeeds, parseExpression, parsePatchList, parseProgramList, parseMd5Manifest, parseContentsManifest } from '../../src/package/index.js';
+import {
+  evaluateExpression,
+  expressionNeeds,
+  parseExpression,
+  parsePatchList,
+  parseProgramList,
+  parseMd5Manifest,
+  parseContentsManifest,
+} from '../../src/package/index.js';
 import { ExpressionError, QfhError } from '../../src/errors.js';
 
 const N = 30_535_680n;
-const ev = (text: string, ctx = {}): bigint => evaluateExpression(parseExpression(text), { NUM_DISK_SECTORS: N, NUM_DISK_BLOCKS: 2048n, ...ctx });
+const ev = (text: string, ctx = {}): bigint =>
+  evaluateExpression(parseExpression(text), {
+    NUM_DISK_SECTORS: N,
+    NUM_DISK_BLOCKS: 2048n,
+    ...ctx,
+  });
 
 describe('rawprogram/patch expressions', () => {
   it.each([
@@ -39,7 +52,11 @@ describe('rawprogram/patch expressions', () => {
   });
 
   it('reports what an expression needs, and flags bare multi-digit numbers in arithmetic (Trace32 reads them as hex)', () => {
-    expect(expressionNeeds(parseExpression('CRC32(NUM_DISK_SECTORS-1.,92)'))).toEqual({ names: new Set(['NUM_DISK_SECTORS']), crc32: true, ambiguous: true });
+    expect(expressionNeeds(parseExpression('CRC32(NUM_DISK_SECTORS-1.,92)'))).toEqual({
+      names: new Set(['NUM_DISK_SECTORS']),
+      crc32: true,
+      ambiguous: true,
+    });
     expect(expressionNeeds(parseExpression('NUM_DISK_SECTORS-33.')).ambiguous).toBe(false);
     expect(expressionNeeds(parseExpression('NUM_DISK_SECTORS-33')).ambiguous).toBe(true);
     expect(expressionNeeds(parseExpression('NUM_DISK_SECTORS-1')).ambiguous).toBe(false);
@@ -62,7 +79,9 @@ describe('rawprogram/patch expressions', () => {
   });
 
   it('needs the disk size to evaluate NUM_DISK_SECTORS, and refuses negative and /0 results', () => {
-    expect(() => evaluateExpression(parseExpression('NUM_DISK_SECTORS-1'), {})).toThrow(/storage info/);
+    expect(() => evaluateExpression(parseExpression('NUM_DISK_SECTORS-1'), {})).toThrow(
+      /storage info/,
+    );
     expect(() => ev('1-2')).toThrow(expect.objectContaining({ code: 'QFH_EXPRESSION_RANGE' }));
     expect(() => ev('1/0')).toThrow(expect.objectContaining({ code: 'QFH_EXPRESSION_RANGE' }));
   });
@@ -75,7 +94,8 @@ describe('rawprogram/patch expressions', () => {
         leaf,
         fc.tuple(tie('e'), fc.constantFrom('+', '-', '*'), tie('e')).map(([a, op, b]) => ({
           text: `(${a.text}${op}${b.text})`,
-          value: op === '+' ? a.value + b.value : op === '-' ? a.value - b.value : a.value * b.value,
+          value:
+            op === '+' ? a.value + b.value : op === '-' ? a.value - b.value : a.value * b.value,
         })),
       ),
     })).e;
@@ -91,12 +111,43 @@ describe('rawprogram/patch expressions', () => {
 describe('package parsers never crash on garbage', () => {
   const xmlish = fc.oneof(
     fc.string({ maxLength: 200 }),
-    fc.array(fc.constantFrom('<data>', '</data>', '<patches>', '</patches>', '<program ', '<patch ', 'start_sector="', 'NUM_DISK_SECTORS-', '1.', '"', '/>', '<contents>', '</contents>', 'FILE:', '\\update\\a:', '0123456789abcdef0123456789abcdef', '\r\n', ' ', 'value="CRC32(', ')'), { maxLength: 30 }).map((a) => a.join('')),
+    fc
+      .array(
+        fc.constantFrom(
+          '<data>',
+          '</data>',
+          '<patches>',
+          '</patches>',
+          '<program ',
+          '<patch ',
+          'start_sector="',
+          'NUM_DISK_SECTORS-',
+          '1.',
+          '"',
+          '/>',
+          '<contents>',
+          '</contents>',
+          'FILE:',
+          '\\update\\a:',
+          '0123456789abcdef0123456789abcdef',
+          '\r\n',
+          ' ',
+          'value="CRC32(',
+          ')',
+        ),
+        { maxLength: 30 },
+      )
+      .map((a) => a.join('')),
   );
   it('rawprogram, patch, md5 and contents readers: a result or a QfhError', () => {
     fc.assert(
       fc.property(xmlish, (text) => {
-        for (const parse of [parseProgramList, parsePatchList, parseMd5Manifest, parseContentsManifest]) {
+        for (const parse of [
+          parseProgramList,
+          parsePatchList,
+          parseMd5Manifest,
+          parseContentsManifest,
+        ]) {
           try {
             parse(text);
           } catch (e) {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseGpt, parseMibib } from '../../src/package/index.js';
-import { decodeChipIdV3, decodeMsmHwId, decodePkHash, decodeSerial, parseElf } from '../../src/sahara/index.js';
+import {
+  decodeChipIdV3,
+  decodeMsmHwId,
+  decodePkHash,
+  decodeSerial,
+  parseElf,
+} from '../../src/sahara/index.js';
 import { QfhError } from '../../src/errors.js';
 
 /** Random bytes, and random bytes wearing each format's magic where its decoder looks for it. */
@@ -28,7 +34,11 @@ function neverCrashes(decode: (b: Uint8Array) => unknown, inputs: fc.Arbitrary<U
 }
 
 describe('table and image decoders on garbage: a result or a QfhError, never a crash', () => {
-  it('GPT', () => neverCrashes(parseGpt, fc.oneof(fc.uint8Array({ maxLength: 2000 }), withMagic(EFI, 512), withMagic(EFI, 4096))));
+  it('GPT', () =>
+    neverCrashes(
+      parseGpt,
+      fc.oneof(fc.uint8Array({ maxLength: 2000 }), withMagic(EFI, 512), withMagic(EFI, 4096)),
+    ));
   it('MIBIB', () =>
     neverCrashes(
       parseMibib,
@@ -40,8 +50,17 @@ describe('table and image decoders on garbage: a result or a QfhError, never a c
         }),
       ),
     ));
-  it('ELF', () => neverCrashes(parseElf, fc.oneof(fc.uint8Array({ maxLength: 300 }), withMagic([0x7f, 0x45, 0x4c, 0x46, 1, 1], 0), withMagic([0x7f, 0x45, 0x4c, 0x46, 2, 1], 0))));
+  it('ELF', () =>
+    neverCrashes(
+      parseElf,
+      fc.oneof(
+        fc.uint8Array({ maxLength: 300 }),
+        withMagic([0x7f, 0x45, 0x4c, 0x46, 1, 1], 0),
+        withMagic([0x7f, 0x45, 0x4c, 0x46, 2, 1], 0),
+      ),
+    ));
   it('command-mode replies', () => {
-    for (const decode of [decodeSerial, decodeMsmHwId, decodePkHash, decodeChipIdV3]) neverCrashes(decode, fc.uint8Array({ maxLength: 120 }));
+    for (const decode of [decodeSerial, decodeMsmHwId, decodePkHash, decodeChipIdV3])
+      neverCrashes(decode, fc.uint8Array({ maxLength: 120 }));
   });
 });

@@ -1,12 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { decodeChipIdV3, decodeMsmHwId, decodePkHash, decodeSerial, saharaStatusInfo, SaharaStatus } from '../../src/sahara/index.js';
+import {
+  decodeChipIdV3,
+  decodeMsmHwId,
+  decodePkHash,
+  decodeSerial,
+  saharaStatusInfo,
+  SaharaStatus,
+} from '../../src/sahara/index.js';
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'hex'));
 
 describe('command-mode replies from real targets (captures.md §1.2, edl.md §1.4)', () => {
   it('reads the edl#67 HW ID as edl splits it', () => {
     const id = decodeMsmHwId(hex('00074201e1600600'.repeat(3)));
-    expect(id).toEqual({ hex: '000660e101420700', msmId: 0x0660e1, oemId: 0x0142, modelId: 0x0700 });
+    expect(id).toEqual({
+      hex: '000660e101420700',
+      msmId: 0x0660e1,
+      oemId: 0x0142,
+      modelId: 0x0700,
+    });
   });
 
   it('reads the edl#635 HW ID', () => {
@@ -32,7 +44,13 @@ describe('command-mode replies from real targets (captures.md §1.2, edl.md §1.
     v.setUint32(36, 0x0a50e1, true);
     v.setUint16(42, 0x0002, true);
     v.setUint16(44, 0x0051, true);
-    expect(decodeChipIdV3(b)).toEqual({ chipIdentifier: 0x1234, msmId: 0x0a50e1, oemId: 0x51, modelId: 2, hwIdHex: '000a50e100510002' });
+    expect(decodeChipIdV3(b)).toEqual({
+      chipIdentifier: 0x1234,
+      msmId: 0x0a50e1,
+      oemId: 0x51,
+      modelId: 2,
+      hwIdHex: '000a50e100510002',
+    });
   });
 
   it('rejects short replies with a typed error', () => {

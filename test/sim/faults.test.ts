@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { buildTestProgrammer, DIAG_EDL_FRAME, SimulatedModem, type FaultPlan, type SimLink } from '../../src/sim/index.js';
+import {
+  buildTestProgrammer,
+  DIAG_EDL_FRAME,
+  SimulatedModem,
+  type FaultPlan,
+  type SimLink,
+} from '../../src/sim/index.js';
 import { SaharaStatus } from '../../src/sahara/index.js';
 import { TransportClosedError, TransportTimeoutError } from '../../src/errors.js';
 import { bootProgrammer, drain, readPacket, responses, texts, upload, xml } from './host-script.js';
 
 const programmer = buildTestProgrammer();
 const CONFIGURE = '<configure MemoryName="nand" MaxPayloadSizeToTargetInBytes="8192" />';
-const PROGRAM = (sectors: number, start = 0) => `<program PAGES_PER_BLOCK="64" SECTOR_SIZE_IN_BYTES="2048" num_partition_sectors="${sectors}" physical_partition_number="0" start_sector="${start}" />`;
+const PROGRAM = (sectors: number, start = 0) =>
+  `<program PAGES_PER_BLOCK="64" SECTOR_SIZE_IN_BYTES="2048" num_partition_sectors="${sectors}" physical_partition_number="0" start_sector="${start}" />`;
 
-async function running(faults: FaultPlan, profile = 'eg25g'): Promise<{ modem: SimulatedModem; link: SimLink }> {
+async function running(
+  faults: FaultPlan,
+  profile = 'eg25g',
+): Promise<{ modem: SimulatedModem; link: SimLink }> {
   const modem = new SimulatedModem({ profile, faults });
   const link = modem.connect();
   await bootProgrammer(link, programmer);
@@ -21,13 +31,17 @@ describe('fault injection: each fault happens as specified', () => {
     const link = modem.connect();
     await expect(upload(link, programmer)).rejects.toBeInstanceOf(TransportClosedError);
     expect(modem.state).toBe('gone');
-    await expect(link.write(new Uint8Array(4), { timeoutMs: 100 })).rejects.toMatchObject({ code: 'QFH_TRANSPORT_DISCONNECTED' });
+    await expect(link.write(new Uint8Array(4), { timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'QFH_TRANSPORT_DISCONNECTED',
+    });
   });
 
   it('disconnect at command K: command K is never answered and the device is gone', async () => {
     const { modem, link } = await running({ disconnectAtCommand: 1 });
     expect(responses(await xml(link, CONFIGURE))[0]?.value).toBe('ACK');
-    await expect(xml(link, PROGRAM(1))).rejects.toMatchObject({ code: 'QFH_TRANSPORT_DISCONNECTED' });
+    await expect(xml(link, PROGRAM(1))).rejects.toMatchObject({
+      code: 'QFH_TRANSPORT_DISCONNECTED',
+    });
     expect(modem.state).toBe('gone');
     expect(modem.programmer).toBeUndefined();
   });
@@ -40,7 +54,9 @@ describe('fault injection: each fault happens as specified', () => {
 
   it('timeout: command K gets no answer at all, the link stays up', async () => {
     const { link } = await running({ silentCommand: 0 });
-    await link.write(new TextEncoder().encode(`<?xml version="1.0" ?><data>${CONFIGURE}</data>`), { timeoutMs: 100 });
+    await link.write(new TextEncoder().encode(`<?xml version="1.0" ?><data>${CONFIGURE}</data>`), {
+      timeoutMs: 100,
+    });
     await expect(link.read(4096, { timeoutMs: 60 })).rejects.toBeInstanceOf(TransportTimeoutError);
     expect(link.attached).toBe(true);
   });
@@ -70,16 +86,32 @@ describe('fault injection: each fault happens as specified', () => {
   it('logs after the response', async () => {
     const { link } = await running({ logsAfterResponse: true }, 'rm500q');
     const reply = await xml(link, CONFIGURE);
-    expect(reply.map((t) => (t.includes('<response') ? 'response' : 'log'))).toEqual(['response', 'log', 'log']);
+    expect(reply.map((t) => (t.includes('<response') ? 'response' : 'log'))).toEqual([
+      'response',
+      'log',
+      'log',
+    ]);
   });
 
   it('ZLP stall: a zero-length transfer arrives late after rawmode="true"', async () => {
     const { link } = await running({ zlpStallMs: 50 });
-    await link.write(new TextEncoder().encode(`<?xml version="1.0" ?><data>${PROGRAM(1)}</data>`), { timeoutMs: 100 });
+    await link.write(new TextEncoder().encode(`<?xml version="1.0" ?><data>${PROGRAM(1)}</data>`), {
+      timeoutMs: 100,
+    });
     const got: string[] = [];
     const started = Date.now();
-    for (let t = await link.read(4096, { timeoutMs: 500 }); ; t = await link.read(4096, { timeoutMs: 500 })) {
-      got.push(t.length === 0 ? 'ZLP' : new TextDecoder().decode(t).includes('rawmode="true"') ? 'ACK raw' : 'log');
+    for (
+      let t = await link.read(4096, { timeoutMs: 500 });
+      ;
+      t = await link.read(4096, { timeoutMs: 500 })
+    ) {
+      got.push(
+        t.length === 0
+          ? 'ZLP'
+          : new TextDecoder().decode(t).includes('rawmode="true"')
+            ? 'ACK raw'
+            : 'log',
+      );
       if (t.length === 0) break;
     }
     expect(got).toEqual(['log', 'log', 'ACK raw', 'ZLP']);
@@ -95,7 +127,10 @@ describe('fault injection: each fault happens as specified', () => {
   });
 
   it('programmer rejected: a valid programmer ends with the forced status', async () => {
-    const modem = new SimulatedModem({ profile: 'eg25g', faults: { rejectProgrammerStatus: SaharaStatus['NAK_HASH_TABLE_AUTH_FAILURE'] ?? 0x21 } });
+    const modem = new SimulatedModem({
+      profile: 'eg25g',
+      faults: { rejectProgrammerStatus: SaharaStatus['NAK_HASH_TABLE_AUTH_FAILURE'] ?? 0x21 },
+    });
     expect((await upload(modem.connect(), programmer)).status).toBe(0x21);
   });
 
@@ -115,7 +150,13 @@ describe('fault injection: each fault happens as specified', () => {
   });
 
   it('slow device: program data takes the modelled time', async () => {
-    const { link } = await running({ timing: { programBytesPerSecond: 200_000, usbBytesPerSecond: 40_000_000, commandLatencyMs: 2 } });
+    const { link } = await running({
+      timing: {
+        programBytesPerSecond: 200_000,
+        usbBytesPerSecond: 40_000_000,
+        commandLatencyMs: 2,
+      },
+    });
     await xml(link, PROGRAM(10));
     const started = Date.now();
     await link.write(new Uint8Array(20480), { timeoutMs: 2000 });
@@ -133,7 +174,9 @@ describe('normal mode: AT port and the switch to EDL', () => {
       await at.write(new TextEncoder().encode(`${c}\r`), { timeoutMs: 100 });
       return texts(await drain(at)).join('');
     };
-    expect(await ask('ATI')).toBe('\r\nQuectel\r\nEG25-G\r\nRevision: EG25GGBR07A08M2G\r\n\r\nOK\r\n');
+    expect(await ask('ATI')).toBe(
+      '\r\nQuectel\r\nEG25-G\r\nRevision: EG25GGBR07A08M2G\r\n\r\nOK\r\n',
+    );
     expect(await ask('AT+CGMR')).toBe('\r\nEG25GGBR07A08M2G\r\n\r\nOK\r\n');
     expect(await ask('AT+QGMR')).toBe('\r\nEG25GGBR07A08M2G_30.006.30.006\r\n\r\nOK\r\n');
     expect(await ask('AT+QFOO')).toBe('\r\nERROR\r\n');

@@ -3,7 +3,12 @@
  * and a hand-rolled Sahara upload. It is not qfh's client (the simulator must be checked by
  * something other than the code it will test).
  */
-import { decodeSaharaPacket, encodeSaharaPacket, peekSaharaHeader, type SaharaPacket } from '../../src/sahara/index.js';
+import {
+  decodeSaharaPacket,
+  encodeSaharaPacket,
+  peekSaharaHeader,
+  type SaharaPacket,
+} from '../../src/sahara/index.js';
 import { TransportClosedError, TransportTimeoutError } from '../../src/errors.js';
 import type { Transport } from '../../src/transport/transport.js';
 
@@ -39,10 +44,21 @@ export async function sendPacket(link: Transport, packet: SaharaPacket): Promise
 }
 
 /** Uploads `programmer` by serving READ_DATA(_64) until END_IMAGE_TX; returns the reads and the status. */
-export async function upload(link: Transport, programmer: Uint8Array, hello?: SaharaPacket): Promise<{ reads: [number, number][]; status: number }> {
+export async function upload(
+  link: Transport,
+  programmer: Uint8Array,
+  hello?: SaharaPacket,
+): Promise<{ reads: [number, number][]; status: number }> {
   const first = hello ?? (await readPacket(link));
   if (first.type !== 'hello') throw new Error(`expected HELLO, got ${first.type}`);
-  await sendPacket(link, { type: 'helloResponse', version: first.version, versionSupported: first.versionSupported, status: 0, mode: 0, reserved: [0, 0, 0, 0, 0, 0] });
+  await sendPacket(link, {
+    type: 'helloResponse',
+    version: first.version,
+    versionSupported: first.versionSupported,
+    status: 0,
+    mode: 0,
+    reserved: [0, 0, 0, 0, 0, 0],
+  });
   const reads: [number, number][] = [];
   for (;;) {
     const p = await readPacket(link);
@@ -65,19 +81,28 @@ export async function bootProgrammer(link: Transport, programmer: Uint8Array): P
   if (status !== 0) throw new Error(`PBL rejected the programmer: status ${status}`);
   await sendPacket(link, { type: 'done' });
   const resp = await readPacket(link);
-  if (resp.type !== 'doneResponse' || resp.imageTxStatus !== 1) throw new Error(`bad DONE_RESP ${JSON.stringify(resp)}`);
+  if (resp.type !== 'doneResponse' || resp.imageTxStatus !== 1)
+    throw new Error(`bad DONE_RESP ${JSON.stringify(resp)}`);
   return texts(await drain(link));
 }
 
 /** Sends one hand-written Firehose document and returns the device's transfers as text. */
 export async function xml(link: Transport, body: string): Promise<string[]> {
-  await link.write(new TextEncoder().encode(`<?xml version="1.0" ?><data>${body}</data>`), { timeoutMs: 500 });
+  await link.write(new TextEncoder().encode(`<?xml version="1.0" ?><data>${body}</data>`), {
+    timeoutMs: 500,
+  });
   return texts(await drain(link));
 }
 
 /** The `<response>` attributes in device transfers, read with a regex. */
 export function responses(transfers: readonly string[]): Record<string, string>[] {
-  return transfers.filter((t) => t.includes('<response')).map((t) => Object.fromEntries([...t.slice(t.indexOf('<response')).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]])));
+  return transfers
+    .filter((t) => t.includes('<response'))
+    .map((t) =>
+      Object.fromEntries(
+        [...t.slice(t.indexOf('<response')).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+      ),
+    );
 }
 
 /** The `<log>` values in device transfers. */

@@ -12,7 +12,13 @@ describe('simulated PBL: programmer upload', () => {
       const modem = new SimulatedModem({ profile: id });
       const link = modem.connect();
       const hello = await readPacket(link);
-      expect(hello).toMatchObject({ type: 'hello', version: PROFILES.get(id)?.sahara.version, versionSupported: 1, maxCommandLength: 0x400, mode: 0 });
+      expect(hello).toMatchObject({
+        type: 'hello',
+        version: PROFILES.get(id)?.sahara.version,
+        versionSupported: 1,
+        maxCommandLength: 0x400,
+        mode: 0,
+      });
       const { status, reads } = await upload(link, programmer, hello);
       expect(status).toBe(0);
       expect(reads.length).toBeGreaterThan(40);
@@ -44,16 +50,35 @@ describe('simulated PBL: programmer upload', () => {
   });
 
   it.each([
-    ['a corrupted segment', 'NAK_HASH_VERIFICATION_FAILURE', (p: Uint8Array) => ((p[0x5000] = (p[0x5000] ?? 0) ^ 1), p)],
-    ['a wrong hash', 'NAK_HASH_VERIFICATION_FAILURE', (p: Uint8Array) => ((p[0x1000 + 40 + 2 * 32] = (p[0x1000 + 40 + 2 * 32] ?? 0) ^ 1), p)],
-    ['a wrong hash table size', 'NAK_INVALID_IMG_HASH_TABLE_SIZE', (p: Uint8Array) => (new DataView(p.buffer).setUint32(0x1000 + 20, 7, true), p)],
+    [
+      'a corrupted segment',
+      'NAK_HASH_VERIFICATION_FAILURE',
+      (p: Uint8Array) => ((p[0x5000] = (p[0x5000] ?? 0) ^ 1), p),
+    ],
+    [
+      'a wrong hash',
+      'NAK_HASH_VERIFICATION_FAILURE',
+      (p: Uint8Array) => ((p[0x1000 + 40 + 2 * 32] = (p[0x1000 + 40 + 2 * 32] ?? 0) ^ 1), p),
+    ],
+    [
+      'a wrong hash table size',
+      'NAK_INVALID_IMG_HASH_TABLE_SIZE',
+      (p: Uint8Array) => (new DataView(p.buffer).setUint32(0x1000 + 20, 7, true), p),
+    ],
     ['a non-ELF file', 'NAK_INVALID_ELF_HDR', (p: Uint8Array) => (p.set([0x4d, 0x5a, 0, 0]), p)],
-    ['no hash segment', 'NAK_HASH_TABLE_NOT_FOUND', (p: Uint8Array) => (new DataView(p.buffer).setUint32(0x34 + 32 + 24, 0, true), p)],
-  ])('fails %s with %s', async (_name: string, statusName: string, damage: (p: Uint8Array) => Uint8Array) => {
-    const modem = new SimulatedModem({ profile: 'eg25g' });
-    const { status } = await upload(modem.connect(), damage(Uint8Array.from(programmer)));
-    expect(status).toBe(SaharaStatus[statusName]);
-  });
+    [
+      'no hash segment',
+      'NAK_HASH_TABLE_NOT_FOUND',
+      (p: Uint8Array) => (new DataView(p.buffer).setUint32(0x34 + 32 + 24, 0, true), p),
+    ],
+  ])(
+    'fails %s with %s',
+    async (_name: string, statusName: string, damage: (p: Uint8Array) => Uint8Array) => {
+      const modem = new SimulatedModem({ profile: 'eg25g' });
+      const { status } = await upload(modem.connect(), damage(Uint8Array.from(programmer)));
+      expect(status).toBe(SaharaStatus[statusName]);
+    },
+  );
 
   it('a 64-bit ELF on a 32-bit PBL fails with NAK_INVALID_ELF_HDR', async () => {
     const p = Uint8Array.from(programmer);
@@ -69,7 +94,9 @@ describe('simulated PBL: programmer upload', () => {
     await sendPacket(link, { type: 'done' });
     expect(await readPacket(link)).toEqual({ type: 'doneResponse', imageTxStatus: 1 });
     const banner = new TextDecoder().decode(await link.read(4096, { timeoutMs: 200 }));
-    expect(banner).toBe('<?xml version="1.0" encoding="UTF-8" ?>\n<data>\n<log value="Supported Functions: program configure power read getstorageinfo erase nop "/></data>');
+    expect(banner).toBe(
+      '<?xml version="1.0" encoding="UTF-8" ?>\n<data>\n<log value="Supported Functions: program configure power read getstorageinfo erase nop "/></data>',
+    );
   });
 });
 
@@ -78,7 +105,14 @@ describe('simulated PBL: command mode', () => {
     const modem = new SimulatedModem({ profile: 'eg25g' });
     const link = modem.connect();
     await readPacket(link);
-    await sendPacket(link, { type: 'helloResponse', version: 2, versionSupported: 1, status: 0, mode: 3, reserved: Z6 });
+    await sendPacket(link, {
+      type: 'helloResponse',
+      version: 2,
+      versionSupported: 1,
+      status: 0,
+      mode: 3,
+      reserved: Z6,
+    });
     expect(await readPacket(link)).toEqual({ type: 'commandReady' });
     const lengths: number[] = [];
     for (const command of [1, 2, 3]) {
@@ -96,16 +130,29 @@ describe('simulated PBL: command mode', () => {
   it('a v3 PBL refuses MSM_HW_ID_READ with END_IMAGE_TX NAK_EXEC_CMD_UNSUPPORTED', async () => {
     const link = new SimulatedModem({ profile: 'rg255c' }).connect();
     expect(await readPacket(link)).toMatchObject({ type: 'hello', version: 3 });
-    await sendPacket(link, { type: 'helloResponse', version: 3, versionSupported: 1, status: 0, mode: 3, reserved: Z6 });
+    await sendPacket(link, {
+      type: 'helloResponse',
+      version: 3,
+      versionSupported: 1,
+      status: 0,
+      mode: 3,
+      reserved: Z6,
+    });
     await readPacket(link);
     await sendPacket(link, { type: 'execute', clientCommand: 2 });
-    expect(await readPacket(link)).toEqual({ type: 'endImageTx', imageId: 13, status: SaharaStatus['NAK_EXEC_CMD_UNSUPPORTED'] });
+    expect(await readPacket(link)).toEqual({
+      type: 'endImageTx',
+      imageId: 13,
+      status: SaharaStatus['NAK_EXEC_CMD_UNSUPPORTED'],
+    });
   });
 
   it('answers garbage with END_IMAGE_TX NAK_INVALID_CMD, and RESET_STATE_MACHINE with a fresh HELLO', async () => {
     const link = new SimulatedModem({ profile: 'eg25g' }).connect();
     await readPacket(link);
-    await link.write(new TextEncoder().encode('<?xml version="1.0" ?><data><nop /></data>'), { timeoutMs: 100 });
+    await link.write(new TextEncoder().encode('<?xml version="1.0" ?><data><nop /></data>'), {
+      timeoutMs: 100,
+    });
     expect(await readPacket(link)).toEqual({ type: 'endImageTx', imageId: 13, status: 1 });
     await sendPacket(link, { type: 'resetStateMachine' });
     expect(await readPacket(link)).toMatchObject({ type: 'hello', mode: 0 });

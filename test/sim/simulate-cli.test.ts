@@ -20,20 +20,38 @@ describe('qfh simulate: a full session from another process over TCP', () => {
   it('serves Sahara + Firehose on a 120 GB UFS profile, exits cleanly on SIGINT with small memory, and dumps what was written', async () => {
     const dump = await mkdtemp(join(tmpdir(), 'qfh-sim-'));
     dirs.push(dump);
-    const child = spawn(process.execPath, [BIN, 'simulate', '--profile', 'sm8150-ufs', '--listen', '127.0.0.1:0', '--dump', dump], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'simulate', '--profile', 'sm8150-ufs', '--listen', '127.0.0.1:0', '--dump', dump],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    for (let i = 0; i < 100 && !/listening on tcp:\/\/[\d.]+:\d+/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    for (let i = 0; i < 100 && !/listening on tcp:\/\/[\d.]+:\d+/.test(stdout); i++)
+      await new Promise((r) => setTimeout(r, 50));
     const port = Number(/listening on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
     expect(port).toBeGreaterThan(0);
 
     const link = await openTcpTransport('127.0.0.1', port);
     const banner = await bootProgrammer(link, buildTestProgrammer());
     expect(banner.join('')).toContain('End of supported functions 15');
-    expect(responses(await xml(link, '<configure MemoryName="UFS" MaxPayloadSizeToTargetInBytes="1048576" />'))[0]?.value).toBe('ACK');
+    expect(
+      responses(
+        await xml(link, '<configure MemoryName="UFS" MaxPayloadSizeToTargetInBytes="1048576" />'),
+      )[0]?.value,
+    ).toBe('ACK');
     const data = Uint8Array.from({ length: 8 * 4096 }, (_, i) => (i * 7) & 0xff);
-    expect(responses(await xml(link, '<program SECTOR_SIZE_IN_BYTES="4096" num_partition_sectors="8" physical_partition_number="0" start_sector="1000" />'))[0]).toEqual({ value: 'ACK', rawmode: 'true' });
+    expect(
+      responses(
+        await xml(
+          link,
+          '<program SECTOR_SIZE_IN_BYTES="4096" num_partition_sectors="8" physical_partition_number="0" start_sector="1000" />',
+        ),
+      )[0],
+    ).toEqual({ value: 'ACK', rawmode: 'true' });
     await link.write(data, { timeoutMs: 2000 });
     expect(responses(texts(await drain(link, 100)))[0]).toEqual({ value: 'ACK', rawmode: 'false' });
     await xml(link, '<power value="reset" />');
@@ -55,23 +73,38 @@ describe('qfh simulate: a full session from another process over TCP', () => {
 
 describe('qfh clients over TCP to qfh simulate in another process', () => {
   it('uploads with the Sahara client and programs, reads and erases with the Firehose client', async () => {
-    const child = spawn(process.execPath, [BIN, 'simulate', '--profile', 'rm500q', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'simulate', '--profile', 'rm500q', '--listen', '127.0.0.1:0'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    for (let i = 0; i < 100 && !/listening on/.test(stdout); i++) await new Promise((r) => setTimeout(r, 50));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    for (let i = 0; i < 100 && !/listening on/.test(stdout); i++)
+      await new Promise((r) => setTimeout(r, 50));
     const port = Number(/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
     const tcp = await openTcpTransport('127.0.0.1', port);
     await uploadProgrammer(tcp, memorySource(buildTestProgrammer()));
     const client = new FirehoseClient(tcp, { timeouts: timeoutsFor('nand') });
     await client.readBanner(100);
     await client.configure({ memoryName: 'nand', maxPayload: 8192 });
-    const range = { sectorSizeInBytes: 4096, pagesPerBlock: 64, numPartitionSectors: 64, startSector: 640 };
+    const range = {
+      sectorSizeInBytes: 4096,
+      pagesPerBlock: 64,
+      numPartitionSectors: 64,
+      startSector: 640,
+    };
     await client.erase(range);
     const data = Uint8Array.from({ length: 64 * 4096 }, (_, i) => (i * 3) & 0xff);
-    await client.program(range, (async function* () {
-      yield data;
-    })());
+    await client.program(
+      range,
+      (async function* () {
+        yield data;
+      })(),
+    );
     const back: Uint8Array[] = [];
     await client.read(range, (p) => void back.push(Uint8Array.from(p)));
     expect(Buffer.concat(back).equals(Buffer.from(data))).toBe(true);

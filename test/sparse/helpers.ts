@@ -7,7 +7,10 @@ export async function* chunked(bytes: Uint8Array, size = 4096): AsyncGenerator<U
 }
 
 /** All extents of an expansion. */
-export async function collect(source: AsyncIterable<Uint8Array>, options?: ExpandOptions): Promise<SparseExtent[]> {
+export async function collect(
+  source: AsyncIterable<Uint8Array>,
+  options?: ExpandOptions,
+): Promise<SparseExtent[]> {
   const out: SparseExtent[] = [];
   for await (const e of expandSparse(source, options)) out.push(e);
   return out;
@@ -18,19 +21,23 @@ export function materialise(extents: readonly SparseExtent[], size: number): Uin
   const out = new Uint8Array(size);
   for (const e of extents) {
     if (e.kind === 'raw') out.set(e.data, e.offset);
-    else if (e.kind === 'fill') for (let i = 0; i < e.length; i += 4) out.set(e.pattern, e.offset + i);
+    else if (e.kind === 'fill')
+      for (let i = 0; i < e.length; i += 4) out.set(e.pattern, e.offset + i);
   }
   return out;
 }
 
 /** Size and sha256 of the expansion, streamed: never holds the image in memory. */
-export async function expandedDigest(source: AsyncIterable<Uint8Array>): Promise<{ size: number; sha256: string }> {
+export async function expandedDigest(
+  source: AsyncIterable<Uint8Array>,
+): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
   let size = 0;
   const feedRepeated = (unit: Uint8Array, length: number): void => {
     const piece = Buffer.alloc(Math.min(length, 1 << 20));
     for (let i = 0; i < piece.length; i += unit.length) piece.set(unit, i);
-    for (let left = length; left > 0; left -= piece.length) hash.update(piece.subarray(0, Math.min(left, piece.length)));
+    for (let left = length; left > 0; left -= piece.length)
+      hash.update(piece.subarray(0, Math.min(left, piece.length)));
   };
   for await (const e of expandSparse(source)) {
     if (e.offset !== size) throw new Error(`extent at ${e.offset}, expected ${size}`);

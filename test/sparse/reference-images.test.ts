@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { indexSparseImage, openRandomAccess, streamFile, expandSparse, type SparseHeader } from '../../src/sparse/index.js';
+import {
+  indexSparseImage,
+  openRandomAccess,
+  streamFile,
+  expandSparse,
+  type SparseHeader,
+} from '../../src/sparse/index.js';
 import { SparseFormatError } from '../../src/errors.js';
 import { describeReal, realBytes, realPath } from '../helpers/real.js';
 import { collect, expandedDigest, materialise } from './helpers.js';
@@ -20,7 +26,10 @@ describe('sparse images made by AOSP img2simg expand to the bytes simg2img gives
   for (const { name, size, sha256 } of EXPECTED) {
     it(`${name}: ${size} bytes, sha256 ${sha256.slice(0, 12)}…`, async () => {
       const path = join(FIXTURES, name);
-      expect(await expandedDigest(streamFile(path, { highWaterMark: 1000 }))).toEqual({ size, sha256 });
+      expect(await expandedDigest(streamFile(path, { highWaterMark: 1000 }))).toEqual({
+        size,
+        sha256,
+      });
       const file = await openRandomAccess(path);
       try {
         const index = await indexSparseImage(file);
@@ -36,7 +45,11 @@ describe('sparse images made by AOSP img2simg expand to the bytes simg2img gives
     // This libsparse writes file holes as FILL 0, not DONT_CARE (simg_dump shows it);
     // DONT_CARE is covered by the real malformed image and the encoder's round trips.
     let header: SparseHeader | undefined;
-    const kinds = (await collect(streamFile(join(FIXTURES, 'eraseblock-131072.simg')), { onHeader: (h) => (header = h) })).map((e) => e.kind);
+    const kinds = (
+      await collect(streamFile(join(FIXTURES, 'eraseblock-131072.simg')), {
+        onHeader: (h) => (header = h),
+      })
+    ).map((e) => e.kind);
     expect(header?.blockSize).toBe(131072);
     expect(kinds).toEqual(['raw', 'fill', 'fill', 'raw']);
   });
@@ -48,8 +61,15 @@ describeReal('real sparse files from qdl.js fixtures', () => {
   it('expands sparse.img to exactly raw.img, and indexes 9 blocks of 4096 in 6 chunks', async () => {
     const raw = realBytes(dir, 'raw.img');
     let header: SparseHeader | undefined;
-    const extents = await collect(streamFile(realPath(dir, 'sparse.img'), { highWaterMark: 333 }), { onHeader: (h) => (header = h) });
-    expect(header).toMatchObject({ blockSize: 4096, totalBlocks: 9, totalChunks: 6, imageChecksum: 0 });
+    const extents = await collect(streamFile(realPath(dir, 'sparse.img'), { highWaterMark: 333 }), {
+      onHeader: (h) => (header = h),
+    });
+    expect(header).toMatchObject({
+      blockSize: 4096,
+      totalBlocks: 9,
+      totalChunks: 6,
+      imageChecksum: 0,
+    });
     expect(Buffer.from(materialise(extents, raw.length)).equals(raw)).toBe(true);
     expect(extents.some((e) => e.kind === 'fill')).toBe(true);
   });
@@ -78,7 +98,9 @@ describeReal('real sparse files from qdl.js fixtures', () => {
     const seen: string[] = [];
     await expect(
       (async () => {
-        for await (const e of expandSparse(streamFile(realPath(dir, 'boot-sparse-truncated.img')))) {
+        for await (const e of expandSparse(
+          streamFile(realPath(dir, 'boot-sparse-truncated.img')),
+        )) {
           if (e.kind === 'raw') seen.push(Buffer.from(e.data.subarray(0, 8)).toString('latin1'));
         }
       })(),

@@ -19,16 +19,28 @@ describe('chardev backend: a tty as qcserial exposes an EDL device', () => {
     const tty = await openCharDevice(pty.path, { onNotice: (m) => notices.push(m) });
     try {
       expect(notices[0]).toMatch(/raw mode/);
-      expect((await uploadProgrammer(tty, memorySource(buildTestProgrammer()))).alreadyRunning).toBe(false);
-      const client = new FirehoseClient(tty, { timeouts: timeoutsFor('nand', { firehoseStartup: 2000, configure: 1000 }) });
+      expect(
+        (await uploadProgrammer(tty, memorySource(buildTestProgrammer()))).alreadyRunning,
+      ).toBe(false);
+      const client = new FirehoseClient(tty, {
+        timeouts: timeoutsFor('nand', { firehoseStartup: 2000, configure: 1000 }),
+      });
       await client.readBanner(100);
       await client.configure({ memoryName: 'nand', maxPayload: 8192 });
-      const range = { sectorSizeInBytes: 2048, pagesPerBlock: 64, numPartitionSectors: 64, startSector: 1280 };
+      const range = {
+        sectorSizeInBytes: 2048,
+        pagesPerBlock: 64,
+        numPartitionSectors: 64,
+        startSector: 1280,
+      };
       await client.erase(range);
       const data = Uint8Array.from({ length: 64 * 2048 }, (_, i) => (i * 5) & 0xff);
-      await client.program(range, (async function* () {
-        yield data;
-      })());
+      await client.program(
+        range,
+        (async function* () {
+          yield data;
+        })(),
+      );
       const back: Uint8Array[] = [];
       await client.read(range, (p) => void back.push(Uint8Array.from(p)));
       expect(Buffer.concat(back).equals(Buffer.from(data))).toBe(true);
@@ -42,7 +54,10 @@ describe('chardev backend: a tty as qcserial exposes an EDL device', () => {
   });
 
   it('says what to do when the node does not exist', async () => {
-    await expect(openCharDevice('/dev/ttyUSB-none')).rejects.toMatchObject({ code: 'QFH_TRANSPORT_IO', hint: expect.stringMatching(/ls \/dev\/ttyUSB/) });
+    await expect(openCharDevice('/dev/ttyUSB-none')).rejects.toMatchObject({
+      code: 'QFH_TRANSPORT_IO',
+      hint: expect.stringMatching(/ls \/dev\/ttyUSB/),
+    });
   });
 });
 
@@ -56,7 +71,11 @@ describe('upstream PCIe: the kernel loads the programmer', () => {
     await writeFile(programmer, buildTestProgrammer());
     const placed = await placeProgrammerForKernel(programmer, 'qcom/prog_firehose_sdx24.mbn', sys);
     expect(await readFile(override, 'utf8')).toBe(placed.folder);
-    expect((await readFile(join(placed.folder, 'qcom/prog_firehose_sdx24.mbn'))).equals(await readFile(programmer))).toBe(true);
+    expect(
+      (await readFile(join(placed.folder, 'qcom/prog_firehose_sdx24.mbn'))).equals(
+        await readFile(programmer),
+      ),
+    ).toBe(true);
     await placed.restore();
     expect(await readFile(override, 'utf8')).toBe('/lib/firmware/updates');
   });

@@ -9,15 +9,21 @@ const run = promisify(execFile);
 
 /** Native modules loaded by a child that imports `modules` and optionally loads usb. */
 async function nativeLoads(modules: string[], loadUsb: boolean): Promise<string[]> {
-  const imports = modules.map((m) => `await import(${JSON.stringify(pathToFileURL(join(dist, m)).href)});`).join('');
-  const usb = loadUsb ? `await (await import(${JSON.stringify(pathToFileURL(join(dist, 'transport/usb.js')).href)})).loadUsbModule();` : '';
+  const imports = modules
+    .map((m) => `await import(${JSON.stringify(pathToFileURL(join(dist, m)).href)});`)
+    .join('');
+  const usb = loadUsb
+    ? `await (await import(${JSON.stringify(pathToFileURL(join(dist, 'transport/usb.js')).href)})).loadUsbModule();`
+    : '';
   const code = `const seen = []; const dl = process.dlopen; process.dlopen = function (m, f, ...r) { seen.push(f); return dl.call(this, m, f, ...r); }; ${imports} ${usb} console.log(JSON.stringify(seen));`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code]);
   return JSON.parse(stdout) as string[];
 }
 
 it('importing qfh (every layer, the CLI and the simulator) loads no native code', async () => {
-  expect(await nativeLoads(['index.js', 'sim/index.js', 'cli/main.js', 'transport/usb.js'], false)).toEqual([]);
+  expect(
+    await nativeLoads(['index.js', 'sim/index.js', 'cli/main.js', 'transport/usb.js'], false),
+  ).toEqual([]);
 });
 
 it('the usb backend loads libusb only when it is used', async () => {

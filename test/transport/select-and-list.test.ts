@@ -42,7 +42,11 @@ describe('qfh list from sysfs', () => {
       ['1-1.4', 'edl', ['ttyUSB0']],
       ['2-1', 'normal', ['ttyUSB3']],
     ]);
-    expect(listing.pcie).toEqual([join(dev, 'mhi_BHI'), join(dev, 'mhi_EDL'), join(dev, 'wwan0firehose0')]);
+    expect(listing.pcie).toEqual([
+      join(dev, 'mhi_BHI'),
+      join(dev, 'mhi_EDL'),
+      join(dev, 'wwan0firehose0'),
+    ]);
     const text = renderListing(listing).join('\n');
     expect(text).toContain('--device usb:3EB3EBC4');
     expect(text).toContain('interface 2: ff/00/00 /dev/ttyUSB3');
@@ -54,17 +58,30 @@ describe('--device selection', () => {
     expect(parseDeviceSpec()).toEqual({ kind: 'usb', serial: undefined });
     expect(parseDeviceSpec('usb:3eb3ebc4')).toEqual({ kind: 'usb', serial: '3EB3EBC4' });
     expect(parseDeviceSpec('/dev/ttyUSB0')).toEqual({ kind: 'path', path: '/dev/ttyUSB0' });
-    expect(parseDeviceSpec('tcp://127.0.0.1:9008')).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 9008 });
+    expect(parseDeviceSpec('tcp://127.0.0.1:9008')).toEqual({
+      kind: 'tcp',
+      host: '127.0.0.1',
+      port: 9008,
+    });
     expect(parseDeviceSpec('sim:rm500q')).toEqual({ kind: 'sim', profile: 'rm500q', state: 'edl' });
-    expect(parseDeviceSpec('sim:eg25g:normal')).toEqual({ kind: 'sim', profile: 'eg25g', state: 'normal' });
-    expect(() => parseDeviceSpec('bluetooth')).toThrow(expect.objectContaining({ code: 'QFH_USAGE' }));
+    expect(parseDeviceSpec('sim:eg25g:normal')).toEqual({
+      kind: 'sim',
+      profile: 'eg25g',
+      state: 'normal',
+    });
+    expect(() => parseDeviceSpec('bluetooth')).toThrow(
+      expect.objectContaining({ code: 'QFH_USAGE' }),
+    );
   });
 
   it('refuses to guess between two EDL devices, and picks by serial', async () => {
     const a = new SimulatedModem({ profile: 'eg25g' });
     const b = new SimulatedModem({ profile: 'msm8974-emmc' });
     const fake = new FakeUsb([a, b]);
-    await expect(openDevice(parseDeviceSpec('usb'), { usbModule: fake })).rejects.toMatchObject({ code: 'QFH_DEVICE_AMBIGUOUS', hint: expect.stringMatching(/usb:SERIAL/) });
+    await expect(openDevice(parseDeviceSpec('usb'), { usbModule: fake })).rejects.toMatchObject({
+      code: 'QFH_DEVICE_AMBIGUOUS',
+      hint: expect.stringMatching(/usb:SERIAL/),
+    });
     const t = await openDevice(parseDeviceSpec('usb:1E76093A'), { usbModule: fake });
     expect(t.description).toContain('SN:1E76093A');
     await t.close();
@@ -76,34 +93,60 @@ describe('--device selection', () => {
     const messages: string[] = [];
     setTimeout(() => modem.unplug(), 100);
     setTimeout(() => modem.powerOn('edl'), 300);
-    const t = await openDevice(parseDeviceSpec('usb'), { usbModule: fake, waitMs: 5000, onWaiting: (m) => messages.push(m) });
-    expect(messages[0]).toMatch(/waiting for an EDL device.*seen: 2c7c:0125 \(a Quectel modem in normal mode/);
+    const t = await openDevice(parseDeviceSpec('usb'), {
+      usbModule: fake,
+      waitMs: 5000,
+      onWaiting: (m) => messages.push(m),
+    });
+    expect(messages[0]).toMatch(
+      /waiting for an EDL device.*seen: 2c7c:0125 \(a Quectel modem in normal mode/,
+    );
     expect(t.description).toMatch(/05c6:9008/);
     await t.close();
   });
 
   it('gives up with what it saw', async () => {
-    await expect(openDevice(parseDeviceSpec('usb'), { usbModule: new FakeUsb([new SimulatedModem({ state: 'normal' })]), waitMs: 50 })).rejects.toMatchObject({ code: 'QFH_NO_DEVICE', message: expect.stringMatching(/seen: 2c7c:0125/) });
+    await expect(
+      openDevice(parseDeviceSpec('usb'), {
+        usbModule: new FakeUsb([new SimulatedModem({ state: 'normal' })]),
+        waitMs: 50,
+      }),
+    ).rejects.toMatchObject({
+      code: 'QFH_NO_DEVICE',
+      message: expect.stringMatching(/seen: 2c7c:0125/),
+    });
   });
 });
 
 describe('qfh info and qfh list on the command line', () => {
   it('qfh info --device sim:eg25g --json prints the chip identity', async () => {
     let stdout = '';
-    const code = await main(['info', '--device', 'sim:eg25g', '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined });
+    const code = await main(['info', '--device', 'sim:eg25g', '--json'], {
+      stdout: (t) => (stdout += t),
+      stderr: () => undefined,
+    });
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ version: 2, serial: 0x3b090f7d, hwId: { hex: '000480e100000000' } });
+    expect(JSON.parse(stdout)).toMatchObject({
+      version: 2,
+      serial: 0x3b090f7d,
+      hwId: { hex: '000480e100000000' },
+    });
   });
 
   it('qfh list --json is valid JSON on this machine', async () => {
     let stdout = '';
-    expect(await main(['list', '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined })).toBe(0);
+    expect(
+      await main(['list', '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined }),
+    ).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ usb: expect.any(Array), pcie: expect.any(Array) });
   });
 
   it('qfh info with an unreachable device exits non-zero with a reason', async () => {
     let stderr = '';
-    const code = await main(['info', '--device', 'tcp://127.0.0.1:1'], { stdout: () => undefined, stderr: (t) => (stderr += t) });
+    const code = await main(['info', '--device', 'tcp://127.0.0.1:1'], {
+      stdout: () => undefined,
+      stderr: (t) => (stderr += t),
+    });
     expect(code).toBe(1);
     expect(stderr).toMatch(/^qfh: tcp:\/\/127\.0\.0\.1:1: .*\[QFH_TRANSPORT_IO\]/);
   });

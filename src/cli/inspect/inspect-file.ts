@@ -8,7 +8,15 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { FirehoseFramer, parseDocument } from '../../firehose/index.js';
-import { decodeSaharaPacket, isElf, parseElf, peekSaharaHeader, qcomSegmentType, SAHARA_COMMANDS, type SaharaPacket } from '../../sahara/index.js';
+import {
+  decodeSaharaPacket,
+  isElf,
+  parseElf,
+  peekSaharaHeader,
+  qcomSegmentType,
+  SAHARA_COMMANDS,
+  type SaharaPacket,
+} from '../../sahara/index.js';
 import { indexSparseImage, isSparseImage, openRandomAccess } from '../../sparse/index.js';
 import {
   isMibib,
@@ -40,23 +48,35 @@ export async function inspectFile(input: string): Promise<InspectReport> {
   const info = await stat(input).catch(() => undefined);
   if (!info) {
     const compact = input.replace(/[\s:]/g, '');
-    if (/^(?:[0-9a-fA-F]{2})+$/.test(compact)) return saharaReport(input, Buffer.from(compact, 'hex'));
-    throw new UsageError('QFH_INPUT_UNREADABLE', `${input}: no such file or folder, and not a hex string`);
+    if (/^(?:[0-9a-fA-F]{2})+$/.test(compact))
+      return saharaReport(input, Buffer.from(compact, 'hex'));
+    throw new UsageError(
+      'QFH_INPUT_UNREADABLE',
+      `${input}: no such file or folder, and not a hex string`,
+    );
   }
   const size = info.size;
-  const head = size <= HEAD_LIMIT ? await readFile(input) : Buffer.from(await readHead(input, 1 << 16));
+  const head =
+    size <= HEAD_LIMIT ? await readFile(input) : Buffer.from(await readHead(input, 1 << 16));
   if (isSparseImage(head)) return sparseReport(input);
   if (isElf(head)) return elfReport(input, head, size);
   if (isMibib(head)) return mibibReport(input, head);
   if (locateGptHeader(head)) return gptReport(input, head);
   const header = peekSaharaHeader(head);
-  if (header && SAHARA_COMMANDS.has(header.command) && header.length <= head.length && header.length >= 8) return saharaReport(input, head);
+  if (
+    header &&
+    SAHARA_COMMANDS.has(header.command) &&
+    header.length <= head.length &&
+    header.length >= 8
+  )
+    return saharaReport(input, head);
   const text = head.toString('utf8');
   const trimmed = text.replace(/^\ufeff/, '').trimStart();
   if (trimmed.startsWith('<')) return xmlReport(input, text);
   if (/^\s*(?:VERSION:|FILE:|[0-9a-fA-F]{32} [ *])/.test(trimmed)) return md5Report(input, text);
   const compact = text.replace(/[\s:]/g, '');
-  if (compact.length > 0 && /^(?:[0-9a-fA-F]{2})+$/.test(compact)) return saharaReport(input, Buffer.from(compact, 'hex'));
+  if (compact.length > 0 && /^(?:[0-9a-fA-F]{2})+$/.test(compact))
+    return saharaReport(input, Buffer.from(compact, 'hex'));
   if (size <= HEAD_LIMIT && isText(head)) return textReport(input, text);
   return rawReport(input, size);
 }
@@ -74,17 +94,30 @@ function textReport(input: string, text: string): InspectReport {
   return {
     kind: 'text',
     input,
-    data: { lines: lines.length, firehoseDeviceLines: deviceLines, xmlDocuments: documents, saharaReadDataLines: readData },
-    text: [`text ${input}: ${lines.length} lines; quotes ${deviceLines} Firehose device lines, ${documents} XML documents, ${readData} Sahara READ_DATA triples`],
+    data: {
+      lines: lines.length,
+      firehoseDeviceLines: deviceLines,
+      xmlDocuments: documents,
+      saharaReadDataLines: readData,
+    },
+    text: [
+      `text ${input}: ${lines.length} lines; quotes ${deviceLines} Firehose device lines, ${documents} XML documents, ${readData} Sahara READ_DATA triples`,
+    ],
   };
 }
 
 /** Anything else: a raw image, described by size and digests. */
 async function rawReport(input: string, size: number): Promise<InspectReport> {
   const md5 = await md5File(input);
-  return { kind: 'raw', input, data: { size, md5 }, text: [`raw data ${input}: ${size} bytes, md5 ${md5} (not a format qfh decodes; flashable as a raw image)`] };
+  return {
+    kind: 'raw',
+    input,
+    data: { size, md5 },
+    text: [
+      `raw data ${input}: ${size} bytes, md5 ${md5} (not a format qfh decodes; flashable as a raw image)`,
+    ],
+  };
 }
-
 
 async function sparseReport(input: string): Promise<InspectReport> {
   const source = await openRandomAccess(input);
@@ -97,7 +130,12 @@ async function sparseReport(input: string): Promise<InspectReport> {
       `Android sparse image ${input}`,
       `  version ${header.majorVersion}.${header.minorVersion}, block size ${header.blockSize}, ${header.totalBlocks} blocks in ${header.totalChunks} chunks`,
       `  expands to ${index.expandedSize} bytes; chunks: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ')}${index.trailingBytes ? `; ${index.trailingBytes} trailing bytes` : ''}`,
-      ...index.entries.slice(0, 40).map((e) => `    ${e.kind.padEnd(5)} out ${e.outputOffset}${'length' in e ? ` +${e.length}` : ''}${e.kind === 'fill' ? ` pattern ${Buffer.from(e.pattern).toString('hex')}` : ''}${e.kind === 'crc32' ? ` ${hex32(e.value)}` : ''}`),
+      ...index.entries
+        .slice(0, 40)
+        .map(
+          (e) =>
+            `    ${e.kind.padEnd(5)} out ${e.outputOffset}${'length' in e ? ` +${e.length}` : ''}${e.kind === 'fill' ? ` pattern ${Buffer.from(e.pattern).toString('hex')}` : ''}${e.kind === 'crc32' ? ` ${hex32(e.value)}` : ''}`,
+        ),
       ...(index.entries.length > 40 ? [`    … ${index.entries.length - 40} more`] : []),
     ];
     return { kind: 'sparse', input, data: index, text };
@@ -112,7 +150,10 @@ function elfReport(input: string, head: Buffer, size: number): InspectReport {
   const text = [
     `ELF${elf.bits} image ${input} (${size} bytes): machine ${elf.machine}, entry ${hex32(elf.entry)}`,
     `  ${elf.programHeaders.length} program headers${hash.length ? `, hash segment at ${hash[0]?.offset} (${hash[0]?.fileSize} bytes)` : ', no hash segment'}`,
-    ...elf.programHeaders.map((p, i) => `    [${i}] type ${p.type} offset ${p.offset} filesz ${p.fileSize} vaddr ${hex32(p.virtualAddress)} flags ${hex32(p.flags)}`),
+    ...elf.programHeaders.map(
+      (p, i) =>
+        `    [${i}] type ${p.type} offset ${p.offset} filesz ${p.fileSize} vaddr ${hex32(p.virtualAddress)} flags ${hex32(p.flags)}`,
+    ),
   ];
   return { kind: 'elf', input, data: { ...elf, size, hashSegments: hash.length }, text };
 }
@@ -121,8 +162,13 @@ function mibibReport(input: string, bytes: Buffer): InspectReport {
   const m = parseMibib(bytes);
   const text = [
     `NAND partition table (MIBIB) ${input}: ${m.pageSize}-byte pages, ${m.partitions.length} partitions`,
-    m.checksum ? `  checksum ${hex32(m.checksum.stored)} stored, ${hex32(m.checksum.computed)} computed: ${m.checksum.matches ? 'matches' : 'MISMATCH'}` : '  no checksum page',
-    ...m.partitions.map((p) => `    ${p.name.padEnd(16)} blocks ${String(p.offsetBlocks).padStart(6)} +${p.lengthBlocks}`),
+    m.checksum
+      ? `  checksum ${hex32(m.checksum.stored)} stored, ${hex32(m.checksum.computed)} computed: ${m.checksum.matches ? 'matches' : 'MISMATCH'}`
+      : '  no checksum page',
+    ...m.partitions.map(
+      (p) =>
+        `    ${p.name.padEnd(16)} blocks ${String(p.offsetBlocks).padStart(6)} +${p.lengthBlocks}`,
+    ),
   ];
   return { kind: 'mibib', input, data: m, text };
 }
@@ -148,13 +194,23 @@ function saharaReport(input: string, bytes: Uint8Array): InspectReport {
     packets.push(packet);
     at += peekSaharaHeader(rest)?.length ?? rest.length;
   }
-  const text = [`Sahara packets (${packets.length}) from ${input.length > 60 ? 'input' : input}`, ...packets.map((p) => `  ${JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`)];
+  const text = [
+    `Sahara packets (${packets.length}) from ${input.length > 60 ? 'input' : input}`,
+    ...packets.map(
+      (p) =>
+        `  ${JSON.stringify(p, (_k, v: unknown) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}`,
+    ),
+  ];
   return { kind: 'sahara', input, data: packets, text };
 }
 
 function xmlReport(input: string, text: string): InspectReport {
   const parsed = parseXmlElements(text);
-  if ('problem' in parsed) throw new UsageError('QFH_INPUT_UNREADABLE', `${input}: not well-formed XML at ${parsed.problem.line}:${parsed.problem.column}: ${parsed.problem.message}`);
+  if ('problem' in parsed)
+    throw new UsageError(
+      'QFH_INPUT_UNREADABLE',
+      `${input}: not well-formed XML at ${parsed.problem.line}:${parsed.problem.column}: ${parsed.problem.message}`,
+    );
   const root = parsed.elements[0]?.tag;
   if (root === 'patches') {
     const patches = parsePatchList(text, input);
@@ -163,26 +219,53 @@ function xmlReport(input: string, text: string): InspectReport {
       kind: 'patch',
       input,
       data: patches.map((p) => ({ ...p, startSector: p.startSector.text, value: p.value.text })),
-      text: [`patch list ${input}: ${patches.length} patches (${onDisk} on DISK, ${patches.length - onDisk} on files)`, ...patches.map((p) => `    ${p.filename} sector ${p.startSector.text} +${p.byteOffset} [${p.sizeInBytes}] = ${p.value.text}${p.what ? `  (${p.what})` : ''}`)],
+      text: [
+        `patch list ${input}: ${patches.length} patches (${onDisk} on DISK, ${patches.length - onDisk} on files)`,
+        ...patches.map(
+          (p) =>
+            `    ${p.filename} sector ${p.startSector.text} +${p.byteOffset} [${p.sizeInBytes}] = ${p.value.text}${p.what ? `  (${p.what})` : ''}`,
+        ),
+      ],
     };
   }
   if (root === 'contents') {
     const c = parseContentsManifest(text, input);
-    return { kind: 'contents', input, data: c, text: [`contents.xml ${input}: ${c.productName ?? '?'}, chip ${c.chipId ?? '?'}`, ...c.files.map((f) => `    ${f.role.padEnd(18)} ${f.path}`)] };
+    return {
+      kind: 'contents',
+      input,
+      data: c,
+      text: [
+        `contents.xml ${input}: ${c.productName ?? '?'}, chip ${c.chipId ?? '?'}`,
+        ...c.files.map((f) => `    ${f.role.padEnd(18)} ${f.path}`),
+      ],
+    };
   }
   if (root === 'data') {
     const elements = parsed.elements[0]?.children ?? [];
-    if (elements.some((e) => e.tag === 'program' || e.tag === 'erase') && !elements.some((e) => e.tag === 'response' || e.tag === 'log')) {
+    if (
+      elements.some((e) => e.tag === 'program' || e.tag === 'erase') &&
+      !elements.some((e) => e.tag === 'response' || e.tag === 'log')
+    ) {
       const list = parseProgramList(text, input);
       const tags = new Map<string, number>();
       for (const e of list.entries) tags.set(e.tag, (tags.get(e.tag) ?? 0) + 1);
       return {
         kind: 'rawprogram',
         input,
-        data: { comments: list.comments, entries: list.entries.map((e) => ({ ...e, startSector: e.startSector?.text, numSectors: e.numSectors?.text })) },
+        data: {
+          comments: list.comments,
+          entries: list.entries.map((e) => ({
+            ...e,
+            startSector: e.startSector?.text,
+            numSectors: e.numSectors?.text,
+          })),
+        },
         text: [
           `rawprogram ${input}: ${[...tags].map(([t, n]) => `${n} ${t}`).join(', ')}`,
-          ...list.entries.map((e) => `    ${String(e.index + 1).padStart(3)} ${e.tag.padEnd(7)} LUN ${e.physicalPartition} sector ${e.startSector?.text ?? '-'} +${e.numSectors?.text ?? '-'} ${e.filename === undefined ? '' : e.filename === '' ? '(no file)' : e.filename}${e.label ? ` [${e.label}]` : ''}${e.sparse ? ' sparse' : ''}${e.vendor ? ` vendor=${e.vendor}` : ''}`),
+          ...list.entries.map(
+            (e) =>
+              `    ${String(e.index + 1).padStart(3)} ${e.tag.padEnd(7)} LUN ${e.physicalPartition} sector ${e.startSector?.text ?? '-'} +${e.numSectors?.text ?? '-'} ${e.filename === undefined ? '' : e.filename === '' ? '(no file)' : e.filename}${e.label ? ` [${e.label}]` : ''}${e.sparse ? ' sparse' : ''}${e.vendor ? ` vendor=${e.vendor}` : ''}`,
+          ),
         ],
       };
     }
@@ -190,8 +273,19 @@ function xmlReport(input: string, text: string): InspectReport {
   const framer = new FirehoseFramer({ maxDocumentBytes: 1 << 20 });
   framer.push(Buffer.from(text, 'utf8'));
   const documents: { tag: string; attributes: readonly (readonly [string, string])[] }[][] = [];
-  for (let doc = framer.nextDocument(); doc !== undefined; doc = framer.nextDocument()) documents.push(parseDocument(doc));
-  return { kind: 'firehose', input, data: documents, text: [`Firehose XML ${input}: ${documents.length} document(s)`, ...documents.flat().map((e) => `    <${e.tag}${e.attributes.map(([k, v]) => ` ${k}="${v}"`).join('')} />`)] };
+  for (let doc = framer.nextDocument(); doc !== undefined; doc = framer.nextDocument())
+    documents.push(parseDocument(doc));
+  return {
+    kind: 'firehose',
+    input,
+    data: documents,
+    text: [
+      `Firehose XML ${input}: ${documents.length} document(s)`,
+      ...documents
+        .flat()
+        .map((e) => `    <${e.tag}${e.attributes.map(([k, v]) => ` ${k}="${v}"`).join('')} />`),
+    ],
+  };
 }
 
 async function md5Report(input: string, text: string): Promise<InspectReport> {
@@ -200,7 +294,11 @@ async function md5Report(input: string, text: string): Promise<InspectReport> {
   const checks = await Promise.all(
     manifest.entries.map(async (e) => {
       const actual = await md5File(join(base, e.path)).catch(() => undefined);
-      return { ...e, actual, status: actual === undefined ? 'absent' : actual === e.md5 ? 'ok' : 'mismatch' };
+      return {
+        ...e,
+        actual,
+        status: actual === undefined ? 'absent' : actual === e.md5 ? 'ok' : 'mismatch',
+      };
     }),
   );
   const count = (s: string): number => checks.filter((c) => c.status === s).length;
@@ -208,6 +306,9 @@ async function md5Report(input: string, text: string): Promise<InspectReport> {
     kind: 'md5',
     input,
     data: { format: manifest.format, version: manifest.version, entries: checks },
-    text: [`${manifest.format} md5 manifest ${input}: ${checks.length} files; beside it: ${count('ok')} ok, ${count('mismatch')} mismatch, ${count('absent')} absent`, ...checks.map((c) => `    ${c.status.padEnd(8)} ${c.md5} ${c.path}`)],
+    text: [
+      `${manifest.format} md5 manifest ${input}: ${checks.length} files; beside it: ${count('ok')} ok, ${count('mismatch')} mismatch, ${count('absent')} absent`,
+      ...checks.map((c) => `    ${c.status.padEnd(8)} ${c.md5} ${c.path}`),
+    ],
   };
 }

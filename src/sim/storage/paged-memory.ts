@@ -25,14 +25,15 @@ export class PagedMemory {
   }
 
   private check(offset: number, length: number): void {
-    if (offset < 0 || length < 0 || offset + length > this.size) throw new RangeError(`bytes ${offset}..${offset + length} outside 0..${this.size}`);
+    if (offset < 0 || length < 0 || offset + length > this.size)
+      throw new RangeError(`bytes ${offset}..${offset + length} outside 0..${this.size}`);
   }
 
   /** Copies `length` bytes at `offset` out. */
   read(offset: number, length: number): Uint8Array {
     this.check(offset, length);
     const out = new Uint8Array(length).fill(this.erasedValue);
-    for (let at = offset; at < offset + length; ) {
+    for (let at = offset; at < offset + length;) {
       const index = Math.floor(at / this.pageSize);
       const within = at - index * this.pageSize;
       const n = Math.min(this.pageSize - within, offset + length - at);
@@ -46,7 +47,7 @@ export class PagedMemory {
   /** Stores `data` at `offset`, combining with what is there by `mode` (`and` is how NAND cells program). */
   write(offset: number, data: Uint8Array, mode: 'replace' | 'and' = 'replace'): void {
     this.check(offset, data.length);
-    for (let at = offset; at < offset + data.length; ) {
+    for (let at = offset; at < offset + data.length;) {
       const index = Math.floor(at / this.pageSize);
       const within = at - index * this.pageSize;
       const n = Math.min(this.pageSize - within, offset + data.length - at);
@@ -65,7 +66,7 @@ export class PagedMemory {
   /** Returns `length` bytes at `offset` to the erased value, freeing whole pages. */
   erase(offset: number, length: number): void {
     this.check(offset, length);
-    for (let at = offset; at < offset + length; ) {
+    for (let at = offset; at < offset + length;) {
       const index = Math.floor(at / this.pageSize);
       const within = at - index * this.pageSize;
       const n = Math.min(this.pageSize - within, offset + length - at);
@@ -77,7 +78,8 @@ export class PagedMemory {
 
   /** The pages that hold memory, as `[byte offset, page]`, in address order. */
   *pagesInUse(): Generator<[number, Uint8Array]> {
-    for (const index of [...this.pages.keys()].sort((a, b) => a - b)) yield [index * this.pageSize, this.pages.get(index) as Uint8Array];
+    for (const index of [...this.pages.keys()].sort((a, b) => a - b))
+      yield [index * this.pageSize, this.pages.get(index) as Uint8Array];
   }
 
   /** Whether every byte in the range still holds the erased value. */

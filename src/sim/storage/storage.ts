@@ -43,8 +43,11 @@ export class Storage {
 
   constructor(readonly geometry: StorageGeometry) {
     const erased = geometry.kind === 'nand' ? 0xff : 0x00;
-    const page = geometry.kind === 'nand' ? geometry.sectorSize : Math.max(geometry.sectorSize, 64 * 1024);
-    this.luns = geometry.lunSectors.map((sectors) => new PagedMemory(sectors * geometry.sectorSize, page, erased));
+    const page =
+      geometry.kind === 'nand' ? geometry.sectorSize : Math.max(geometry.sectorSize, 64 * 1024);
+    this.luns = geometry.lunSectors.map(
+      (sectors) => new PagedMemory(sectors * geometry.sectorSize, page, erased),
+    );
     this.bad = new Set(geometry.badBlocks ?? []);
   }
 
@@ -79,7 +82,8 @@ export class Storage {
    */
   physicalSectors(start: number, count: number): number[] {
     const ppb = this.geometry.pagesPerBlock;
-    if (this.geometry.kind !== 'nand' || ppb === undefined || this.bad.size === 0) return Array.from({ length: count }, (_, i) => start + i);
+    if (this.geometry.kind !== 'nand' || ppb === undefined || this.bad.size === 0)
+      return Array.from({ length: count }, (_, i) => start + i);
     const out: number[] = [];
     for (let s = start; out.length < count; s++) {
       if (this.bad.has(Math.floor(s / ppb))) {
@@ -102,10 +106,12 @@ export class Storage {
   /** Writes whole sectors. NAND pages already programmed get their bits ANDed. */
   write(lun: number, sector: number, data: Uint8Array): void {
     const size = this.sectorSize;
-    if (data.length % size !== 0) throw new RangeError(`write of ${data.length} bytes is not whole ${size}-byte sectors`);
+    if (data.length % size !== 0)
+      throw new RangeError(`write of ${data.length} bytes is not whole ${size}-byte sectors`);
     this.bytesWritten += data.length;
     if (this.geometry.discardWrites) {
-      if (sector + data.length / size > (this.sectors(lun) ?? 0)) throw new RangeError(`write past the end of LUN ${lun}`);
+      if (sector + data.length / size > (this.sectors(lun) ?? 0))
+        throw new RangeError(`write past the end of LUN ${lun}`);
       return;
     }
     const memory = this.lun(lun);
