@@ -1,141 +1,24 @@
 /**
  * The qfh error family. Every failure qfh reports is a {@link QfhError}: a stable
- * machine-readable `code`, a human `message` saying what happened, and a `hint`
- * saying what the user can do about it. One subclass per failure family, so callers
- * can `instanceof` the family and switch on the code within it.
+ * machine-readable `code` (the closed set in `error-codes.ts`), a human `message` saying
+ * what happened, and a `hint` saying what the user can do about it. One subclass per
+ * failure family, so callers can `instanceof` the family and switch on the code within it.
+ * This module holds the families of the command line, the transports and the workflow,
+ * and gathers the codec and protocol families.
  *
  * @module
  */
+import { QfhError, type QfhErrorOptions } from './qfh-error.js';
 
-/** Options shared by every qfh error. */
-export interface QfhErrorOptions {
-  /** What the user can do next. Shown under the message by the CLI. */
-  hint?: string;
-  /** The lower-level error this one explains. */
-  cause?: unknown;
-}
-
-/** Base of every error qfh throws. */
-export class QfhError extends Error {
-  /** Stable identifier, e.g. `QFH_SPARSE_TRUNCATED`. Never changes between releases. */
-  readonly code: string;
-  /** What to do next, in one or two sentences. */
-  readonly hint: string;
-
-  constructor(code: string, message: string, options: QfhErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.hint = options.hint ?? '';
-  }
-
-  /** Plain-object form for `--json` output and logs. */
-  toJSON(): { name: string; code: string; message: string; hint: string } {
-    return { name: this.name, code: this.code, message: this.message, hint: this.hint };
-  }
-}
-
-/** Codes of {@link SaharaPacketError}. */
-export type SaharaPacketCode =
-  'QFH_SAHARA_TRUNCATED' | 'QFH_SAHARA_BAD_LENGTH' | 'QFH_SAHARA_UNKNOWN_COMMAND';
-
-/** A Sahara packet that cannot be decoded (short, wrong length field, unknown command). */
-export class SaharaPacketError extends QfhError {
-  constructor(code: SaharaPacketCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, {
-      hint: 'The device sent bytes that are not a Sahara packet. Replug the modem (or power-cycle it) so it restarts Sahara, then try again.',
-      ...options,
-    });
-  }
-}
-
-/** Codes of {@link FirehoseXmlError}. */
-export type FirehoseXmlCode =
-  | 'QFH_FIREHOSE_XML_MALFORMED'
-  | 'QFH_FIREHOSE_XML_NO_DATA'
-  | 'QFH_FIREHOSE_XML_TOO_LARGE'
-  | 'QFH_FIREHOSE_BAD_ATTRIBUTE';
-
-/** A Firehose XML document that cannot be built or parsed. */
-export class FirehoseXmlError extends QfhError {
-  constructor(code: FirehoseXmlCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, {
-      hint: 'The programmer and qfh are out of step. Power-cycle the modem so it returns to EDL (9008) and start again.',
-      ...options,
-    });
-  }
-}
-
-/** Codes of {@link SparseFormatError}. */
-export type SparseFormatCode =
-  | 'QFH_SPARSE_BAD_MAGIC'
-  | 'QFH_SPARSE_BAD_VERSION'
-  | 'QFH_SPARSE_BAD_HEADER'
-  | 'QFH_SPARSE_BAD_CHUNK'
-  | 'QFH_SPARSE_TRUNCATED'
-  | 'QFH_SPARSE_BLOCK_COUNT'
-  | 'QFH_SPARSE_CRC_MISMATCH'
-  | 'QFH_SPARSE_TRAILING_DATA';
-
-/** An Android sparse image that is malformed, truncated or inconsistent. */
-export class SparseFormatError extends QfhError {
-  constructor(code: SparseFormatCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, {
-      hint: 'The sparse image is damaged or was not made by img2simg/libsparse. Re-download the firmware package and check its md5.txt.',
-      ...options,
-    });
-  }
-}
-
-/** Codes of {@link ExpressionError}. */
-export type ExpressionCode =
-  'QFH_EXPRESSION_SYNTAX' | 'QFH_EXPRESSION_UNKNOWN_NAME' | 'QFH_EXPRESSION_RANGE';
-
-/** A rawprogram/patch expression (`NUM_DISK_SECTORS-33.`, `CRC32(2,4096)`) that cannot be evaluated. */
-export class ExpressionError extends QfhError {
-  constructor(code: ExpressionCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, {
-      hint: 'The package XML holds an expression qfh does not understand. Check the file is the one the vendor shipped.',
-      ...options,
-    });
-  }
-}
-
-/** Codes of {@link PartitionTableError}. */
-export type PartitionTableCode =
-  | 'QFH_MIBIB_BAD_MAGIC'
-  | 'QFH_MIBIB_TRUNCATED'
-  | 'QFH_GPT_BAD_SIGNATURE'
-  | 'QFH_GPT_TRUNCATED'
-  | 'QFH_GPT_BAD_HEADER';
-
-/** A NAND MIBIB or GPT partition table that cannot be read. */
-export class PartitionTableError extends QfhError {
-  constructor(code: PartitionTableCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, {
-      hint: 'The partition table file is damaged or not the kind qfh expected. Re-download the firmware package.',
-      ...options,
-    });
-  }
-}
-
-/** Codes of {@link PackageError}. */
-export type PackageCode =
-  | 'QFH_PACKAGE_NOT_FOUND'
-  | 'QFH_PACKAGE_PATH_ESCAPE'
-  | 'QFH_PACKAGE_XML'
-  | 'QFH_PACKAGE_MD5_FORMAT'
-  | 'QFH_PACKAGE_UNRECOGNISED';
-
-/** A firmware package (folder or one of its manifests) that cannot be read safely. */
-export class PackageError extends QfhError {
-  constructor(code: PackageCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, {
-      hint: 'Point qfh at the unpacked firmware folder (the one holding md5.txt and update/), and re-download it if a file is damaged.',
-      ...options,
-    });
-  }
-}
+export { QfhError, type QfhErrorOptions } from './qfh-error.js';
+export {
+  ERROR_CODES,
+  isQfhErrorCode,
+  type ErrorOutcome,
+  type QfhErrorCode,
+} from './error-codes.js';
+export * from './format-errors.js';
+export * from './protocol-errors.js';
 
 /** Codes of {@link UsageError}. */
 export type UsageCode = 'QFH_USAGE' | 'QFH_INPUT_UNREADABLE';
@@ -192,70 +75,6 @@ export class TransportClosedError extends TransportError {
   }
 }
 
-/** Codes of {@link SaharaProtocolError}. */
-export type SaharaProtocolCode =
-  | 'QFH_SAHARA_NO_HELLO'
-  | 'QFH_SAHARA_REJECTED'
-  | 'QFH_SAHARA_UNEXPECTED'
-  | 'QFH_SAHARA_OUT_OF_RANGE'
-  | 'QFH_SAHARA_COMMAND_FAILED';
-
-/** The PBL and qfh disagree: no HELLO, an unexpected packet, or the PBL refused the programmer. */
-export class SaharaProtocolError extends QfhError {
-  /** Sahara status the PBL reported, when it reported one. */
-  readonly status: number | undefined;
-  constructor(
-    code: SaharaProtocolCode,
-    message: string,
-    options: QfhErrorOptions & { status?: number } = {},
-  ) {
-    super(code, message, {
-      hint: 'Power-cycle the modem so its PBL starts over (unplug it, or hold it in EDL), then run qfh again.',
-      ...options,
-    });
-    this.status = options.status;
-  }
-}
-
-/** Codes of {@link FirehoseError}. */
-export type FirehoseCode =
-  | 'QFH_FIREHOSE_NAK'
-  | 'QFH_FIREHOSE_NO_PROGRAMMER'
-  | 'QFH_FIREHOSE_UNEXPECTED'
-  | 'QFH_FIREHOSE_UNSUPPORTED';
-
-/** A Firehose exchange that went wrong (other than a NAK, which is {@link FirehoseNakError}). */
-export class FirehoseError extends QfhError {
-  constructor(code: FirehoseCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, {
-      hint: 'Power-cycle the modem so it returns to EDL (9008), then run qfh edl-recover.',
-      ...options,
-    });
-  }
-}
-
-/** The programmer refused a command: carries the command, the response attributes and every log line. */
-export class FirehoseNakError extends FirehoseError {
-  constructor(
-    readonly command: string,
-    readonly attributes: readonly (readonly [string, string])[],
-    readonly logs: readonly string[],
-    options: QfhErrorOptions = {},
-  ) {
-    const why = logs.filter((l) =>
-      /error|fail|unaligned|must be|invalid|not support|too large/i.test(l),
-    );
-    super(
-      'QFH_FIREHOSE_NAK',
-      `the programmer refused <${command}>${why.length ? `: ${why.join(' / ')}` : logs.length ? `: ${logs.at(-1)}` : ''}`,
-      {
-        hint: 'Nothing more was written. Check the package matches this modem (NAND page/block size, storage type), then run qfh edl-recover.',
-        ...options,
-      },
-    );
-  }
-}
-
 /** Codes of {@link DeviceNotFoundError}. */
 export type DeviceNotFoundCode = 'QFH_NO_DEVICE' | 'QFH_DEVICE_AMBIGUOUS';
 
@@ -295,32 +114,55 @@ export class PlanRefusedError extends QfhError {
   }
 }
 
-/** A flash that stopped part-way: carries the report of what was done. */
-export class FlashError extends QfhError {
-  constructor(
-    message: string,
-    readonly report: unknown,
-    options: QfhErrorOptions & { code?: string } = {},
-  ) {
-    super(options.code ?? 'QFH_FLASH_FAILED', message, options);
-  }
-}
-
-/** Codes of {@link AtError}. */
-export type AtCode =
-  | 'QFH_AT_ERROR'
-  | 'QFH_AT_TIMEOUT'
-  | 'QFH_AT_NOT_QUECTEL'
-  | 'QFH_EDL_SWITCH_FAILED'
-  | 'QFH_FOTA_CHECKSUM'
-  | 'QFH_FOTA_FAILED';
-
-/** The modem's AT or DIAG port refused or did not answer. */
-export class AtError extends QfhError {
-  constructor(code: AtCode, message: string, options: QfhErrorOptions = {}) {
-    super(code, message, {
-      hint: "Check that this is the modem's AT port (qfh list shows each interface) and that nothing else (ModemManager, a dialer) is using it.",
+/** A step of the plan cannot be placed (its start depends on a disk size nobody reported). */
+export class PlanError extends QfhError {
+  constructor(message: string, options: QfhErrorOptions = {}) {
+    super('QFH_PLAN_UNRESOLVED', message, {
+      hint: 'The modem did not report its disk size, so qfh cannot place this step; nothing was written.',
       ...options,
     });
   }
+}
+
+/** An image did not verify: the device holds other bytes than qfh sent. */
+export class VerifyMismatchError extends QfhError {
+  constructor(message: string, options: QfhErrorOptions = {}) {
+    super('QFH_VERIFY_MISMATCH', message, {
+      hint: 'The flash memory did not keep what was written. Run qfh edl-recover; if it fails the same way, the modem needs service.',
+      ...options,
+    });
+  }
+}
+
+/** qfh was asked to stop (Ctrl-C, SIGTERM, an aborted AbortSignal) and stopped at a safe point. */
+export class InterruptedError extends QfhError {
+  constructor(message = 'stopped on request', options: QfhErrorOptions = {}) {
+    super('QFH_INTERRUPTED', message, options);
+  }
+}
+
+/** The user answered no. */
+export class DeclinedError extends QfhError {
+  constructor(message = 'not flashed: you answered no', options: QfhErrorOptions = {}) {
+    super('QFH_DECLINED', message, { hint: 'Nothing was sent to the modem.', ...options });
+  }
+}
+
+/** Codes of {@link WorkflowError}. */
+export type WorkflowCode = 'QFH_BACKUP_LAYOUT' | 'QFH_SIM_BUSY' | 'QFH_INTERNAL';
+
+/** A workflow that cannot go on for a reason of its own (not a device or package failure). */
+export class WorkflowError extends QfhError {
+  constructor(code: WorkflowCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+/** Wraps anything that is not a QfhError: a bug, reported as one. */
+export function asQfhError(e: unknown): QfhError {
+  if (e instanceof QfhError) return e;
+  return new WorkflowError('QFH_INTERNAL', e instanceof Error ? e.message : String(e), {
+    cause: e,
+    hint: 'This is a bug in qfh; please report it with the command you ran.',
+  });
 }

@@ -1,0 +1,136 @@
+/**
+ * Errors of the pure codecs and readers: bytes or text that are not what they claim to be
+ * (Sahara packets, Firehose XML, sparse images, expressions, partition tables, packages).
+ *
+ * @module
+ */
+import { QfhError, type QfhErrorOptions } from './qfh-error.js';
+
+/** Codes of {@link SaharaPacketError}. */
+export type SaharaPacketCode =
+  'QFH_SAHARA_TRUNCATED' | 'QFH_SAHARA_BAD_LENGTH' | 'QFH_SAHARA_UNKNOWN_COMMAND';
+
+/** A Sahara packet that cannot be decoded (short, wrong length field, unknown command). */
+export class SaharaPacketError extends QfhError {
+  constructor(code: SaharaPacketCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'The device sent bytes that are not a Sahara packet. Replug the modem (or power-cycle it) so it restarts Sahara, then try again.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link FirehoseXmlError}. */
+export type FirehoseXmlCode =
+  | 'QFH_FIREHOSE_XML_MALFORMED'
+  | 'QFH_FIREHOSE_XML_NO_DATA'
+  | 'QFH_FIREHOSE_XML_TOO_LARGE'
+  | 'QFH_FIREHOSE_BAD_ATTRIBUTE';
+
+/** A Firehose XML document that cannot be built or parsed. */
+export class FirehoseXmlError extends QfhError {
+  constructor(code: FirehoseXmlCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'The programmer and qfh are out of step. Power-cycle the modem so it returns to EDL (9008) and start again.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link SparseFormatError}. */
+export type SparseFormatCode =
+  | 'QFH_SPARSE_BAD_MAGIC'
+  | 'QFH_SPARSE_BAD_VERSION'
+  | 'QFH_SPARSE_BAD_HEADER'
+  | 'QFH_SPARSE_BAD_CHUNK'
+  | 'QFH_SPARSE_TRUNCATED'
+  | 'QFH_SPARSE_BLOCK_COUNT'
+  | 'QFH_SPARSE_CRC_MISMATCH'
+  | 'QFH_SPARSE_TRAILING_DATA'
+  | 'QFH_SPARSE_TOO_MANY_CHUNKS';
+
+/** An Android sparse image that is malformed, truncated or inconsistent. */
+export class SparseFormatError extends QfhError {
+  constructor(code: SparseFormatCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'The sparse image is damaged or was not made by img2simg/libsparse. Re-download the firmware package and check its md5.txt.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link ExpressionError}. */
+export type ExpressionCode =
+  'QFH_EXPRESSION_SYNTAX' | 'QFH_EXPRESSION_UNKNOWN_NAME' | 'QFH_EXPRESSION_RANGE';
+
+/** A rawprogram/patch expression (`NUM_DISK_SECTORS-33.`, `CRC32(2,4096)`) that cannot be evaluated. */
+export class ExpressionError extends QfhError {
+  constructor(code: ExpressionCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'The package XML holds an expression qfh does not understand. Check the file is the one the vendor shipped.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link PartitionTableError}. */
+export type PartitionTableCode =
+  | 'QFH_MIBIB_BAD_MAGIC'
+  | 'QFH_MIBIB_TRUNCATED'
+  | 'QFH_GPT_BAD_SIGNATURE'
+  | 'QFH_GPT_TRUNCATED'
+  | 'QFH_GPT_BAD_HEADER';
+
+/** A NAND MIBIB or GPT partition table that cannot be read. */
+export class PartitionTableError extends QfhError {
+  constructor(code: PartitionTableCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'The partition table file is damaged or not the kind qfh expected. Re-download the firmware package.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link PackageError}. */
+export type PackageCode =
+  | 'QFH_PACKAGE_NOT_FOUND'
+  | 'QFH_PACKAGE_PATH_ESCAPE'
+  | 'QFH_PACKAGE_XML'
+  | 'QFH_PACKAGE_MD5_FORMAT'
+  | 'QFH_PACKAGE_UNRECOGNISED';
+
+/** A firmware package (folder or one of its manifests) that cannot be read safely. */
+export class PackageError extends QfhError {
+  constructor(code: PackageCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'Point qfh at the unpacked firmware folder (the one holding md5.txt and update/), and re-download it if a file is damaged.',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link ProgrammerFileError}. */
+export type ProgrammerFileCode = 'QFH_PROGRAMMER_INVALID';
+
+/** The programmer file is not a Firehose ELF a PBL would load. */
+export class ProgrammerFileError extends QfhError {
+  constructor(code: ProgrammerFileCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'Use the prog_*firehose* file shipped with the firmware for this exact modem (or pass the right one with --programmer FILE).',
+      ...options,
+    });
+  }
+}
+
+/** Codes of {@link CaptureFormatError}. */
+export type CaptureFormatCode = 'QFH_CAPTURE_FORMAT';
+
+/** A capture file that qfh cannot read. */
+export class CaptureFormatError extends QfhError {
+  constructor(code: CaptureFormatCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'Give qfh a capture it wrote (*.qfhcap.jsonl), a pcap/pcapng from usbmon, or a QFirehose log.',
+      ...options,
+    });
+  }
+}
