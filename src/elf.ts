@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SaharaPacketError } from '../errors.js';
+import { ProgrammerFileError } from './errors.js';
 
 /** One program header. */
 export interface ElfProgramHeader {
@@ -48,6 +48,9 @@ export function qcomSegmentType(flags: number): number {
   return (flags >>> 24) & 0x7;
 }
 
+/** ELF program header type of a loadable segment. */
+const PT_LOAD = 1;
+
 /** Whether `bytes` starts with the ELF magic. */
 export function isElf(bytes: Uint8Array): boolean {
   return (
@@ -59,8 +62,8 @@ export function isElf(bytes: Uint8Array): boolean {
   );
 }
 
-const short = (why: string): SaharaPacketError =>
-  new SaharaPacketError('QFH_SAHARA_TRUNCATED', `ELF image ${why}`, {
+const short = (why: string): ProgrammerFileError =>
+  new ProgrammerFileError('QFH_PROGRAMMER_INVALID', `ELF image ${why}`, {
     hint: 'The programmer file is damaged or not an ELF programmer. Use the prog_*firehose* file from the firmware package.',
   });
 
@@ -125,4 +128,30 @@ export function parseElf(bytes: Uint8Array): ElfImage {
     programHeaderSize: phentsize,
     programHeaders,
   };
+}
+
+/** How much of the file the headers are looked for in (real headers fit in the first 4 KiB). */
+export const PROGRAMMER_HEAD_BYTES = 64 * 1024;
+
+/**
+ * Why `head` (the first bytes of a file of `size` bytes) is not a loadable programmer, or
+ * `undefined` when it is one.
+ */
+export function programmerProblem(head: Uint8Array, size: number): string | undefined {
+  if (!isElf(head)) return 'is not an ELF file (no 7f 45 4c 46 magic), so no PBL will load it';
+  let elf;
+  try {
+    elf = parseElf(head);
+  } catch (e) {
+    if (!(e instanceof ProgrammerFileError)) throw e;
+    return `has unreadable ELF headers (${e.message})`;
+  }
+  const headers = elf.programHeaders;
+  if (!headers.some((h) => qcomSegmentType(h.flags) === QCOM_SEGMENT_TYPE.HASH))
+    return 'has no hash segment, so no PBL will accept it (it is not a signed Qualcomm image)';
+  if (!headers.some((h) => h.type === PT_LOAD && h.fileSize > 0)) return 'has no loadable segment';
+  const beyond = headers.find((h) => h.fileSize > 0 && h.offset + h.fileSize > size);
+  if (beyond)
+    return `is cut short: a segment ends at byte ${beyond.offset + beyond.fileSize} of a ${size}-byte file`;
+  return undefined;
 }

@@ -26,7 +26,7 @@ export interface EdlSwitchOptions {
 /** Sends the EDL frame until the module echoes it. */
 export async function switchToEdl(diag: Transport, options: EdlSwitchOptions = {}): Promise<void> {
   const attempts = options.attempts ?? 30;
-  const reader = new PushbackReader(diag, 256);
+  const reader = new PushbackReader(diag, { chunk: 256 });
   // Drain what the DIAG port had queued, so the echo is not confused with old output.
   for (let i = 0; i < 100; i++) {
     try {

@@ -7,5 +7,5 @@
 export * from './constants.js';
 export * from './packets.js';
 export * from './exec-data.js';
-export * from './elf.js';
+export * from '../elf.js';
 export * from './client.js';

@@ -7,19 +7,38 @@
 import { TransportTimeoutError } from '../errors.js';
 import type { Transport } from './transport.js';
 
+/** Options for {@link PushbackReader}. */
+export interface PushbackReaderOptions {
+  /** Largest single read asked of the transport. @default 1 MiB */
+  readonly chunk?: number;
+  /** Ends every wait early (the transport rejects the pending read). */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /** A pushback buffer in front of a transport. */
 export class PushbackReader {
   private pending: Uint8Array = new Uint8Array(0);
+  private readonly chunk: number;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(
     readonly transport: Transport,
-    /** Largest single read asked of the transport. @default 1 MiB */
-    private readonly chunk = 1 << 20,
-  ) {}
+    options: PushbackReaderOptions = {},
+  ) {
+    this.chunk = options.chunk ?? 1 << 20;
+    this.signal = options.signal;
+  }
 
   /** Bytes already received and not yet taken. */
   get buffered(): number {
     return this.pending.length;
+  }
+
+  /** Takes whatever is buffered (for the next layer to read first). */
+  takeBuffered(): Uint8Array {
+    const out = this.pending;
+    this.pending = new Uint8Array(0);
+    return out;
   }
 
   /** Puts bytes back in front. */
@@ -45,7 +64,11 @@ export class PushbackReader {
         throw new TransportTimeoutError(
           `${this.transport.description}: no data within ${timeoutMs} ms`,
         );
-      const data = await this.transport.read(this.chunk, { timeoutMs: left });
+      const signal = this.signal;
+      const data = await this.transport.read(this.chunk, {
+        timeoutMs: left,
+        ...(signal ? { signal } : {}),
+      });
       if (data.length > 0) return data;
     }
   }

@@ -1,0 +1,197 @@
+/**
+ * Reads a programmer's documents and matches responses to commands. Firehose responses
+ * carry no command name or sequence number, but a programmer answers commands in the order
+ * it received them. So a command whose answer did not come in time is still *owed* one:
+ * before the next command is sent, the owed answers are read and dropped (or the line must
+ * stay quiet for `staleQuiet`), and a late ACK can never be taken for the answer to a later
+ * command. Logs that arrive after a response are kept for the next exchange.
+ *
+ * @module
+ */
+import {
+  FirehoseError,
+  FirehoseNakError,
+  InterruptedError,
+  TransportClosedError,
+  TransportTimeoutError,
+} from '../errors.js';
+import type { Transport } from '../transport/transport.js';
+import { FirehoseFramer } from './framer.js';
+import { parseDeviceDocument, type Attribute } from './xml.js';
+
+/** A completed exchange: the response's attributes and every log line that came with it. */
+export interface Exchange {
+  readonly attributes: readonly Attribute[];
+  readonly logs: readonly string[];
+}
+
+/** Options for {@link ResponseReader}. */
+export interface ResponseReaderOptions {
+  /** Every `<log>` line, as it arrives. */
+  readonly onLog?: ((line: string) => void) | undefined;
+  /** Largest read asked of the transport. @default 1048576 */
+  readonly readChunk?: number | undefined;
+  /** Stops waits for answers (never a raw data phase). */
+  readonly signal?: AbortSignal | undefined;
+}
+
+type Messages = ReturnType<typeof parseDeviceDocument>;
+
+/** The programmer did not answer within the wait. */
+export class FirehoseSilence extends FirehoseError {
+  constructor(what: string, ms: number) {
+    super('QFH_FIREHOSE_TIMEOUT', `the programmer did not answer ${what} within ${ms} ms`, {
+      hint: 'The programmer stopped answering. Power-cycle or replug the modem so it returns to EDL (9008), then run qfh edl-recover.',
+    });
+  }
+}
+
+/** The device side of one Firehose session, as documents and raw bytes. */
+export class ResponseReader {
+  readonly framer = new FirehoseFramer({ maxDocumentBytes: 1 << 20 });
+  private lateLogs: string[] = [];
+  /** Answers owed to commands that timed out (the programmer may still send them). */
+  owed = 0;
+
+  constructor(
+    readonly transport: Transport,
+    private readonly options: ResponseReaderOptions,
+  ) {}
+
+  /** Every log line seen by this reader, as it arrives. */
+  log(line: string): void {
+    this.options.onLog?.(line);
+  }
+
+  throwIfAborted(): void {
+    if (this.options.signal?.aborted) throw new InterruptedError('stopped before the next command');
+  }
+
+  /** Reads until a whole document is there; returns its messages. */
+  async nextDocument(waitMs: number, what: string): Promise<Messages> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const text = this.framer.nextDocument();
+      if (text !== undefined) return parseDeviceDocument(text);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new FirehoseSilence(what, waitMs);
+      try {
+        const signal = this.options.signal;
+        const piece = await this.transport.read(this.options.readChunk ?? 1 << 20, {
+          timeoutMs: left,
+          ...(signal ? { signal } : {}),
+        });
+        this.framer.push(piece);
+      } catch (e) {
+        this.throwIfAborted();
+        if (e instanceof TransportTimeoutError) throw new FirehoseSilence(what, waitMs);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Reads logs until the response to `command`. A NAK throws FirehoseNakError. Silence
+   * throws FirehoseSilence and leaves the answer owed.
+   */
+  async awaitResponse(command: string, timeoutMs: number): Promise<Exchange> {
+    const logs = this.lateLogs;
+    this.lateLogs = [];
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let messages: Messages;
+      try {
+        messages = await this.nextDocument(Math.max(0, deadline - Date.now()), `<${command}>`);
+      } catch (e) {
+        if (e instanceof FirehoseSilence) this.owed++;
+        throw e;
+      }
+      const at = messages.findIndex((m) => m.kind === 'response');
+      for (const m of at < 0 ? messages : messages.slice(0, at))
+        if (m.kind === 'log') this.keep(m.value, logs);
+      const response = messages[at];
+      if (response?.kind !== 'response') continue;
+      for (const m of messages.slice(at + 1))
+        if (m.kind === 'log') this.keep(m.value, this.lateLogs);
+      if (response.value !== 'ACK' && response.value.toLowerCase() !== 'true')
+        throw new FirehoseNakError(command, response.attributes, logs);
+      return { attributes: response.attributes, logs };
+    }
+  }
+
+  /**
+   * The first log line `match` accepts among those that came after the last response,
+   * waiting up to `waitMs` for it: some programmers send a command's result logs after its
+   * ACK (qdl notes it on MSM8916). Other late logs stay kept for the next exchange.
+   */
+  async lateLogMatching(
+    match: (line: string) => boolean,
+    waitMs: number,
+  ): Promise<string | undefined> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const at = this.lateLogs.findIndex(match);
+      if (at >= 0) return this.lateLogs.splice(at, 1)[0];
+      let messages: Messages;
+      try {
+        messages = await this.nextDocument(Math.max(0, deadline - Date.now()), 'the result log');
+      } catch (e) {
+        if (e instanceof FirehoseSilence) return undefined;
+        throw e;
+      }
+      for (const m of messages) if (m.kind === 'log') this.keep(m.value, this.lateLogs);
+    }
+  }
+
+  /** Takes the logs kept since the last exchange. */
+  takeLateLogs(): string[] {
+    const out = this.lateLogs;
+    this.lateLogs = [];
+    return out;
+  }
+
+  /**
+   * Before a new command: reads and drops the answers owed to commands that timed out, until
+   * none is owed or the line has been quiet for `quietMs` (the programmer dropped them).
+   */
+  async settle(quietMs: number): Promise<void> {
+    while (this.owed > 0) {
+      let messages: Messages;
+      try {
+        messages = await this.nextDocument(quietMs, 'a command that had timed out');
+      } catch (e) {
+        if (!(e instanceof FirehoseSilence)) throw e;
+        break;
+      }
+      for (const m of messages) {
+        if (m.kind === 'log') this.log(m.value);
+        else if (m.kind === 'response') {
+          this.owed--;
+          this.log(`(qfh: dropped a late ${m.value} owed to a command that had timed out)`);
+        }
+      }
+    }
+    this.owed = 0;
+  }
+
+  /** Logs that arrive within `quietMs` (after the last command, e.g. power). */
+  async drainLogs(quietMs: number): Promise<string[]> {
+    const out = this.takeLateLogs();
+    for (;;) {
+      let messages: Messages;
+      try {
+        messages = await this.nextDocument(quietMs, 'late logs');
+      } catch (e) {
+        // The usual ends: silence, or the device leaving the bus after a reset.
+        if (e instanceof FirehoseSilence || e instanceof TransportClosedError) return out;
+        throw e;
+      }
+      for (const m of messages) if (m.kind === 'log') this.keep(m.value, out);
+    }
+  }
+
+  private keep(line: string, into: string[]): void {
+    this.log(line);
+    into.push(line);
+  }
+}

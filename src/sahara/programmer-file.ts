@@ -1,0 +1,48 @@
+/**
+ * The programmer file, checked before Sahara starts: a PBL only loads an ELF whose program
+ * headers include Qualcomm's hash segment and whose segments lie inside the file. A file
+ * that fails here would be refused by the PBL after the upload (or, worse, half-served), so
+ * qfh refuses it first, with nothing sent.
+ *
+ * @module
+ */
+import { open } from 'node:fs/promises';
+import { ProgrammerFileError } from '../errors.js';
+import type { ProgrammerSource } from './client.js';
+import { programmerProblem, PROGRAMMER_HEAD_BYTES } from '../elf.js';
+
+/**
+ * Opens and checks a programmer file for upload. Call `close()` when done.
+ * @throws ProgrammerFileError when it is not a loadable programmer.
+ */
+export async function openProgrammer(
+  path: string,
+): Promise<ProgrammerSource & { close(): Promise<void> }> {
+  const handle = await open(path, 'r').catch((e: unknown) => {
+    throw new ProgrammerFileError(
+      'QFH_PROGRAMMER_INVALID',
+      `cannot read the programmer ${path}: ${(e as Error).message}`,
+      { cause: e },
+    );
+  });
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(Math.min(size, PROGRAMMER_HEAD_BYTES));
+    await handle.read(head, 0, head.length, 0);
+    const problem = programmerProblem(head, size);
+    if (problem)
+      throw new ProgrammerFileError('QFH_PROGRAMMER_INVALID', `the programmer ${path} ${problem}`);
+    return {
+      size,
+      async read(position, length) {
+        const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - position)));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+        return buffer.subarray(0, bytesRead);
+      },
+      close: () => handle.close(),
+    };
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Sessions: the one place a Firehose session starts.
+ *
+ * @module
+ */
+export * from './open-session.js';
