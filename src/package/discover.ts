@@ -1,13 +1,12 @@
 /**
- * Lists a firmware folder and sorts its files by role: Firehose programmers,
- * rawprogram and patch lists, md5 manifests, contents.xml, NAND partition images.
- * AppleDouble (`._*`), `.DS_Store` and `__MACOSX/` are ignored: real Quectel archives ship
- * `._rawprogram…xml` forks that a naive glob picks up (research/captures.md §2.2).
+ * Sorts a package's files by role, by name: Firehose programmers, rawprogram and patch
+ * lists, md5 manifests, contents.xml, NAND partition images. (The listing itself, which
+ * skips AppleDouble `._*` forks that real Quectel archives ship, is the package source's.)
  *
  * @module
  */
-import { readdir, stat } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
+import type { PackageEntry } from './package-source.js';
 
 /** Roles a package file can have. */
 export type PackageRole =
@@ -20,16 +19,6 @@ export interface DiscoveredFile {
   readonly size: number;
   readonly role: PackageRole;
 }
-
-/** The folder listing. */
-export interface Discovery {
-  readonly files: readonly DiscoveredFile[];
-  /** Resource forks and Finder files that were skipped. */
-  readonly ignored: readonly string[];
-}
-
-const JUNK = (name: string): boolean =>
-  name.startsWith('._') || name === '.DS_Store' || name === '__MACOSX' || name === '.git';
 
 /** The role of a file by its name. */
 export function roleOf(name: string): PackageRole {
@@ -44,30 +33,7 @@ export function roleOf(name: string): PackageRole {
   return 'other';
 }
 
-/**
- * Walks `root` (at most `maxDepth` folders deep) and classifies every file.
- * @default maxDepth 6
- */
-export async function discoverPackage(root: string, maxDepth = 6): Promise<Discovery> {
-  const files: DiscoveredFile[] = [];
-  const ignored: string[] = [];
-  async function walk(dir: string, depth: number): Promise<void> {
-    const entries = await readdir(join(root, dir), { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const rel = dir === '' ? entry.name : posix.join(dir, entry.name);
-      if (JUNK(entry.name)) {
-        ignored.push(rel);
-        continue;
-      }
-      if (entry.isDirectory()) {
-        if (depth < maxDepth) await walk(rel, depth + 1);
-      } else if (entry.isFile() || entry.isSymbolicLink()) {
-        const info = await stat(join(root, rel)).catch(() => undefined);
-        if (info?.isFile()) files.push({ path: rel, size: info.size, role: roleOf(entry.name) });
-      }
-    }
-  }
-  await walk('', 0);
-  return { files, ignored };
+/** The listing with each file's role. */
+export function classify(files: readonly PackageEntry[]): DiscoveredFile[] {
+  return files.map((f) => ({ ...f, role: roleOf(posix.basename(f.path)) }));
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Override } from '../accept-flags.js';
 
 /** How serious a finding is. */
 export type FindingLevel = 'refuse' | 'warn' | 'info';
@@ -18,8 +19,8 @@ export interface Finding {
   readonly message: string;
   /** Package-relative file the finding is about. */
   readonly file?: string;
-  /** The command-line flag that accepts exactly this risk, for refusals that can be overridden. */
-  readonly flag?: string;
+  /** What accepts exactly this risk, for refusals that can be overridden (`accept-flags.ts`). */
+  readonly flag?: Override;
 }
 
 /** Builds a finding, leaving out absent optional fields (exactOptionalPropertyTypes). */
@@ -27,7 +28,7 @@ export function finding(
   level: FindingLevel,
   code: string,
   message: string,
-  extra: { file?: string | undefined; flag?: string | undefined } = {},
+  extra: { file?: string | undefined; flag?: Override | undefined } = {},
 ): Finding {
   return {
     level,

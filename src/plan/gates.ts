@@ -1,33 +1,75 @@
 /**
  * Safety gates. Every `refuse` finding stops a flash unless the user passed the one flag
- * that names that exact risk; refusals without a flag cannot be overridden. The
- * variant/version gate compares the modem's revision (from AT, when known) with the
- * package's identity.
+ * that names that exact risk (`accept-flags.ts`); refusals without a flag cannot be
+ * overridden. The variant/version gate compares the modem's revision (from AT, when known)
+ * with the package's identity. The plan with every finding is built in one place,
+ * {@link planPackage}, for `qfh plan`, `qfh flash` and the library alike.
  *
  * @module
  */
+import { overrideText, type AcceptFlag } from '../accept-flags.js';
+import type { DeviceFacts } from '../device-facts.js';
 import { PlanRefusedError } from '../errors.js';
-import { finding, type Finding } from '../package/findings.js';
-import { compareBuilds, type FirmwareIdentity } from '../quectel-revision.js';
+import { finding, type Finding, type FirmwarePackage } from '../package/index.js';
+import {
+  compareBuilds,
+  parseFirmwareIdentity,
+  type FirmwareIdentity,
+} from '../quectel-revision.js';
+import { buildPlan } from './build-plan.js';
+import type { FlashPlan } from './types.js';
 
 export { parseFirmwareIdentity, type FirmwareIdentity } from '../quectel-revision.js';
 
+/** What a plan is checked against, and which risks the user accepted. */
+export interface PlanRequest {
+  /** The device's facts, once a session has them. */
+  readonly facts?: DeviceFacts | undefined;
+  /** Accept flags, by name without dashes (`force-variant`). */
+  readonly accept?: Iterable<AcceptFlag> | undefined;
+  /** The modem's revision (ATI / AT+QGMR), when known, for the variant and downgrade gates. */
+  readonly modemRevision?: string | undefined;
+  /** A programmer the user named instead of the package's (path). */
+  readonly programmer?: string | undefined;
+}
+
+/** The plan with every finding: package, device, identity; the user's programmer applied. */
+export function planPackage(pkg: FirmwarePackage, request: PlanRequest = {}): FlashPlan {
+  const plan = buildPlan(pkg, request.facts);
+  const modem = request.modemRevision ? parseFirmwareIdentity(request.modemRevision) : undefined;
+  const identity = identityFindings(modem, parseFirmwareIdentity(pkg.name));
+  const findings = [...plan.findings, ...identity];
+  if (!request.programmer) return { ...plan, findings };
+  // Findings about the package's own programmer are moot once the user names one.
+  const own = findings.filter((f) => f.flag !== 'programmer');
+  return { ...plan, programmer: request.programmer, findings: own };
+}
+
 /** The refusals that still stand after the accepted flags. */
-export function standingRefusals(
-  findings: readonly Finding[],
-  accepted: ReadonlySet<string>,
-): Finding[] {
+export function standingRefusals(findings: readonly Finding[], request: PlanRequest): Finding[] {
+  const accepted = new Set<string>(request.accept ?? []);
+  if (request.programmer) accepted.add('programmer');
   return findings.filter(
-    (f) =>
-      f.level === 'refuse' &&
-      (f.flag === undefined || !accepted.has(f.flag.split(' ')[0] ?? f.flag)),
+    (f) => f.level === 'refuse' && (f.flag === undefined || !accepted.has(f.flag)),
   );
 }
 
-/** Throws PlanRefusedError if any refusal stands. */
-export function enforceGates(findings: readonly Finding[], accepted: ReadonlySet<string>): void {
-  const standing = standingRefusals(findings, accepted);
-  if (standing.length > 0) throw new PlanRefusedError(standing);
+/**
+ * The plan, if no refusal stands.
+ * @throws PlanRefusedError naming each standing refusal and the flag that accepts it.
+ */
+export function checkedPlan(pkg: FirmwarePackage, request: PlanRequest = {}): FlashPlan {
+  const plan = planPackage(pkg, request);
+  const standing = standingRefusals(plan.findings, request);
+  if (standing.length > 0)
+    throw new PlanRefusedError(
+      standing.map((f) => ({
+        code: f.code,
+        message: f.message,
+        ...(f.flag ? { flag: overrideText(f.flag) } : {}),
+      })),
+    );
+  return plan;
 }
 
 /** Variant, NAND-size and downgrade findings for flashing `pkg` onto a modem reporting `modem`. */
@@ -42,7 +84,9 @@ export function identityFindings(
         'refuse',
         'PLAN_PACKAGE_IDENTITY_UNKNOWN',
         'the package name does not say which modem and variant it is for, so qfh cannot check it matches this modem',
-        { flag: '--unknown-package-ok' },
+        {
+          flag: 'unknown-package-ok',
+        },
       ),
     ];
   const out: Finding[] = [];
@@ -52,7 +96,9 @@ export function identityFindings(
         'refuse',
         'PLAN_VARIANT_MISMATCH',
         `the modem is ${modem.variant} but the package is for ${pkg.variant}: flashing another variant's firmware bricks modems`,
-        { flag: '--force-variant' },
+        {
+          flag: 'force-variant',
+        },
       ),
     );
   if (modem.nand && pkg.nand && modem.nand !== pkg.nand)
@@ -61,27 +107,35 @@ export function identityFindings(
         'refuse',
         'PLAN_NAND_SIZE_MISMATCH',
         `the modem's NAND is ${modem.nand} but the package is for ${pkg.nand}`,
-        { flag: '--force-nand-size' },
+        {
+          flag: 'force-nand-size',
+        },
       ),
     );
-  const older =
-    pkg.release < modem.release ||
-    (pkg.release === modem.release && pkg.minor < modem.minor) ||
-    (pkg.release === modem.release &&
-      pkg.minor === modem.minor &&
-      modem.build !== undefined &&
-      pkg.build !== undefined &&
-      compareBuilds(pkg.build, modem.build) < 0);
-  if (older)
+  if (isOlder(pkg, modem))
     out.push(
       finding(
         'refuse',
         'PLAN_DOWNGRADE',
-        `the package (R${pad(pkg.release)}A${pad(pkg.minor)}${pkg.build ? ` ${pkg.build}` : ''}) is older than the modem's firmware (R${pad(modem.release)}A${pad(modem.minor)}${modem.build ? ` ${modem.build}` : ''}); Quectel firmware is not meant to be downgraded`,
-        { flag: '--allow-downgrade' },
+        `the package (${version(pkg)}) is older than the modem's firmware (${version(modem)}); Quectel firmware is not meant to be downgraded`,
+        {
+          flag: 'allow-downgrade',
+        },
       ),
     );
   return out;
 }
 
+function isOlder(pkg: FirmwareIdentity, modem: FirmwareIdentity): boolean {
+  if (pkg.release !== modem.release) return pkg.release < modem.release;
+  if (pkg.minor !== modem.minor) return pkg.minor < modem.minor;
+  return (
+    modem.build !== undefined &&
+    pkg.build !== undefined &&
+    compareBuilds(pkg.build, modem.build) < 0
+  );
+}
+
 const pad = (n: number): string => String(n).padStart(2, '0');
+const version = (i: FirmwareIdentity): string =>
+  `R${pad(i.release)}A${pad(i.minor)}${i.build ? ` ${i.build}` : ''}`;

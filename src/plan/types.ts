@@ -1,11 +1,18 @@
 /**
  * The FlashPlan (DESIGN.md §1): plain data, built before anything touches a device. Every
- * op says what it writes, where, from which bytes, and how many bytes that is.
+ * op says what it writes, where (one target: resolved, or the package's expression while
+ * the disk size is unknown), from which bytes, and how many bytes that is. What goes on the
+ * wire is derived from the target (`wire-attributes.ts`), so what is sent and what is
+ * verified can never differ.
  *
  * @module
  */
-import type { Attribute } from '../xml-elements.js';
+import type { DeviceFacts } from '../device-facts.js';
 import type { Finding } from '../package/findings.js';
+import type { StorageKind } from '../storage-kind.js';
+import type { Attribute } from '../xml-elements.js';
+
+export type { DeviceFacts } from '../device-facts.js';
 
 /** Where a program op's bytes come from. */
 export type DataSource =
@@ -26,32 +33,41 @@ export interface OpOrigin {
   readonly index: number;
 }
 
+/** Where an op acts. */
+export interface SectorTarget {
+  readonly lun: number;
+  /** The start, once known; `undefined` while it depends on a disk size nobody reported. */
+  readonly startSector: number | undefined;
+  /** The start as the package wrote it (plus any offset into a sparse image). */
+  readonly startExpression: string;
+  /** Sectors (NAND: pages) covered, once known. */
+  readonly sectors: number | undefined;
+  readonly sectorSize: number;
+  /** NAND: pages per erase block, as the package line says. */
+  readonly pagesPerBlock: number | undefined;
+}
+
 /** One step of a plan. */
 export type PlanOp =
   | {
       readonly kind: 'erase';
-      readonly lun: number;
-      /** `undefined` while the start depends on the disk size and the device is not known yet. */
-      readonly startSector: number | undefined;
-      readonly sectors: number | undefined;
-      /** Exactly what is sent (vendor lines verbatim). */
+      readonly target: SectorTarget;
+      /** Vendor lines (`vendor="quectel"`) go out exactly as written; the target is for checks. */
+      readonly verbatim: boolean;
+      /** The package line's attributes; the wire form replaces the target's with resolved ones. */
       readonly attributes: readonly Attribute[];
       readonly origin: OpOrigin;
       readonly bytes: 0;
     }
   | {
       readonly kind: 'program';
-      readonly lun: number;
+      readonly target: SectorTarget & { readonly sectors: number };
       readonly label: string | undefined;
       readonly file: string | undefined;
-      readonly startSector: number | undefined;
-      readonly startExpression: string;
-      readonly sectors: number;
-      readonly sectorSize: number;
       readonly source: DataSource;
       /** Bytes of image data (before zero-padding to whole sectors). */
       readonly bytes: number;
-      /** What is sent; `num_partition_sectors` and `start_sector` already rewritten. */
+      /** Attributes besides the target (filename, label, vendor extras), in the package's order. */
       readonly attributes: readonly Attribute[];
       readonly origin: OpOrigin;
     }
@@ -65,27 +81,17 @@ export type PlanOp =
   | { readonly kind: 'set-bootable'; readonly value: number; readonly bytes: 0 }
   | { readonly kind: 'reset'; readonly delaySeconds: number | undefined; readonly bytes: 0 };
 
-/** What the device said about itself (from configure and getstorageinfo). */
-export interface DeviceFacts {
-  readonly storage: 'nand' | 'emmc' | 'ufs';
-  readonly sectorSize: number;
-  /** Sectors of each LUN, where known. */
-  readonly lunSectors: Readonly<Record<number, number>>;
-  /** NAND: erase blocks of the whole device. */
-  readonly nandBlocks?: number;
-  readonly pagesPerBlock?: number;
-}
-
 /** A complete plan. */
 export interface FlashPlan {
   /** Version of the JSON schema `qfh plan --json` prints (README documents it). */
-  readonly schema: 'qfh-plan/1';
+  readonly schema: 'qfh-plan/2';
   readonly package: string;
-  readonly storage: 'nand' | 'emmc' | 'ufs';
+  readonly storage: StorageKind;
   readonly sectorSize: number;
+  /** The programmer to upload: package-relative, or the path the user gave. */
   readonly programmer: string | undefined;
-  /** True when the plan used device facts (disk size); false for a plan made from the package alone. */
-  readonly deviceKnown: boolean;
+  /** The device facts the plan was checked against; `undefined` for a plan from the package alone. */
+  readonly device: DeviceFacts | undefined;
   readonly ops: readonly PlanOp[];
   readonly totalBytes: number;
   readonly findings: readonly Finding[];

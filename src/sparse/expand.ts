@@ -53,92 +53,103 @@ export async function* expandSparse(
   source: AsyncIterable<Uint8Array>,
   options: ExpandOptions = {},
 ): AsyncGenerator<SparseExtent, SparseHeader> {
-  const maxRawPiece = options.maxRawPiece ?? 1 << 20;
-  const verifyCrc = options.verifyCrc ?? true;
   const reader = new ByteReader(source);
   try {
     const header = decodeSparseHeader(await reader.read(SPARSE_FILE_HEADER_SIZE));
-    truncatedUnless(
-      (await reader.skip(header.fileHeaderSize - SPARSE_FILE_HEADER_SIZE)) ===
-        header.fileHeaderSize - SPARSE_FILE_HEADER_SIZE,
-      'file header',
-    );
+    const extra = header.fileHeaderSize - SPARSE_FILE_HEADER_SIZE;
+    truncatedUnless((await reader.skip(extra)) === extra, 'file header');
     options.onHeader?.(header);
-    const blockSize = header.blockSize;
-    let block = 0;
-    let crc = 0;
-    for (let index = 0; index < header.totalChunks; index++) {
-      const raw = await reader.read(SPARSE_CHUNK_HEADER_SIZE);
-      truncatedUnless(
-        raw.length === SPARSE_CHUNK_HEADER_SIZE,
-        `chunk ${index} header`,
-        header,
-        block,
-      );
-      const chunk = decodeChunkHeader(raw);
-      const extraHeader = header.chunkHeaderSize - SPARSE_CHUNK_HEADER_SIZE;
-      truncatedUnless(
-        (await reader.skip(extraHeader)) === extraHeader,
-        `chunk ${index} header`,
-        header,
-        block,
-      );
-      const payload = chunkPayloadLength(chunk, header, index);
-      if (block + chunk.blocks > header.totalBlocks) {
-        throw new SparseFormatError(
-          'QFH_SPARSE_BLOCK_COUNT',
-          `sparse chunk ${index} ends at block ${block + chunk.blocks}, past the ${header.totalBlocks} blocks the header declares`,
-        );
-      }
-      const offset = block * blockSize;
-      const length = chunk.blocks * blockSize;
-      if (chunk.type === ChunkType.RAW) {
-        let done = 0;
-        while (done < payload) {
-          const piece = await reader.readUpTo(Math.min(maxRawPiece, payload - done));
-          if (piece === undefined) return truncated(`RAW chunk ${index} data`, header, block);
-          if (verifyCrc) crc = crc32(piece, crc);
-          yield { kind: 'raw', offset: offset + done, data: piece };
-          done += piece.length;
-        }
-      } else if (chunk.type === ChunkType.FILL) {
-        const pattern = await reader.read(4);
-        truncatedUnless(pattern.length === 4, `FILL chunk ${index} value`, header, block);
-        const copy = Uint8Array.from(pattern);
-        if (verifyCrc) crc = crc32Repeated(copy, length / 4, crc);
-        if (length > 0) yield { kind: 'fill', offset, length, pattern: copy };
-      } else if (chunk.type === ChunkType.DONT_CARE) {
-        if (verifyCrc) crc = crc32Repeated(ZERO_WORD, length / 4, crc);
-        if (length > 0) yield { kind: 'skip', offset, length };
-      } else {
-        const stored = await reader.read(4);
-        truncatedUnless(stored.length === 4, `CRC32 chunk ${index} value`, header, block);
-        const expected = new DataView(stored.buffer, stored.byteOffset, 4).getUint32(0, true);
-        if (verifyCrc && expected !== crc) {
-          throw new SparseFormatError(
-            'QFH_SPARSE_CRC_MISMATCH',
-            `sparse CRC32 chunk ${index} says 0x${expected.toString(16).padStart(8, '0')}, the data before it gives 0x${crc.toString(16).padStart(8, '0')}`,
-          );
-        }
-      }
-      block += chunk.blocks;
-    }
-    if (block !== header.totalBlocks) {
+    const state: ChunkState = {
+      reader,
+      header,
+      block: 0,
+      crc: 0,
+      verifyCrc: options.verifyCrc ?? true,
+      maxRawPiece: options.maxRawPiece ?? 1 << 20,
+    };
+    for (let index = 0; index < header.totalChunks; index++) yield* chunkExtents(state, index);
+    if (state.block !== header.totalBlocks)
       throw new SparseFormatError(
         'QFH_SPARSE_BLOCK_COUNT',
-        `sparse chunks cover ${block} blocks, the header declares ${header.totalBlocks}`,
+        `sparse chunks cover ${state.block} blocks, the header declares ${header.totalBlocks}`,
       );
-    }
-    if (!options.allowTrailingData && !(await reader.atEnd())) {
+    if (!options.allowTrailingData && !(await reader.atEnd()))
       throw new SparseFormatError(
         'QFH_SPARSE_TRAILING_DATA',
         `sparse image has data after its ${header.totalChunks} declared chunks (at byte ${reader.consumed})`,
       );
-    }
     return header;
   } finally {
     await reader.close();
   }
+}
+
+/** Where the expansion is. */
+interface ChunkState {
+  readonly reader: ByteReader;
+  readonly header: SparseHeader;
+  readonly verifyCrc: boolean;
+  readonly maxRawPiece: number;
+  block: number;
+  crc: number;
+}
+
+/** The extents of chunk `index`, read from where the reader is. */
+async function* chunkExtents(s: ChunkState, index: number): AsyncGenerator<SparseExtent> {
+  const { reader, header } = s;
+  const raw = await reader.read(SPARSE_CHUNK_HEADER_SIZE);
+  truncatedUnless(
+    raw.length === SPARSE_CHUNK_HEADER_SIZE,
+    `chunk ${index} header`,
+    header,
+    s.block,
+  );
+  const chunk = decodeChunkHeader(raw);
+  const extraHeader = header.chunkHeaderSize - SPARSE_CHUNK_HEADER_SIZE;
+  truncatedUnless(
+    (await reader.skip(extraHeader)) === extraHeader,
+    `chunk ${index} header`,
+    header,
+    s.block,
+  );
+  const payload = chunkPayloadLength(chunk, header, index);
+  if (s.block + chunk.blocks > header.totalBlocks)
+    throw new SparseFormatError(
+      'QFH_SPARSE_BLOCK_COUNT',
+      `sparse chunk ${index} ends at block ${s.block + chunk.blocks}, past the ${header.totalBlocks} blocks the header declares`,
+    );
+  const offset = s.block * header.blockSize;
+  const length = chunk.blocks * header.blockSize;
+  if (chunk.type === ChunkType.RAW) {
+    for (let done = 0; done < payload;) {
+      const piece = await reader.readUpTo(Math.min(s.maxRawPiece, payload - done));
+      if (piece === undefined) return truncated(`RAW chunk ${index} data`, header, s.block);
+      if (s.verifyCrc) s.crc = crc32(piece, s.crc);
+      yield { kind: 'raw', offset: offset + done, data: piece };
+      done += piece.length;
+    }
+  } else if (chunk.type === ChunkType.FILL) {
+    const pattern = await reader.read(4);
+    truncatedUnless(pattern.length === 4, `FILL chunk ${index} value`, header, s.block);
+    const copy = Uint8Array.from(pattern);
+    if (s.verifyCrc) s.crc = crc32Repeated(copy, length / 4, s.crc);
+    if (length > 0) yield { kind: 'fill', offset, length, pattern: copy };
+  } else if (chunk.type === ChunkType.DONT_CARE) {
+    if (s.verifyCrc) s.crc = crc32Repeated(ZERO_WORD, length / 4, s.crc);
+    if (length > 0) yield { kind: 'skip', offset, length };
+  } else await checkCrcChunk(s, index);
+  s.block += chunk.blocks;
+}
+
+async function checkCrcChunk(s: ChunkState, index: number): Promise<void> {
+  const stored = await s.reader.read(4);
+  truncatedUnless(stored.length === 4, `CRC32 chunk ${index} value`, s.header, s.block);
+  const expected = new DataView(stored.buffer, stored.byteOffset, 4).getUint32(0, true);
+  if (s.verifyCrc && expected !== s.crc)
+    throw new SparseFormatError(
+      'QFH_SPARSE_CRC_MISMATCH',
+      `sparse CRC32 chunk ${index} says 0x${expected.toString(16).padStart(8, '0')}, the data before it gives 0x${s.crc.toString(16).padStart(8, '0')}`,
+    );
 }
 
 function truncatedUnless(ok: boolean, what: string, header?: SparseHeader, block?: number): void {

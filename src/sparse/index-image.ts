@@ -50,13 +50,49 @@ export interface SparseIndex {
   readonly trailingBytes: number;
 }
 
+/** Options for {@link indexSparseImage}. */
+export interface IndexOptions {
+  /** Refuse images declaring more chunks than this. @default 524288 */
+  readonly maxChunks?: number;
+}
+
+/** More chunks than any real image has, few enough to index in seconds and bounded memory. */
+export const DEFAULT_MAX_CHUNKS = 1 << 19;
+
+/** Positional reads through a window, so densely packed chunk headers cost one read per window. */
+class ReadWindow {
+  private start = 0;
+  private bytes: Uint8Array = new Uint8Array(0);
+
+  constructor(private readonly source: RandomAccessSource) {}
+
+  async read(position: number, length: number): Promise<Uint8Array> {
+    const end = position + length;
+    if (position < this.start || end > this.start + this.bytes.length) {
+      this.start = position;
+      this.bytes = await this.source.read(position, Math.max(length, 64 * 1024));
+    }
+    return this.bytes.subarray(position - this.start, end - this.start);
+  }
+}
+
 /**
  * Reads every header of a sparse image.
  * @throws SparseFormatError on a bad header or chunk, a chunk running past the end of
  *   the file (truncation), or counts that disagree with the header.
  */
-export async function indexSparseImage(source: RandomAccessSource): Promise<SparseIndex> {
+export async function indexSparseImage(
+  source: RandomAccessSource,
+  options: IndexOptions = {},
+): Promise<SparseIndex> {
   const header = decodeSparseHeader(await source.read(0, SPARSE_FILE_HEADER_SIZE));
+  const maxChunks = options.maxChunks ?? DEFAULT_MAX_CHUNKS;
+  if (header.totalChunks > maxChunks)
+    throw new SparseFormatError(
+      'QFH_SPARSE_TOO_MANY_CHUNKS',
+      `the sparse image declares ${header.totalChunks} chunks; qfh indexes at most ${maxChunks} (img2simg images of real firmware have thousands)`,
+    );
+  const window = new ReadWindow(source);
   const entries: SparseIndexEntry[] = [];
   let position = header.fileHeaderSize;
   let block = 0;
@@ -67,7 +103,7 @@ export async function indexSparseImage(source: RandomAccessSource): Promise<Spar
         `sparse image ends inside chunk ${index}'s header (file is ${source.size} bytes, ${header.totalChunks} chunks declared)`,
       );
     }
-    const chunk = decodeChunkHeader(await source.read(position, 12));
+    const chunk = decodeChunkHeader(await window.read(position, 12));
     const payload = chunkPayloadLength(chunk, header, index);
     const dataAt = position + header.chunkHeaderSize;
     if (dataAt + payload > source.size) {
@@ -85,12 +121,12 @@ export async function indexSparseImage(source: RandomAccessSource): Promise<Spar
         kind: 'fill',
         outputOffset,
         length,
-        pattern: Uint8Array.from(await source.read(dataAt, 4)),
+        pattern: Uint8Array.from(await window.read(dataAt, 4)),
       });
     else if (chunk.type === ChunkType.DONT_CARE)
       entries.push({ kind: 'skip', outputOffset, length });
     else {
-      const value = await source.read(dataAt, 4);
+      const value = await window.read(dataAt, 4);
       entries.push({
         kind: 'crc32',
         outputOffset,
