@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { QfhError } from '../errors.js';
+import { CaptureFormatError } from '../errors.js';
 import type { ReadOptions, Transport, WriteOptions } from '../transport/transport.js';
 import type { ScriptStep } from './script.js';
 
@@ -72,8 +72,8 @@ export class RecordingTransport implements Transport {
 /** Parses a capture into its header and an exact script. */
 export function readCapture(text: string): { header: CaptureHeader; steps: ScriptStep[] } {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const bad = (why: string): QfhError =>
-    new QfhError('QFH_CAPTURE_FORMAT', `not a qfh capture: ${why}`, {
+  const bad = (why: string): CaptureFormatError =>
+    new CaptureFormatError('QFH_CAPTURE_FORMAT', `not a qfh capture: ${why}`, {
       hint: 'Captures are JSON Lines written by qfh --record; check the file is complete.',
     });
   let header: CaptureHeader;

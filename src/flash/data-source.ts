@@ -1,17 +1,20 @@
 /**
- * Streams a plan op's bytes: file segments read in 1 MiB pieces, host-patched bytes, or a
- * FILL pattern repeated (never allocated whole: a 1 GiB fill is 1 MiB reused).
+ * Streams a plan op's bytes: file segments read through the package source in 1 MiB
+ * pieces, host-patched bytes, or a FILL pattern repeated (never allocated whole: a 1 GiB
+ * fill is 1 MiB reused).
  *
  * @module
  */
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
+import type { PackageSource } from '../package/package-source.js';
 import type { DataSource } from '../plan/types.js';
 
 const PIECE = 1 << 20;
 
-/** The bytes of `source`, in pieces; `root` is the package folder. */
-export async function* readSource(source: DataSource, root: string): AsyncGenerator<Uint8Array> {
+/** The bytes of `source`, in pieces, read from the package. */
+export async function* readSource(
+  source: DataSource,
+  files: PackageSource,
+): AsyncGenerator<Uint8Array> {
   if (source.kind === 'bytes') {
     yield source.data;
     return;
@@ -25,12 +28,6 @@ export async function* readSource(source: DataSource, root: string): AsyncGenera
     return;
   }
   for (const { offset, length } of source.segments) {
-    if (length === 0) continue;
-    for await (const chunk of createReadStream(join(root, source.path), {
-      start: offset,
-      end: offset + length - 1,
-      highWaterMark: PIECE,
-    }))
-      yield chunk as Buffer;
+    if (length > 0) yield* files.stream(source.path, { start: offset, length });
   }
 }

@@ -2,19 +2,21 @@
  * Flashing a modem that is in normal mode (what `qfh flash` does when it finds one): read
  * its identity over AT, refuse a module that is not Quectel or whose identity fails the
  * variant/version gates (before the switch frame is ever sent), switch it to EDL through
- * DIAG, wait for 05c6:9008, flash, and read the identity again once it is back.
+ * DIAG, wait for 05c6:9008, flash, and read the identity again once it is back. Every port
+ * it is given or opens is closed, whatever happens.
  *
  * @module
  */
-import { AtError } from '../errors.js';
 import { AtPort } from '../at/at-port.js';
+import { switchToEdl, type EdlSwitchOptions } from '../at/edl-switch.js';
 import type { ModemIdentity } from '../at/identify.js';
 import { checkModem, type ModemCheck } from '../at/post-check.js';
-import { switchToEdl, type EdlSwitchOptions } from '../at/edl-switch.js';
+import { AtError } from '../errors.js';
 import { readPackage, type FirmwarePackage } from '../package/read-package.js';
+import { checkedPlan } from '../plan/gates.js';
 import type { Transport } from '../transport/transport.js';
-import { checkedStaticPlan, flash, type FlashOptions } from './flash.js';
-import type { FlashReport } from './execute.js';
+import { flash, planRequest, type FlashOptions } from './flash.js';
+import type { FlashReport } from './flash-report.js';
 
 /** How to reach the modem in each state. */
 export interface NormalModeAccess {
@@ -45,32 +47,39 @@ export interface NormalModeFlashResult {
   readonly checks: { readonly before: ModemCheck; readonly after: ModemCheck | undefined };
 }
 
+/** Options for {@link flashFromNormalMode}. */
+export type NormalModeOptions = FlashOptions & {
+  edlSwitch?: EdlSwitchOptions;
+  onIdentity?: (modem: ModemIdentity) => void;
+};
+
+const closeQuietly = async (...transports: Transport[]): Promise<void> => {
+  for (const t of new Set(transports)) await t.close().catch(() => undefined);
+};
+
 /** Identity, gates, EDL switch, flash, identity again. */
 export async function flashFromNormalMode(
   firmware: string | FirmwarePackage,
   access: NormalModeAccess,
-  options: FlashOptions & {
-    edlSwitch?: EdlSwitchOptions;
-    onIdentity?: (modem: ModemIdentity) => void;
-  } = {},
+  options: NormalModeOptions = {},
 ): Promise<NormalModeFlashResult> {
   const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
-  const beforeCheck = await checkModem(new AtPort(access.at));
-  const before = beforeCheck.identity;
-  options.onIdentity?.(before);
-  if (!/quectel/i.test(before.manufacturer)) {
-    throw new AtError(
-      'QFH_AT_NOT_QUECTEL',
-      `the modem says it is made by "${before.manufacturer}", not Quectel: qfh sends its EDL switch only to Quectel modules`,
-      {
-        hint: 'Put the modem into EDL another way (its vendor tool, or the test pads), then run qfh edl-recover.',
-      },
-    );
+  let beforeCheck: ModemCheck;
+  let gated: FlashOptions;
+  try {
+    beforeCheck = await checkModem(new AtPort(access.at));
+    gated = {
+      ...options,
+      modemRevision: beforeCheck.identity.fullRevision ?? beforeCheck.identity.revision,
+    };
+    options.onIdentity?.(beforeCheck.identity);
+    refuseUnlessQuectel(beforeCheck.identity);
+    checkedPlan(pkg, planRequest(gated)); // PlanRefusedError: nothing sent, the modem stays as it is
+    await access.beforeSwitch?.(beforeCheck.identity, pkg);
+    await switchToEdl(access.diag, options.edlSwitch);
+  } finally {
+    await closeQuietly(access.at, access.diag);
   }
-  const gated = { ...options, modemRevision: before.fullRevision ?? before.revision };
-  await checkedStaticPlan(pkg, gated); // throws PlanRefusedError: nothing sent, the modem stays as it is
-  await access.beforeSwitch?.(before, pkg);
-  await switchToEdl(access.diag, options.edlSwitch);
   const edl = await access.openEdl();
   let report: FlashReport;
   try {
@@ -80,15 +89,33 @@ export async function flashFromNormalMode(
       access.programmerLoaded ? { ...gated, programmerLoaded: true } : gated,
     );
   } finally {
-    await edl.close().catch(() => undefined);
+    await closeQuietly(edl);
   }
-  const afterCheck = access.reopenAt
-    ? await checkModem(new AtPort(await access.reopenAt()))
-    : undefined;
+  const afterCheck = access.reopenAt ? await checkAfter(await access.reopenAt()) : undefined;
+  const before = beforeCheck.identity;
   return {
     before,
     report,
     after: afterCheck?.identity,
     checks: { before: beforeCheck, after: afterCheck },
   };
+}
+
+function refuseUnlessQuectel(modem: ModemIdentity): void {
+  if (/quectel/i.test(modem.manufacturer)) return;
+  throw new AtError(
+    'QFH_AT_NOT_QUECTEL',
+    `the modem says it is made by "${modem.manufacturer}", not Quectel: qfh sends its EDL switch only to Quectel modules`,
+    {
+      hint: 'Put the modem into EDL another way (its vendor tool, or the test pads), then run qfh edl-recover.',
+    },
+  );
+}
+
+async function checkAfter(at: Transport): Promise<ModemCheck> {
+  try {
+    return await checkModem(new AtPort(at));
+  } finally {
+    await closeQuietly(at);
+  }
 }

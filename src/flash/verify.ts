@@ -1,0 +1,49 @@
+/**
+ * Checks what landed after each program: the programmer's own SHA-256 of the range where it
+ * offers one (asked even when its banner did not say: a NAK then means "no"), else reading
+ * the range back and hashing it on the host. The range is the op's own target, the same one
+ * its program command was built from.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { FirehoseError, VerifyMismatchError } from '../errors.js';
+import type { FirehoseClient } from '../firehose/client.js';
+import type { SectorRange } from '../firehose/commands.js';
+import type { Verification } from './flash-report.js';
+
+/** How an image verified. */
+export interface VerifyResult {
+  readonly how: Exclude<Verification, 'no'>;
+  /** Why the host read the range back instead of asking for a digest. */
+  readonly note: string | undefined;
+}
+
+/** Verifies `range` holds bytes hashing to `expected` (hex). */
+export async function verifyRange(
+  client: FirehoseClient,
+  range: SectorRange,
+  c: { expected: string; label: string },
+): Promise<VerifyResult> {
+  let actual: string | undefined;
+  let note: string | undefined;
+  if (client.supports('getsha256digest') !== 'no') {
+    try {
+      actual = await client.sha256(range);
+    } catch (e) {
+      if (!(e instanceof FirehoseError) || e.code !== 'QFH_FIREHOSE_UNSUPPORTED') throw e;
+    }
+  }
+  const how = actual === undefined ? 'read-back' : 'sha256';
+  if (actual === undefined) {
+    note = 'the programmer has no getsha256digest, so the image was read back';
+    const hash = createHash('sha256');
+    await client.read(range, (piece) => void hash.update(piece));
+    actual = hash.digest('hex');
+  }
+  if (actual !== c.expected)
+    throw new VerifyMismatchError(
+      `${c.label} did not verify (${how}): the modem holds sha256 ${actual.slice(0, 16)}…, qfh sent ${c.expected.slice(0, 16)}…`,
+    );
+  return { how, note };
+}
