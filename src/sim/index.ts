@@ -20,3 +20,4 @@ export * from './dump-storage.js';
 export * from './tcp-server.js';
 export * from './mibib-image.js';
 export * from './demo-package.js';
+export * from './normal-mode-access.js';

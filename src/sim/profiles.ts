@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { UsageError } from '../errors.js';
 import type { Attribute } from '../xml-elements.js';
 import type { StorageGeometry } from './storage/storage.js';
 import { buildMibib, EG25G_PARTITIONS } from './mibib-image.js';
@@ -335,8 +336,8 @@ export const PROFILES: ReadonlyMap<string, DeviceProfile> = new Map(
 export function profile(id: string): DeviceProfile {
   const found = PROFILES.get(id);
   if (!found)
-    throw new RangeError(
-      `unknown device profile "${id}"; known: ${[...PROFILES.keys()].join(', ')}`,
-    );
+    throw new UsageError('QFH_USAGE', `unknown device profile "${id}"`, {
+      hint: `Simulator profiles: ${[...PROFILES.keys()].join(', ')}.`,
+    });
   return found;
 }

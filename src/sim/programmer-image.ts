@@ -8,13 +8,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import {
-  isElf,
-  parseElf,
-  qcomSegmentType,
-  QCOM_SEGMENT_TYPE,
-  type ElfImage,
-} from '../sahara/elf.js';
+import { isElf, parseElf, qcomSegmentType, QCOM_SEGMENT_TYPE, type ElfImage } from '../elf.js';
 import { SaharaStatus } from '../sahara/constants.js';
 
 const ELF_HEADER = 52;
@@ -76,23 +70,26 @@ export function buildTestProgrammer(options: TestProgrammerOptions = {}): Uint8A
   v.setUint16(40, ELF_HEADER, true);
   v.setUint16(42, PHDR, true);
   v.setUint16(44, count, true);
-  const phdr = (
-    i: number,
-    type: number,
-    offset: number,
-    size: number,
-    flags: number,
-    addr: number,
-  ): void => {
+  type Header = { type: number; offset: number; size: number; flags: number; addr: number };
+  const phdr = (i: number, h: Header): void => {
     const at = ELF_HEADER + i * PHDR;
-    [type, offset, addr, addr, size, size, flags, 0x1000].forEach((word, k) =>
+    [h.type, h.offset, h.addr, h.addr, h.size, h.size, h.flags, 0x1000].forEach((word, k) =>
       v.setUint32(at + k * 4, word, true),
     );
   };
-  phdr(0, PT_NULL, 0, ELF_HEADER + count * PHDR, QCOM_SEGMENT_TYPE.PHDR << 24, 0);
-  phdr(1, PT_NULL, hashOffset, hashSize, (QCOM_SEGMENT_TYPE.HASH << 24) | 0x200000, 0x08600000);
+  const phdrFlags = QCOM_SEGMENT_TYPE.PHDR << 24;
+  phdr(0, { type: PT_NULL, offset: 0, size: ELF_HEADER + count * PHDR, flags: phdrFlags, addr: 0 });
+  const hashFlags = (QCOM_SEGMENT_TYPE.HASH << 24) | 0x200000;
+  phdr(1, {
+    type: PT_NULL,
+    offset: hashOffset,
+    size: hashSize,
+    flags: hashFlags,
+    addr: 0x08600000,
+  });
   segments.forEach((size, i) => {
-    phdr(2 + i, PT_LOAD, offsets[i] ?? 0, size, 0x5, 0x08000000 + i * 0x100000);
+    const addr = 0x08000000 + i * 0x100000;
+    phdr(2 + i, { type: PT_LOAD, offset: offsets[i] ?? 0, size, flags: 0x5, addr });
     image.set(filler(size, seed + i), offsets[i]);
   });
   // MBN header: image id, version, src, dest, image size, code size (= hash table), ...

@@ -22,7 +22,7 @@ import {
   peekSaharaHeader,
   type SaharaPacket,
 } from '../sahara/packets.js';
-import { qcomSegmentType, QCOM_SEGMENT_TYPE, type ElfImage } from '../sahara/elf.js';
+import { qcomSegmentType, QCOM_SEGMENT_TYPE, type ElfImage } from '../elf.js';
 import {
   checkProgrammerHeaders,
   hashSegmentIndex,

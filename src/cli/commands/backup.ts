@@ -4,73 +4,104 @@
  * @module
  */
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
-import { backup } from '../flash/backup.js';
-import { readPackage } from '../package/read-package.js';
-import { SimulatedModem } from '../sim/modem.js';
-import { openDevice, parseDeviceSpec } from '../transport/select-device.js';
-import { ExitCode } from './exit-codes.js';
-import { toJsonText } from './json-output.js';
-import type { CliOutput } from './output.js';
+import { UsageError } from '../../errors.js';
+import { backup } from '../../flash/backup.js';
+import { readPackage } from '../../package/read-package.js';
+import { STORAGE_KINDS } from '../../storage-kind.js';
+import { parseTimeoutOverrides } from '../../timeouts.js';
+import { defineCommand } from '../command.js';
+import { deviceSpec, openCliDevice } from '../devices.js';
+import { ExitCode } from '../exit-codes.js';
+import { DEVICE_HELP, withJson, withTimeouts, withWait } from '../options.js';
 
-/** Runs `qfh backup`. */
-export async function runBackup(
-  o: {
-    dir: string;
-    device: string | undefined;
-    from: string | undefined;
-    programmer: string | undefined;
-    storage: 'nand' | 'emmc' | 'ufs' | undefined;
-    json: boolean;
-    waitSeconds: number;
+export const backupCommand = defineCommand({
+  syntax: ['backup <dir>'],
+  describe:
+    "Read the modem's partitions (from its NAND table, or the ranges a package would write) into DIR, as a package qfh flash restores",
+  examples: [
+    ['qfh backup ./before --from ./fw', 'back up what flashing ./fw would overwrite'],
+    [
+      'qfh backup ./nand --programmer prog_nand_firehose_9x07.mbn',
+      'every partition of a NAND modem',
+    ],
+  ],
+  options: (y) =>
+    withTimeouts(
+      withWait(
+        withJson(
+          y
+            .positional('dir', {
+              type: 'string',
+              demandOption: true,
+              describe: 'where to write the backup',
+            })
+            .option('device', { type: 'string', describe: DEVICE_HELP })
+            .option('from', {
+              type: 'string',
+              describe:
+                'a firmware package: back up the ranges it would write, and use its programmer',
+            })
+            .option('programmer', { type: 'string', describe: 'the programmer to upload' })
+            .option('storage', {
+              choices: STORAGE_KINDS,
+              describe: 'storage type (default: from --from, else nand)',
+            }),
+        ),
+        10,
+      ),
+    ),
+  run: async (argv, ctx) => {
+    const spec = deviceSpec(argv.device);
+    if (spec.kind === 'sim' && spec.state === 'normal')
+      throw new UsageError(
+        'QFH_USAGE',
+        'qfh backup reads through the programmer, so the modem must be in EDL',
+        {
+          hint: `Use --device sim:${spec.profile}; a real modem in normal mode is switched by qfh flash, or by its vendor tool.`,
+        },
+      );
+    const timeouts = parseTimeoutOverrides(argv.timeout);
+    const layout = argv.from ? await readPackage(argv.from, { verifyMd5: false }) : undefined;
+    const programmer =
+      argv.programmer ?? (layout?.programmer ? join(layout.root, layout.programmer) : undefined);
+    if (!programmer)
+      throw new UsageError(
+        'QFH_USAGE',
+        'qfh backup needs a programmer: --programmer FILE, or --from the firmware package (its programmer is used)',
+      );
+    const storage = argv.storage ?? layout?.storage.kind ?? 'nand';
+    const transport = await openCliDevice(spec, { out: ctx.out, waitSeconds: argv.wait });
+    try {
+      let last = -1;
+      const manifest = await backup(transport, argv.dir, {
+        programmer,
+        storage,
+        timeouts,
+        ...(layout ? { layout } : {}),
+        onProgress: (p) => {
+          const tenth = Math.floor((p.bytesDone / p.bytesTotal) * 10);
+          if (!ctx.events.json && tenth > last)
+            ctx.out.stderr(
+              `qfh: backup ${p.label} — ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB (${tenth * 10}%)\n`,
+            );
+          last = Math.max(last, tenth);
+        },
+      });
+      const bytes = manifest.partitions.reduce((n, p) => n + p.bytes, 0);
+      ctx.events.emit({
+        event: 'result',
+        command: 'backup',
+        ok: true,
+        exitCode: ExitCode.OK,
+        data: manifest,
+      });
+      if (!ctx.events.json)
+        ctx.out.stdout(
+          `Backed up ${manifest.partitions.length} partitions (${(bytes / 1e6).toFixed(1)} MB) into ${argv.dir}; restore with: qfh edl-recover ${argv.dir}\n`,
+        );
+      return ExitCode.OK;
+    } finally {
+      await transport.close().catch(() => undefined);
+    }
   },
-  out: CliOutput,
-): Promise<number> {
-  const layout = o.from ? await readPackage(o.from, { verifyMd5: false }) : undefined;
-  const programmer =
-    o.programmer ?? (layout?.programmer ? join(layout.root, layout.programmer) : undefined);
-  if (!programmer)
-    throw new UsageError(
-      'QFH_USAGE',
-      'qfh backup needs a programmer: --programmer FILE, or --from the firmware package (its programmer is used)',
-    );
-  const storage =
-    o.storage ??
-    (layout?.geometry
-      ? 'nand'
-      : layout
-        ? layout.rawprograms[0]?.list.entries[0]?.sectorSize === 4096
-          ? 'ufs'
-          : 'emmc'
-        : 'nand');
-  const transport = await openDevice(parseDeviceSpec(o.device), {
-    waitMs: o.waitSeconds * 1000,
-    onWaiting: (m) => out.stderr(`qfh: ${m}\n`),
-    onNotice: (m) => out.stderr(`qfh: ${m}\n`),
-    openSim: (profile) => new SimulatedModem({ profile }).connect(),
-  });
-  try {
-    let last = -1;
-    const manifest = await backup(transport, o.dir, {
-      programmer,
-      storage,
-      ...(layout ? { layout } : {}),
-      onProgress: (p) => {
-        const tenth = Math.floor((p.bytesDone / p.bytesTotal) * 10);
-        if (!o.json && tenth > last)
-          out.stderr(
-            `qfh: backup ${p.label} — ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB (${tenth * 10}%)\n`,
-          );
-        last = Math.max(last, tenth);
-      },
-    });
-    out.stdout(
-      o.json
-        ? `${toJsonText(manifest)}\n`
-        : `Backed up ${manifest.partitions.length} partitions (${(manifest.partitions.reduce((n, p) => n + p.bytes, 0) / 1e6).toFixed(1)} MB) into ${o.dir}; restore with: qfh edl-recover ${o.dir}\n`,
-    );
-    return ExitCode.OK;
-  } finally {
-    await transport.close().catch(() => undefined);
-  }
-}
+});

@@ -3,19 +3,31 @@
  *
  * @module
  */
-import { runDoctor } from '../preflight/doctor.js';
-import { ExitCode } from './exit-codes.js';
-import { toJsonText } from './json-output.js';
-import type { CliOutput } from './output.js';
+import { overrideText } from '../../accept-flags.js';
+import { runDoctor } from '../../preflight/doctor.js';
+import { defineCommand } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+import { withJson } from '../options.js';
 
-/** Runs `qfh doctor`; exit 3 when a check would refuse a flash. */
-export async function runDoctorCommand(json: boolean, out: CliOutput): Promise<number> {
-  const checks = await runDoctor();
-  if (json) out.stdout(`${toJsonText(checks)}\n`);
-  else
-    for (const c of checks)
-      out.stdout(
-        `${c.status.toUpperCase().padEnd(6)} ${c.check}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ''}${c.flag ? ` (or accept with ${c.flag})` : ''}\n`,
-      );
-  return checks.some((c) => c.status === 'refuse') ? ExitCode.REFUSED : ExitCode.OK;
-}
+export const doctorCommand = defineCommand({
+  syntax: ['doctor'],
+  describe:
+    'Check this host before an update: modem daemons, processes holding modem ports, the EDL driver, SSH over the modem, free space',
+  examples: [
+    ['qfh doctor', 'each check with its fix'],
+    ['qfh doctor --json', 'the checks as one JSON event'],
+  ],
+  options: (y) => withJson(y),
+  run: async (_argv, ctx) => {
+    const checks = await runDoctor();
+    const refused = checks.some((c) => c.status === 'refuse');
+    const exitCode = refused ? ExitCode.REFUSED : ExitCode.OK;
+    ctx.events.emit({ event: 'result', command: 'doctor', ok: !refused, exitCode, data: checks });
+    if (!ctx.events.json)
+      for (const c of checks)
+        ctx.out.stdout(
+          `${c.status.toUpperCase().padEnd(6)} ${c.check}: ${c.detail}${c.fix ? `\n       fix: ${c.fix}` : ''}${c.flag ? ` (or accept with ${overrideText(c.flag)})` : ''}\n`,
+        );
+    return exitCode;
+  },
+});

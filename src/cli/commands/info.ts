@@ -4,41 +4,57 @@
  *
  * @module
  */
-import { readChipInfo } from '../sahara/client.js';
-import { SimulatedModem } from '../sim/modem.js';
-import { openDevice, parseDeviceSpec } from '../transport/select-device.js';
-import { ExitCode } from './exit-codes.js';
-import { toJsonText } from './json-output.js';
-import type { CliOutput } from './output.js';
+import { readChipInfo, type ChipInfo } from '../../sahara/client.js';
+import { UsageError } from '../../errors.js';
+import { defineCommand } from '../command.js';
+import { deviceSpec, openCliDevice } from '../devices.js';
+import { ExitCode } from '../exit-codes.js';
+import { DEVICE_HELP, withJson, withWait } from '../options.js';
 
-/** Runs `qfh info`. */
-export async function runInfo(
-  o: { device: string | undefined; json: boolean; waitSeconds: number },
-  out: CliOutput,
-): Promise<number> {
-  const transport = await openDevice(parseDeviceSpec(o.device), {
-    waitMs: o.waitSeconds * 1000,
-    onWaiting: (m) => out.stderr(`${m}\n`),
-    onNotice: (m) => out.stderr(`qfh: ${m}\n`),
-    openSim: (profile) => new SimulatedModem({ profile }).connect(),
-  });
-  try {
-    const info = await readChipInfo(transport);
-    if (o.json) out.stdout(`${toJsonText({ device: transport.description, ...info })}\n`);
-    else {
-      const lines = [
-        `${transport.description}: Sahara v${info.version}`,
-        `  serial:   ${info.serial === undefined ? 'not given' : `0x${info.serial.toString(16).padStart(8, '0')}`}`,
-        info.hwId
-          ? `  HW ID:    ${info.hwId.hex} (MSM ID 0x${info.hwId.msmId.toString(16).padStart(6, '0')}, OEM 0x${info.hwId.oemId.toString(16).padStart(4, '0')}, model 0x${info.hwId.modelId.toString(16).padStart(4, '0')})`
-          : '  HW ID:    not answered (Sahara v3 PBLs do not give it)',
-        info.chipIdV3 ? `  chip ID:  ${info.chipIdV3.hwIdHex} (from READ_CHIP_ID_V3)` : undefined,
-        `  PK hash:  ${info.pkHash ?? 'not given'}`,
-      ].filter((l): l is string => l !== undefined);
-      out.stdout(`${lines.join('\n')}\n`);
+export const infoCommand = defineCommand({
+  syntax: ['info'],
+  describe:
+    "Read a modem's chip identity from its PBL (Sahara command mode: serial, HW ID, PK hash); uploads nothing",
+  examples: [
+    ['qfh info', 'the one modem in EDL'],
+    ['qfh info --device sim:rm500q --json', 'the simulated RM500Q, as a JSON event'],
+  ],
+  options: (y) =>
+    withWait(withJson(y.option('device', { type: 'string', describe: DEVICE_HELP })), 0),
+  run: async (argv, ctx) => {
+    const spec = deviceSpec(argv.device);
+    if (spec.kind === 'sim' && spec.state === 'normal')
+      throw new UsageError('QFH_USAGE', 'qfh info reads the PBL, which only answers in EDL', {
+        hint: `Use --device sim:${spec.profile} (a modem in EDL), or switch a real one with qfh flash.`,
+      });
+    const transport = await openCliDevice(spec, { out: ctx.out, waitSeconds: argv.wait });
+    try {
+      const info = await readChipInfo(transport);
+      ctx.events.emit({
+        event: 'result',
+        command: 'info',
+        ok: true,
+        exitCode: ExitCode.OK,
+        data: { device: transport.description, ...info },
+      });
+      if (!ctx.events.json)
+        ctx.out.stdout(`${renderInfo(transport.description, info).join('\n')}\n`);
+      return ExitCode.OK;
+    } finally {
+      await transport.close();
     }
-    return ExitCode.OK;
-  } finally {
-    await transport.close();
-  }
+  },
+});
+
+function renderInfo(device: string, info: ChipInfo): string[] {
+  const hex = (n: number, w: number): string => n.toString(16).padStart(w, '0');
+  return [
+    `${device}: Sahara v${info.version}`,
+    `  serial:   ${info.serial === undefined ? 'not given' : `0x${info.serial.toString(16).padStart(8, '0')}`}`,
+    info.hwId
+      ? `  HW ID:    ${info.hwId.hex} (MSM ID 0x${hex(info.hwId.msmId, 6)}, OEM 0x${hex(info.hwId.oemId, 4)}, model 0x${hex(info.hwId.modelId, 4)})`
+      : '  HW ID:    not answered (Sahara v3 PBLs do not give it)',
+    ...(info.chipIdV3 ? [`  chip ID:  ${info.chipIdV3.hwIdHex} (from READ_CHIP_ID_V3)`] : []),
+    `  PK hash:  ${info.pkHash ?? 'not given'}`,
+  ];
 }

@@ -3,11 +3,13 @@
  *
  * @module
  */
-import { groupPciePorts, pcieModemState } from '../transport/pcie-ports.js';
-import { listDevices, type DeviceListing } from '../transport/sysfs-devices.js';
-import { ExitCode } from './exit-codes.js';
-import { toJsonText } from './json-output.js';
-import type { CliOutput } from './output.js';
+import { groupPciePorts, pcieModemState } from '../../transport/pcie-ports.js';
+import { listDevices, type DeviceListing } from '../../transport/sysfs-devices.js';
+import { defineCommand } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+import type { CliOutput } from '../output.js';
+import type { EventWriter } from '../events.js';
+import { withJson } from '../options.js';
 
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
@@ -55,13 +57,31 @@ export function renderListing(listing: DeviceListing): string[] {
   return lines;
 }
 
-/** Runs `qfh list`. */
+export const listCommand = defineCommand({
+  syntax: ['list'],
+  describe:
+    'List modems: in EDL (05c6:9008), Quectel modules in normal mode with their ports, PCIe modem nodes',
+  examples: [
+    ['qfh list', 'every modem and the --device that picks it'],
+    ['qfh list --json', 'the same as one JSON event (README: qfh list --json)'],
+  ],
+  options: (y) => withJson(y),
+  run: async (argv, ctx) => runList({ out: ctx.out, events: ctx.events }),
+});
+
+/** Runs `qfh list` (roots point at fixture trees in tests). */
 export async function runList(
-  json: boolean,
-  out: CliOutput,
+  c: { out: CliOutput; events: EventWriter },
   roots: { sys?: string; dev?: string } = {},
 ): Promise<number> {
   const listing = await listDevices(roots.sys, roots.dev);
-  out.stdout(json ? `${toJsonText(listing)}\n` : `${renderListing(listing).join('\n')}\n`);
+  c.events.emit({
+    event: 'result',
+    command: 'list',
+    ok: true,
+    exitCode: ExitCode.OK,
+    data: listing,
+  });
+  if (!c.events.json) c.out.stdout(`${renderListing(listing).join('\n')}\n`);
   return ExitCode.OK;
 }

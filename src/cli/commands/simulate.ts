@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { UsageError } from '../errors.js';
-import { dumpStorage } from '../sim/dump-storage.js';
-import { PROFILES, SimulatedModem } from '../sim/index.js';
-import { serveModem } from '../sim/tcp-server.js';
-import { ExitCode } from './exit-codes.js';
-import type { CliOutput } from './output.js';
+import { UsageError } from '../../errors.js';
+import { dumpStorage } from '../../sim/dump-storage.js';
+import { PROFILES, SimulatedModem } from '../../sim/index.js';
+import { serveModem } from '../../sim/tcp-server.js';
+import { defineCommand, type RunContext } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
 
 /** Options of `qfh simulate`. */
 export interface SimulateOptions {
@@ -34,17 +34,64 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: m[1] ?? m[2] ?? '127.0.0.1', port };
 }
 
-/** Runs until a signal arrives (or `stop` resolves, for tests). */
+export const simulateCommand = defineCommand({
+  syntax: ['simulate'],
+  describe:
+    'Run a simulated modem (Sahara + Firehose over simulated storage) on a TCP port until Ctrl-C',
+  examples: [
+    ['qfh simulate --profile rm500q', 'an RM500Q in EDL on a free port (printed)'],
+    [
+      'qfh simulate --listen 127.0.0.1:9008 --dump ./out',
+      'a fixed port; storage written to ./out on exit',
+    ],
+  ],
+  options: (y) =>
+    y
+      .option('profile', {
+        type: 'string',
+        default: 'eg25g',
+        describe: `device profile: ${[...PROFILES.keys()].join(', ')}`,
+      })
+      .option('listen', {
+        type: 'string',
+        default: '127.0.0.1:0',
+        describe: 'HOST:PORT to listen on (port 0 picks a free one)',
+      })
+      .option('state', {
+        choices: ['edl', 'normal'] as const,
+        default: 'edl' as const,
+        describe: 'boot into EDL or normal (AT) mode',
+      })
+      .option('dump', { type: 'string', describe: 'on exit, write each LUN as DIR/lunN.img' })
+      .option('real-time', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'wait the real module delays (about 3 s to re-enumerate, 1 s for the programmer to start)',
+      }),
+  run: async (argv, ctx) =>
+    runSimulate(
+      {
+        profile: argv.profile,
+        listen: argv.listen,
+        state: argv.state,
+        dump: argv.dump,
+        realTime: argv.realTime,
+      },
+      ctx,
+    ),
+});
+
+/** Runs until a stop signal arrives (or `stop` resolves, for tests). */
 export async function runSimulate(
   o: SimulateOptions,
-  out: CliOutput,
+  ctx: Pick<RunContext, 'out' | 'signals'>,
   stop?: Promise<void>,
 ): Promise<number> {
   if (!PROFILES.has(o.profile))
-    throw new UsageError(
-      'QFH_USAGE',
-      `unknown profile "${o.profile}"; known: ${[...PROFILES.keys()].join(', ')}`,
-    );
+    throw new UsageError('QFH_USAGE', `unknown profile "${o.profile}"`, {
+      hint: `Simulator profiles: ${[...PROFILES.keys()].join(', ')}.`,
+    });
   const { host, port } = parseListen(o.listen);
   const modem = new SimulatedModem({
     profile: o.profile,
@@ -53,20 +100,21 @@ export async function runSimulate(
   });
   const server = await serveModem(modem, host, port);
   const where = `tcp://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`;
+  const out = ctx.out;
   out.stdout(
     `qfh simulate: ${modem.profile.module} (${o.profile}) in ${o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode'}, listening on ${where}\n`,
   );
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
   await new Promise<void>((resolve) => {
-    const done = (): void => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
+    const dispose = ctx.signals.onStop(() => {
+      dispose();
       resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-    void stop?.then(done);
+    });
+    void stop?.then(() => {
+      dispose();
+      resolve();
+    });
   });
   clearInterval(sampler);
   await server.close();
@@ -74,8 +122,9 @@ export async function runSimulate(
     const files = await dumpStorage(modem.storage, o.dump);
     out.stdout(`qfh simulate: storage written to ${files.join(', ')}\n`);
   }
+  const rss = Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1048576);
   out.stdout(
-    `qfh simulate: stopped (peak RSS ${Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1048576)} MiB, storage held ${modem.storage.allocatedBytes} bytes)\n`,
+    `qfh simulate: stopped (peak RSS ${rss} MiB, storage held ${modem.storage.allocatedBytes} bytes)\n`,
   );
   return ExitCode.OK;
 }

@@ -5,14 +5,15 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
-import { AtPort } from '../at/at-port.js';
-import { checkModem, diffChecks, type ModemCheck } from '../at/post-check.js';
-import { SimulatedModem } from '../sim/modem.js';
-import { openDevice, parseDeviceSpec } from '../transport/select-device.js';
-import { UsageError } from '../errors.js';
-import { ExitCode } from './exit-codes.js';
-import { toJsonText } from './json-output.js';
-import type { CliOutput } from './output.js';
+import { AtPort } from '../../at/at-port.js';
+import { checkModem, diffChecks, type ModemCheck } from '../../at/post-check.js';
+import { UsageError } from '../../errors.js';
+import { SimulatedModem } from '../../sim/modem.js';
+import { openDevice } from '../../transport/select-device.js';
+import { atDeviceSpec } from '../at-device.js';
+import { defineCommand } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
+import { withJson } from '../options.js';
 
 /** A check as text lines. */
 export function renderCheck(c: ModemCheck): string[] {
@@ -23,36 +24,71 @@ export function renderCheck(c: ModemCheck): string[] {
   ];
 }
 
-/** Runs `qfh verify`. The device is the modem's AT port. */
-export async function runVerify(
-  o: { device: string | undefined; before: string | undefined; json: boolean },
-  out: CliOutput,
-): Promise<number> {
-  const spec = parseDeviceSpec(o.device ?? '');
-  if (spec.kind === 'usb')
+async function readRecord(path: string): Promise<ModemCheck> {
+  const text = await readFile(path, 'utf8').catch((e: unknown) => {
     throw new UsageError(
-      'QFH_USAGE',
-      'qfh verify talks to the AT port: --device /dev/ttyUSB2 (qfh list shows it), or sim:PROFILE:normal',
+      'QFH_INPUT_UNREADABLE',
+      `cannot read the record ${path}: ${(e as Error).message}`,
     );
-  const transport = await openDevice(spec, {
-    openSim: (profile) => new SimulatedModem({ profile, state: 'normal' }).connect(),
   });
   try {
-    const check = await checkModem(new AtPort(transport));
-    const before = o.before
-      ? (JSON.parse(await readFile(o.before, 'utf8')) as { before?: ModemCheck } & ModemCheck)
-      : undefined;
-    const earlier = before?.before ?? before;
-    if (o.json)
-      out.stdout(
-        `${toJsonText({ check, ...(earlier ? { diff: diffChecks(earlier, check) } : {}) })}\n`,
-      );
-    else
-      out.stdout(
-        `${[...renderCheck(check), ...(earlier ? ['compared with the earlier record:', ...diffChecks(earlier, check)] : [])].join('\n')}\n`,
-      );
-    return ExitCode.OK;
-  } finally {
-    await transport.close();
+    const record = JSON.parse(text) as { before?: ModemCheck } & ModemCheck;
+    return record.before ?? record;
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    throw new UsageError(
+      'QFH_INPUT_UNREADABLE',
+      `${path} is not a record qfh wrote (not JSON: ${e.message})`,
+    );
   }
 }
+
+export const verifyCommand = defineCommand({
+  syntax: ['verify'],
+  describe:
+    'Check a modem after an update: revision, registration, signal, bands; --before compares with the record qfh flash saved',
+  examples: [
+    ['qfh verify --device /dev/ttyUSB2', 'identity, registration, signal and bands now'],
+    [
+      'qfh verify --device /dev/ttyUSB2 --before qfh-update-2026-11-29.json',
+      'what changed since the update',
+    ],
+  ],
+  options: (y) =>
+    withJson(
+      y
+        .option('device', {
+          type: 'string',
+          describe: 'the AT port: /dev/ttyUSB2 (qfh list), tcp://HOST:PORT or sim:PROFILE:normal',
+        })
+        .option('before', {
+          type: 'string',
+          describe: 'an earlier record (qfh flash saves one) to compare with',
+        }),
+    ),
+  run: async (argv, ctx) => {
+    const spec = atDeviceSpec(argv.device, 'verify');
+    const earlier = argv.before ? await readRecord(argv.before) : undefined;
+    const transport = await openDevice(spec, {
+      openSim: (profile) => new SimulatedModem({ profile, state: 'normal' }).connect(),
+    });
+    try {
+      const check = await checkModem(new AtPort(transport));
+      const diff = earlier ? diffChecks(earlier, check) : undefined;
+      ctx.events.emit({
+        event: 'result',
+        command: 'verify',
+        ok: true,
+        exitCode: ExitCode.OK,
+        data: { check, ...(diff ? { diff } : {}) },
+      });
+      if (!ctx.events.json)
+        ctx.out.stdout(
+          `${[...renderCheck(check), ...(diff ? ['compared with the earlier record:', ...diff] : [])].join('\n')}\n`,
+        );
+      return ExitCode.OK;
+    } finally {
+      await transport.close();
+    }
+  },
+});

@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { FirehoseFramer, parseDocument } from '../../firehose/index.js';
 import {
   decodeSaharaPacket,
   isElf,
@@ -22,15 +21,23 @@ import {
   isMibib,
   locateGptHeader,
   md5File,
-  readHead,
-  parseContentsManifest,
   parseGpt,
   parseMd5Manifest,
   parseMibib,
-  parsePatchList,
-  parseProgramList,
 } from '../../package/index.js';
-import { parseXmlElements } from '../../xml-elements.js';
+import { xmlReport } from './inspect-xml.js';
+
+/** The first `n` bytes of a file (fewer if it is shorter). */
+async function readHead(path: string, n: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(n);
+    const { bytesRead } = await handle.read(buffer, 0, n, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
 
 /** What `inspect` reports: a kind, a JSON-able structure, and human lines. */
 export interface InspectReport {
@@ -202,90 +209,6 @@ function saharaReport(input: string, bytes: Uint8Array): InspectReport {
     ),
   ];
   return { kind: 'sahara', input, data: packets, text };
-}
-
-function xmlReport(input: string, text: string): InspectReport {
-  const parsed = parseXmlElements(text);
-  if ('problem' in parsed)
-    throw new UsageError(
-      'QFH_INPUT_UNREADABLE',
-      `${input}: not well-formed XML at ${parsed.problem.line}:${parsed.problem.column}: ${parsed.problem.message}`,
-    );
-  const root = parsed.elements[0]?.tag;
-  if (root === 'patches') {
-    const patches = parsePatchList(text, input);
-    const onDisk = patches.filter((p) => p.filename === 'DISK').length;
-    return {
-      kind: 'patch',
-      input,
-      data: patches.map((p) => ({ ...p, startSector: p.startSector.text, value: p.value.text })),
-      text: [
-        `patch list ${input}: ${patches.length} patches (${onDisk} on DISK, ${patches.length - onDisk} on files)`,
-        ...patches.map(
-          (p) =>
-            `    ${p.filename} sector ${p.startSector.text} +${p.byteOffset} [${p.sizeInBytes}] = ${p.value.text}${p.what ? `  (${p.what})` : ''}`,
-        ),
-      ],
-    };
-  }
-  if (root === 'contents') {
-    const c = parseContentsManifest(text, input);
-    return {
-      kind: 'contents',
-      input,
-      data: c,
-      text: [
-        `contents.xml ${input}: ${c.productName ?? '?'}, chip ${c.chipId ?? '?'}`,
-        ...c.files.map((f) => `    ${f.role.padEnd(18)} ${f.path}`),
-      ],
-    };
-  }
-  if (root === 'data') {
-    const elements = parsed.elements[0]?.children ?? [];
-    if (
-      elements.some((e) => e.tag === 'program' || e.tag === 'erase') &&
-      !elements.some((e) => e.tag === 'response' || e.tag === 'log')
-    ) {
-      const list = parseProgramList(text, input);
-      const tags = new Map<string, number>();
-      for (const e of list.entries) tags.set(e.tag, (tags.get(e.tag) ?? 0) + 1);
-      return {
-        kind: 'rawprogram',
-        input,
-        data: {
-          comments: list.comments,
-          entries: list.entries.map((e) => ({
-            ...e,
-            startSector: e.startSector?.text,
-            numSectors: e.numSectors?.text,
-          })),
-        },
-        text: [
-          `rawprogram ${input}: ${[...tags].map(([t, n]) => `${n} ${t}`).join(', ')}`,
-          ...list.entries.map(
-            (e) =>
-              `    ${String(e.index + 1).padStart(3)} ${e.tag.padEnd(7)} LUN ${e.physicalPartition} sector ${e.startSector?.text ?? '-'} +${e.numSectors?.text ?? '-'} ${e.filename === undefined ? '' : e.filename === '' ? '(no file)' : e.filename}${e.label ? ` [${e.label}]` : ''}${e.sparse ? ' sparse' : ''}${e.vendor ? ` vendor=${e.vendor}` : ''}`,
-          ),
-        ],
-      };
-    }
-  }
-  const framer = new FirehoseFramer({ maxDocumentBytes: 1 << 20 });
-  framer.push(Buffer.from(text, 'utf8'));
-  const documents: { tag: string; attributes: readonly (readonly [string, string])[] }[][] = [];
-  for (let doc = framer.nextDocument(); doc !== undefined; doc = framer.nextDocument())
-    documents.push(parseDocument(doc));
-  return {
-    kind: 'firehose',
-    input,
-    data: documents,
-    text: [
-      `Firehose XML ${input}: ${documents.length} document(s)`,
-      ...documents
-        .flat()
-        .map((e) => `    <${e.tag}${e.attributes.map(([k, v]) => ` ${k}="${v}"`).join('')} />`),
-    ],
-  };
 }
 
 async function md5Report(input: string, text: string): Promise<InspectReport> {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { overrideText } from '../../accept-flags.js';
 import { readPackage } from '../../package/index.js';
 import type { InspectReport } from './inspect-file.js';
 
@@ -54,7 +55,7 @@ export async function inspectPackage(input: string): Promise<InspectReport> {
   text.push(pkg.findings.length ? '  findings:' : '  findings: none');
   for (const f of pkg.findings)
     text.push(
-      `    ${f.level.toUpperCase().padEnd(6)} ${f.code}: ${f.message}${f.flag ? ` (override: ${f.flag})` : ''}`,
+      `    ${f.level.toUpperCase().padEnd(6)} ${f.code}: ${f.message}${f.flag ? ` (override: ${overrideText(f.flag)})` : ''}`,
     );
   const data = {
     ...pkg,

@@ -12,10 +12,10 @@
  *
  * @module
  */
+import { storageTraits, type StorageKind } from '../../storage-kind.js';
 import { PagedMemory } from './paged-memory.js';
 
-/** Storage kind, as `<configure MemoryName>` names it. */
-export type StorageKind = 'nand' | 'emmc' | 'ufs';
+export type { StorageKind } from '../../storage-kind.js';
 
 /** Shape of a storage device. */
 export interface StorageGeometry {
@@ -42,7 +42,7 @@ export class Storage {
   private readonly programmed = new Set<number>();
 
   constructor(readonly geometry: StorageGeometry) {
-    const erased = geometry.kind === 'nand' ? 0xff : 0x00;
+    const erased = storageTraits(geometry.kind).erasedByte;
     const page =
       geometry.kind === 'nand' ? geometry.sectorSize : Math.max(geometry.sectorSize, 64 * 1024);
     this.luns = geometry.lunSectors.map(

@@ -1,0 +1,171 @@
+/**
+ * `qfh flash PACKAGE` and `qfh edl-recover PACKAGE`: the checked plan, shown; a question
+ * (asked on the terminal stdin is, whatever stdout is) unless --yes; the pre-flight on real
+ * hardware; then the flash, from normal mode when `flash` finds the modem there.
+ *
+ * @module
+ */
+import type { AcceptFlag } from '../../accept-flags.js';
+import { DeclinedError, PlanRefusedError, UsageError } from '../../errors.js';
+import { readPackage, type FirmwarePackage } from '../../package/read-package.js';
+import { planPackage, standingRefusals, type PlanRequest } from '../../plan/gates.js';
+import { planToJson, renderPlan } from '../../plan/render-plan.js';
+import type { FlashPlan } from '../../plan/types.js';
+import { overrideText } from '../../accept-flags.js';
+import { parseTimeoutOverrides } from '../../timeouts.js';
+import { defineCommand, type RunContext } from '../command.js';
+import { deviceSpec } from '../devices.js';
+import { ExitCode } from '../exit-codes.js';
+import { runFlashOnDevice, type FlashRun } from '../flash-run.js';
+import {
+  acceptedFlags,
+  DEVICE_HELP,
+  withAccept,
+  withJson,
+  withTimeouts,
+  withWait,
+} from '../options.js';
+
+export const flashCommand = defineCommand({
+  syntax: ['flash [package]', 'edl-recover'],
+  describe:
+    'Flash a firmware package onto a modem (in EDL, 05c6:9008, or in normal mode: qfh switches it); edl-recover does the same for a modem stuck in EDL. PACKAGE defaults to .',
+  examples: [
+    [
+      'qfh flash ./EG25GGBR07A08M2G_30.006.30.006',
+      'asks, then flashes and verifies the one modem attached',
+    ],
+    ['qfh flash ./fw --dry-run', 'check everything and show the plan; send nothing'],
+    ['qfh edl-recover ./fw --device usb:1A2B3C4D', 'a modem stuck in EDL'],
+    ['qfh flash ./fw --yes --json > log.jsonl', 'for scripts: no question, events as JSON lines'],
+  ],
+  options: (y) =>
+    withTimeouts(
+      withAccept(
+        withWait(
+          withJson(
+            y
+              .positional('package', {
+                type: 'string',
+                default: '.',
+                describe: 'the firmware package (folder)',
+              })
+              .option('device', { type: 'string', describe: DEVICE_HELP })
+              .option('yes', {
+                type: 'boolean',
+                default: false,
+                describe: 'do not ask before flashing',
+              })
+              .option('dry-run', {
+                type: 'boolean',
+                default: false,
+                describe: 'check and show the plan, send nothing',
+              })
+              .option('verify', {
+                type: 'boolean',
+                default: true,
+                describe: 'verify every written image (--no-verify skips it)',
+              })
+              .option('programmer', {
+                type: 'string',
+                describe: "a programmer file to use instead of the package's",
+              })
+              .option('modem-revision', {
+                type: 'string',
+                describe: "the modem's revision (ATI), to check variant and version",
+              })
+              .option('record', {
+                type: 'string',
+                describe: 'where to save the before/after record of an update from normal mode',
+              })
+              .option('stop-modemmanager', {
+                type: 'boolean',
+                default: false,
+                describe: 'stop ModemManager for the update and start it again afterwards',
+              }),
+          ),
+          10,
+        ),
+      ),
+    ),
+  run: async (argv, ctx) => {
+    const command = argv._[0] === 'edl-recover' ? 'edl-recover' : 'flash';
+    const spec = deviceSpec(argv.device);
+    const timeouts = parseTimeoutOverrides(argv.timeout);
+    const accept = acceptedFlags(argv);
+    const request: PlanRequest = {
+      accept,
+      modemRevision: argv.modemRevision,
+      programmer: argv.programmer,
+    };
+    const pkg = await readPackage(argv.package);
+    const plan = showPlan(pkg, request, ctx);
+    if (argv.dryRun) return dryRun(plan, ctx, command);
+    await confirm(plan, { ctx, yes: argv.yes, device: argv.device });
+    const run: FlashRun = {
+      command,
+      pkg,
+      spec,
+      deviceArgument: argv.device,
+      accept,
+      request,
+      verify: argv.verify,
+      waitSeconds: argv.wait,
+      timeouts,
+      record: argv.record,
+      stopModemManager: argv.stopModemmanager,
+    };
+    return runFlashOnDevice(run, ctx);
+  },
+});
+
+/** Prints the plan (stderr as text, an event with --json) and refuses what stands. */
+function showPlan(pkg: FirmwarePackage, request: PlanRequest, ctx: RunContext): FlashPlan {
+  const plan = planPackage(pkg, request);
+  if (ctx.events.json) ctx.events.emit({ event: 'plan', plan: planToJson(plan) });
+  else ctx.out.stderr(`${renderPlan(plan, request).join('\n')}\n`);
+  const standing = standingRefusals(plan.findings, request);
+  if (standing.length > 0)
+    throw new PlanRefusedError(
+      standing.map((f) => ({
+        code: f.code,
+        message: f.message,
+        ...(f.flag ? { flag: overrideText(f.flag) } : {}),
+      })),
+    );
+  return plan;
+}
+
+function dryRun(plan: FlashPlan, ctx: RunContext, command: string): number {
+  if (!ctx.events.json) ctx.out.stderr('Dry run: nothing was sent to any device.\n');
+  ctx.events.emit({
+    event: 'result',
+    command,
+    ok: true,
+    exitCode: ExitCode.OK,
+    data: { dryRun: true, steps: plan.ops.length },
+  });
+  return ExitCode.OK;
+}
+
+async function confirm(
+  plan: FlashPlan,
+  c: { ctx: RunContext; yes: boolean; device: string | undefined },
+): Promise<void> {
+  if (c.yes) return;
+  if (!c.ctx.terminal.canAsk)
+    throw new UsageError(
+      'QFH_USAGE',
+      'qfh asks before flashing, and stdin is not a terminal: nothing was sent',
+      {
+        hint: 'Pass --yes to flash without asking (scripts), or run qfh from a terminal.',
+      },
+    );
+  const images = plan.ops.filter((x) => x.kind === 'program').length;
+  const ok = await c.ctx.terminal.confirm(
+    `Flash ${images} images (${(plan.totalBytes / 1e6).toFixed(1)} MB) to ${c.device ?? 'the modem'}? Do not unplug it until qfh says it is done. [y/N] `,
+  );
+  if (!ok) throw new DeclinedError();
+}
+
+export type { AcceptFlag };

@@ -1,0 +1,36 @@
+/**
+ * `--device` for the command line: parsed before anything else is printed (a typo is a
+ * usage error, not a failure after the plan), simulator profiles checked by name, and the
+ * device opened with its waiting messages on stderr.
+ *
+ * @module
+ */
+import { UsageError } from '../errors.js';
+import { PROFILES } from '../sim/profiles.js';
+import { SimulatedModem } from '../sim/modem.js';
+import { openDevice, parseDeviceSpec, type DeviceSpec } from '../transport/select-device.js';
+import type { Transport } from '../transport/transport.js';
+import type { CliOutput } from './output.js';
+
+/** Parses `--device` and checks a `sim:` profile exists. */
+export function deviceSpec(text: string | undefined): DeviceSpec {
+  const spec = parseDeviceSpec(text === undefined || text === '' ? 'usb' : text);
+  if (spec.kind === 'sim' && !PROFILES.has(spec.profile))
+    throw new UsageError('QFH_USAGE', `--device sim:${spec.profile}: no such simulator profile`, {
+      hint: `Simulator profiles: ${[...PROFILES.keys()].join(', ')} (e.g. --device sim:eg25g).`,
+    });
+  return spec;
+}
+
+/** Opens the device, saying on stderr what it waits for. */
+export async function openCliDevice(
+  spec: DeviceSpec,
+  c: { out: CliOutput; waitSeconds: number; simState?: 'edl' | 'normal' },
+): Promise<Transport> {
+  return openDevice(spec, {
+    waitMs: c.waitSeconds * 1000,
+    onWaiting: (m) => c.out.stderr(`qfh: ${m}\n`),
+    onNotice: (m) => c.out.stderr(`qfh: ${m}\n`),
+    openSim: (profile) => new SimulatedModem({ profile, state: c.simState ?? 'edl' }).connect(),
+  });
+}
