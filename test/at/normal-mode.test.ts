@@ -111,7 +111,7 @@ describe('qfh flash from normal mode, on the simulator', () => {
     expect(
       (
         await flashFromNormalMode(root, access(other), {
-          accept: ['--force-variant'],
+          accept: ['force-variant'],
           edlSwitch: { attempts: 3, intervalMs: 10 },
         })
       ).report.ok,
@@ -139,7 +139,7 @@ describe('qfh flash from normal mode, on the simulator', () => {
     });
     expect(newer.state).toBe('normal');
     const result = await flashFromNormalMode(root, access(newer), {
-      accept: ['--allow-downgrade'],
+      accept: ['allow-downgrade'],
       edlSwitch: { attempts: 3, intervalMs: 10 },
     });
     expect(result.report.ok).toBe(true);

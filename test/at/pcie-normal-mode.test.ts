@@ -2,8 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pcieNormalModeAccess } from '../../src/cli/normal-mode.js';
-import type { CliOutput } from '../../src/cli/output.js';
+import { pcieNormalModeAccess } from '../../src/flash/normal-mode-access.js';
 import { flashFromNormalMode } from '../../src/flash/from-normal-mode.js';
 import { uploadProgrammer } from '../../src/sahara/client.js';
 import { buildDemoPackage, SimulatedModem } from '../../src/sim/index.js';
@@ -24,9 +23,9 @@ async function fixture(nodes: string[]): Promise<{ dev: string; sys: string; ove
   return { dev, sys, override };
 }
 
-const quiet = (): CliOutput & { text: string[] } => {
+const quiet = (): { text: string[]; onMessage: (s: string) => void } => {
   const text: string[] = [];
-  return { text, stdout: (s: string) => text.push(s), stderr: (s: string) => text.push(s) };
+  return { text, onMessage: (s: string) => void text.push(s) };
 };
 
 describe('flashing a PCIe module from normal mode (upstream wwan driver)', () => {
@@ -60,11 +59,14 @@ describe('flashing a PCIe module from normal mode (upstream wwan driver)', () =>
       return (normalLink ??= modem.connect());
     };
     const out = quiet();
-    const pcie = await pcieNormalModeAccess(out, 5, undefined, {
-      devRoot: dev,
-      sysRoot: sys,
-      open,
-    });
+    const pcie = await pcieNormalModeAccess(
+      { waitSeconds: 5, onMessage: out.onMessage },
+      {
+        devRoot: dev,
+        sysRoot: sys,
+        open,
+      },
+    );
     expect(pcie).toBeDefined();
     const phases = new Set<string>();
     try {
@@ -95,11 +97,14 @@ describe('flashing a PCIe module from normal mode (upstream wwan driver)', () =>
   it("refuses Quectel's pcie_mhi driver before opening any port: the module is never left in EDL unflashable", async () => {
     const { dev, sys } = await fixture(['mhi_DUN', 'mhi_DIAG', 'mhi_BHI']);
     const opened: string[] = [];
-    const e = await pcieNormalModeAccess(quiet(), 1, undefined, {
-      devRoot: dev,
-      sysRoot: sys,
-      open: async (p) => (opened.push(p), Promise.reject(new Error('unused'))),
-    }).catch((x: unknown) => x);
+    const e = await pcieNormalModeAccess(
+      { waitSeconds: 1, onMessage: quiet().onMessage },
+      {
+        devRoot: dev,
+        sysRoot: sys,
+        open: async (p) => (opened.push(p), Promise.reject(new Error('unused'))),
+      },
+    ).catch((x: unknown) => x);
     expect(e).toMatchObject({
       code: 'QFH_TRANSPORT_UNSUPPORTED',
       hint: expect.stringMatching(/mhi-pci-generic/),
@@ -110,7 +115,7 @@ describe('flashing a PCIe module from normal mode (upstream wwan driver)', () =>
   it('finds nothing when there is no PCIe module in normal mode', async () => {
     const { dev, sys } = await fixture(['wwan0firehose0', 'ttyS0']);
     expect(
-      await pcieNormalModeAccess(quiet(), 1, undefined, { devRoot: dev, sysRoot: sys }),
+      await pcieNormalModeAccess({ waitSeconds: 1 }, { devRoot: dev, sysRoot: sys }),
     ).toBeUndefined();
   });
 });

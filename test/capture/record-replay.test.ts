@@ -7,9 +7,7 @@ import {
   convertQFirehoseLog,
 } from '../../src/capture/index.js';
 import { buildTestProgrammer, SimulatedModem } from '../../src/sim/index.js';
-import { uploadProgrammer } from '../../src/sahara/index.js';
-import { FirehoseClient } from '../../src/firehose/index.js';
-import { timeoutsFor } from '../../src/timeouts.js';
+import { openFirehoseSession } from '../../src/session/index.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { memorySource } from '../helpers/sources.js';
 
@@ -22,12 +20,11 @@ const range = {
 };
 
 async function session(transport: Transport, fill: number): Promise<void> {
-  await uploadProgrammer(transport, memorySource(programmer));
-  const client = new FirehoseClient(transport, {
-    timeouts: timeoutsFor('nand', { configure: 300, firehoseStartup: 300 }),
+  const { client } = await openFirehoseSession(transport, {
+    storage: 'nand',
+    programmer: memorySource(programmer),
+    timeouts: { configure: 300, firehoseStartup: 300 },
   });
-  await client.readBanner(20);
-  await client.configure({ memoryName: 'nand', maxPayload: 8192 });
   await client.erase(range);
   await client.program(
     range,

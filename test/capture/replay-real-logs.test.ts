@@ -1,8 +1,7 @@
 import { expect, it } from 'vitest';
 import { convertQFirehoseLog, ReplayTransport } from '../../src/capture/index.js';
-import { FirehoseClient, type FirehoseElement } from '../../src/firehose/index.js';
-import { uploadProgrammer } from '../../src/sahara/index.js';
-import { timeoutsFor } from '../../src/timeouts.js';
+import type { FirehoseClient, FirehoseElement } from '../../src/firehose/index.js';
+import { openFirehoseSession } from '../../src/session/index.js';
 import { describeReal, realText } from '../helpers/real.js';
 import { memorySource } from '../helpers/sources.js';
 
@@ -27,12 +26,7 @@ async function perform(client: FirehoseClient, e: FirehoseElement): Promise<void
     physicalPartitionNumber: num(e, 'physical_partition_number'),
     startSector: num(e, 'start_sector'),
   });
-  if (e.tag === 'configure')
-    await client.configure({
-      memoryName: get(e, 'MemoryName') ?? '',
-      maxPayload: num(e, 'MaxPayloadSizeToTargetInBytes'),
-    });
-  else if (e.tag === 'erase') await client.erase(range());
+  if (e.tag === 'erase') await client.erase(range());
   else if (e.tag === 'program') {
     const r = { ...range(), filename: get(e, 'filename') ?? '' };
     await client.program(
@@ -54,19 +48,22 @@ describeReal('replaying the device side of every real QFirehose session against 
     it(file.join('/'), async () => {
       const session = convertQFirehoseLog(realText(...file));
       const transport = new ReplayTransport(session.steps, file[1]);
-      if (session.saharaReads.length > 0) {
-        const up = await uploadProgrammer(
-          transport,
-          memorySource(new Uint8Array(session.programmerSize)),
-        );
-        expect(up.requests).toBe(session.saharaReads.length);
-      }
-      const client = new FirehoseClient(transport, {
-        timeouts: timeoutsFor('nand', { configure: 500, firehoseStartup: 500 }),
+      // QFirehose's own start: configure as the log has it, no getstorageinfo.
+      const configure = session.commands.find((c) => c.tag === 'configure');
+      const started = await openFirehoseSession(transport, {
+        storage: 'nand',
+        programmer: memorySource(new Uint8Array(session.programmerSize)),
+        programmerLoaded: session.saharaReads.length === 0,
+        maxPayload: configure ? num(configure, 'MaxPayloadSizeToTargetInBytes') : undefined,
+        luns: [],
+        timeouts: { configure: 500, firehoseStartup: 500, firehoseBanner: 500 },
       });
-      const banner = await client.readBanner(30);
-      expect(banner.length).toBeGreaterThan(0);
-      for (const command of session.commands) await perform(client, command);
+      if (session.saharaReads.length > 0)
+        expect(started.upload?.requests).toBe(session.saharaReads.length);
+      expect(started.banner.length).toBeGreaterThan(0);
+      const client = started.client;
+      for (const command of session.commands.filter((c) => c.tag !== 'configure'))
+        await perform(client, command);
       await client.drainLogs(30);
       expect(transport.remaining).toBe(0);
       expect(session.commands.filter((c) => c.tag === 'program').length).toBeGreaterThan(1);

@@ -8,9 +8,9 @@ describe('qfh verify and qfh fota on the command line (simulator in normal mode)
   it('qfh verify --json reports identity, registration and signal', async () => {
     const { code, stdout } = await qfh('verify', '--device', 'sim:rm500q:normal', '--json');
     expect(code).toBe(0);
-    const { check } = JSON.parse(stdout) as {
-      check: { identity: { model: string }; creg: string };
-    };
+    const { check } = (
+      JSON.parse(stdout) as { data: { check: { identity: { model: string }; creg: string } } }
+    ).data;
     expect(check.identity.model).toBe('RM500Q-GL');
     expect(check.creg).toBeDefined();
   });
@@ -39,7 +39,7 @@ describe('qfh verify and qfh fota on the command line (simulator in normal mode)
             phase?: string;
             bytesDone?: number;
             ok?: boolean;
-            before?: { revision: string };
+            data?: { before?: { revision: string } };
           },
       );
     expect(events.filter((e) => e.phase === 'upload').map((e) => e.bytesDone)).toEqual([
@@ -47,9 +47,9 @@ describe('qfh verify and qfh fota on the command line (simulator in normal mode)
     ]);
     expect(events.some((e) => e.phase === 'updating')).toBe(true);
     expect(events.at(-1)).toMatchObject({
-      event: 'done',
+      event: 'result',
       ok: true,
-      before: { revision: 'EG25GGBR07A08M2G' },
+      data: { before: { revision: 'EG25GGBR07A08M2G' } },
     });
     expect(stderr).toMatch(/uploading delta\.zip \(3000 bytes\)/);
   });

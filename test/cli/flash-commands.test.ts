@@ -2,15 +2,14 @@ import { appendFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { qfh } from '../helpers/cli.js';
+import { qfh, runCli } from '../helpers/cli.js';
 import { buildDemoPackage } from '../../src/sim/index.js';
 
 const demo = async (): Promise<string> =>
   buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-cli-')));
 
 describe('qfh plan / flash / edl-recover / demo on the command line', () => {
-  it('qfh plan --json prints schema qfh-plan/1 with every op, exit 0', async () => {
+  it('qfh plan --json prints schema qfh-plan/2 with every op, exit 0', async () => {
     const { code, stdout } = await qfh('plan', '--json', await demo());
     expect(code).toBe(0);
     const plan = JSON.parse(stdout) as {
@@ -20,7 +19,8 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
       totalBytes: number;
       findings: unknown[];
     };
-    expect(plan).toMatchObject({ schema: 'qfh-plan/1', storage: 'nand', deviceKnown: false });
+    expect(plan).toMatchObject({ schema: 'qfh-plan/2', storage: 'nand' });
+    expect(plan).not.toHaveProperty('device');
     expect(plan.ops.map((o) => o.kind)).toEqual([
       ...Array<string>(11).fill('erase'),
       ...Array<string>(11).fill('program'),
@@ -50,19 +50,39 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
     );
     expect(code).toBe(0);
     expect(stderr).toContain('Plan for');
-    expect(stdout).toMatch(/qfh: program step 22\/23 sbl1\.mbn/);
+    expect(stderr).toMatch(/qfh: program step 22\/23 sbl1\.mbn/);
     expect(stdout).toMatch(/Flashed .* onto sim eg25g 05c6:9008: 23\/23 steps/);
   });
 
-  it('qfh flash --json writes one JSON object per line, ending with the report', async () => {
-    const { code, stdout } = await qfh('flash', await demo(), '--device', 'sim:eg25g', '--json');
+  it('qfh flash --json writes one JSON object per line, ending with the report and the result', async () => {
+    const { code, stdout } = await qfh(
+      'flash',
+      await demo(),
+      '--device',
+      'sim:eg25g',
+      '--json',
+      '--yes',
+    );
     expect(code).toBe(0);
     const events = stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { event: string; phase?: string; ok?: boolean });
-    expect(events[0]).toMatchObject({ event: 'progress', phase: 'sahara' });
-    expect(events.at(-1)).toMatchObject({ event: 'report', ok: true, state: 'flashed' });
+      .map(
+        (l) => JSON.parse(l) as { schema: string; event: string; phase?: string; report?: unknown },
+      );
+    expect(events.every((e) => e.schema === 'qfh-events/1')).toBe(true);
+    expect(events[0]).toMatchObject({ event: 'plan' });
+    expect(events[1]).toMatchObject({ event: 'progress', phase: 'sahara' });
+    expect(events.at(-2)).toMatchObject({
+      event: 'report',
+      report: { ok: true, state: 'flashed' },
+    });
+    expect(events.at(-1)).toMatchObject({
+      event: 'result',
+      command: 'flash',
+      ok: true,
+      exitCode: 0,
+    });
   });
 
   it('qfh flash refuses a damaged package with exit 3 and sends nothing; qfh edl-recover --dry-run shows the plan', async () => {
@@ -79,16 +99,13 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
   });
 
   it('asks before flashing on a TTY, and does nothing on "no"', async () => {
-    let stderr = '';
     let asked = '';
-    const code = await main(
-      ['flash', await demo(), '--device', 'sim:eg25g'],
-      { stdout: () => undefined, stderr: (t) => (stderr += t) },
-      { isTTY: true, confirm: async (q) => ((asked = q), false) },
-    );
-    expect(code).toBe(0);
+    const { code, stderr } = await runCli(['flash', await demo(), '--device', 'sim:eg25g'], {
+      terminal: { canAsk: true, confirm: async (q) => ((asked = q), false) },
+    });
+    expect(code).toBe(5);
     expect(asked).toMatch(/^Flash 11 images \(31\.6 MB\) to sim:eg25g\? Do not unplug/);
-    expect(stderr).toContain('not flashed (you said no)');
+    expect(stderr).toContain('not flashed: you answered no [QFH_DECLINED]');
   });
 
   it('qfh flash with no device in EDL exits 4 and says what it saw', async () => {
@@ -158,7 +175,9 @@ describe('qfh backup', () => {
       '--json',
     );
     expect(code).toBe(0);
-    const manifest = JSON.parse(stdout) as { format: string; partitions: { label: string }[] };
+    const manifest = (
+      JSON.parse(stdout) as { data: { format: string; partitions: { label: string }[] } }
+    ).data;
     expect(manifest.format).toBe('qfh-backup');
     expect(manifest.partitions.map((p) => p.label)).toEqual(
       expect.arrayContaining(['sbl1', 'tz', 'mdm9607-boot', 'NON-HLOS', 'rpm']),

@@ -1,20 +1,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { qfh } from '../helpers/cli.js';
+import { qfh, runCli } from '../helpers/cli.js';
 import { describeReal, REAL_DIR, realPath } from '../helpers/real.js';
 import { bytesOf, elfStub, makePackage, md5Txt } from '../helpers/package-dir.js';
 
 /** Runs main() in-process with captured output. */
-async function inProcess(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
+const inProcess = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+  runCli(args);
 
 const EXPECTED_KIND: Record<string, string> = {
   '.xml': 'rawprogram|patch|contents',
@@ -109,7 +102,17 @@ describeReal('qfh inspect --json on every real folder and file', () => {
       realPath('android-sparse-qdljs-fixtures', 'boot-sparse-truncated.img'),
     );
     expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toMatchObject({ error: { code: 'QFH_SPARSE_BAD_CHUNK' } });
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        event: 'error',
+        error: expect.objectContaining({ code: 'QFH_SPARSE_BAD_CHUNK' }),
+      }),
+      expect.objectContaining({ event: 'result', ok: false, exitCode: 1 }),
+    ]);
   });
 });
 
@@ -143,7 +146,7 @@ describe('qfh inspect on inputs it makes itself', () => {
     [['inspect'], 2],
     [[], 2],
     [['frobnicate'], 2],
-    [['inspect', '/no/such/file'], 1],
+    [['inspect', '/no/such/file'], 2],
   ])('qfh %j exits %i with a message and no stack trace', async (args, expected) => {
     const { code, stderr } = await qfh(...args);
     expect(code).toBe(expected);

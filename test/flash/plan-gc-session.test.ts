@@ -1,10 +1,10 @@
 import { truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../helpers/cli.js';
 import { buildMibib, buildTestProgrammer } from '../../src/sim/index.js';
 import { describeReal, realBytes, realText } from '../helpers/real.js';
-import { bytesOf, makePackage, md5Txt } from '../helpers/package-dir.js';
+import { bytesOf, makePackage, md5Txt, writeMd5Txt } from '../helpers/package-dir.js';
 
 /** `tag a="b" …` with attributes in order, whatever the spacing of the source. */
 const canonical = (tag: string, attributes: [string, string][]): string =>
@@ -29,14 +29,10 @@ function loggedSizes(log: string): Map<string, number> {
 
 async function planJson(
   root: string,
-): Promise<{ ops: { kind: string; attributes: [string, string][] }[] }> {
-  let stdout = '';
-  const code = await main(['plan', '--json', root], {
-    stdout: (t) => (stdout += t),
-    stderr: () => undefined,
-  });
+): Promise<{ ops: { kind: string; sent: [string, string][] }[] }> {
+  const { code, stdout } = await runCli(['plan', '--json', root]);
   expect(code).toBe(0);
-  return JSON.parse(stdout) as { ops: { kind: string; attributes: [string, string][] }[] };
+  return JSON.parse(stdout) as { ops: { kind: string; sent: [string, string][] }[] };
 }
 
 describeReal('qfh plan reproduces the real QFirehose session', () => {
@@ -59,10 +55,11 @@ describeReal('qfh plan reproduces the real QFirehose session', () => {
     const root = await makePackage({ ...files }, 'EG25GGCR07A08M1G_30.203.30.203');
     // Give every image its logged size (sparse files: no 58 MB written).
     for (const [path, size] of sizes) await truncate(join(root, path), size);
+    await writeMd5Txt(root, Object.keys(files));
     const plan = await planJson(root);
     const ours = plan.ops
       .filter((o) => o.kind === 'erase' || o.kind === 'program')
-      .map((o) => canonical(o.kind, o.attributes));
+      .map((o) => canonical(o.kind, o.sent));
     const theirs = log
       .split(/\r?\n/)
       .map((l) => /^\[[\d.]+\]:? (<(?:erase|program) .*\/>)\s*$/.exec(l)?.[1])
@@ -97,7 +94,7 @@ describeReal('qfh plan reproduces the real QFirehose session', () => {
       );
       const got = plan.ops
         .filter((o) => o.kind !== 'reset')
-        .map((o) => `${o.kind} ${o.attributes.find(([k]) => k === 'start_sector')?.[1]}`);
+        .map((o) => `${o.kind} ${o.sent.find(([k]) => k === 'start_sector')?.[1]}`);
       const erases = entries.filter((e) => e.tag === 'erase');
       const programs = entries.filter((e) => e.tag === 'program');
       const expected = [

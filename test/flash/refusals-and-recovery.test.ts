@@ -2,8 +2,9 @@ import { appendFile, readFile, rm, truncate, writeFile } from 'node:fs/promises'
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AcceptFlag } from '../../src/accept-flags.js';
 import { describe, expect, it } from 'vitest';
-import { edlRecover, flash, type FlashReport } from '../../src/flash/index.js';
+import { edlRecover, flash, FlashError, type FlashReport } from '../../src/flash/index.js';
 import {
   buildDemoPackage,
   buildTestProgrammer,
@@ -11,7 +12,7 @@ import {
   type FaultPlan,
 } from '../../src/sim/index.js';
 import { encodeSparse } from '../../src/sparse/index.js';
-import { FlashError, PlanRefusedError } from '../../src/errors.js';
+import { PlanRefusedError } from '../../src/errors.js';
 import { Counting } from '../helpers/counting.js';
 import { makePackage, md5Txt } from '../helpers/package-dir.js';
 import { lines, padded } from '../helpers/reference.js';
@@ -44,7 +45,7 @@ async function expectFlashed(modem: SimulatedModem, root: string): Promise<void>
 async function refusedWithNothingSent(
   root: string,
   code: string,
-  accept: string[] = [],
+  accept: AcceptFlag[] = [],
   modemRevision?: string,
 ): Promise<void> {
   const modem = new SimulatedModem({ profile: 'eg25g' });
@@ -65,9 +66,7 @@ describe('bad packages are refused with zero bytes sent to the modem', () => {
     await appendFile(join(root, 'update/rpm.mbn'), Buffer.from([1]));
     await refusedWithNothingSent(root, 'PKG_MD5_MISMATCH');
     const modem = new SimulatedModem({ profile: 'eg25g' });
-    expect((await flash(root, modem.connect(), { accept: ['--allow-md5-mismatch'] })).ok).toBe(
-      true,
-    );
+    expect((await flash(root, modem.connect(), { accept: ['allow-md5-mismatch'] })).ok).toBe(true);
   });
 
   it('a missing image', async () => {
@@ -79,21 +78,21 @@ describe('bad packages are refused with zero bytes sent to the modem', () => {
   it('an image larger than its partition', async () => {
     const root = await demo();
     await truncate(join(root, 'update/rpm.mbn'), 576 * 2048 + 1);
-    await refusedWithNothingSent(root, 'PKG_IMAGE_TOO_LARGE', ['--allow-md5-mismatch']);
+    await refusedWithNothingSent(root, 'PKG_IMAGE_TOO_LARGE', ['allow-md5-mismatch']);
   });
 
   it('a path that leaves the package', async () => {
     const root = await demo();
     const rp = await readFile(join(root, RP), 'utf8');
     await writeFile(join(root, RP), rp.replace('..\\rpm.mbn', '..\\..\\..\\..\\..\\etc\\passwd'));
-    await refusedWithNothingSent(root, 'PKG_PATH_ESCAPE', ['--allow-md5-mismatch']);
+    await refusedWithNothingSent(root, 'PKG_PATH_ESCAPE', ['allow-md5-mismatch']);
   });
 
   it('an attribute-less erase (a whole-device wipe)', async () => {
     const root = await demo();
     const rp = await readFile(join(root, RP), 'utf8');
     await writeFile(join(root, RP), rp.replace('</data>', '<erase />\n</data>'));
-    await refusedWithNothingSent(root, 'PKG_ERASE_WHOLE_DEVICE', ['--allow-md5-mismatch']);
+    await refusedWithNothingSent(root, 'PKG_ERASE_WHOLE_DEVICE', ['allow-md5-mismatch']);
   });
 
   it('a corrupt sparse image', async () => {
@@ -139,7 +138,7 @@ describe('bad packages are refused with zero bytes sent to the modem', () => {
     await refusedWithNothingSent(
       root,
       'PLAN_NAND_SIZE_MISMATCH',
-      ['--force-variant'],
+      ['force-variant'],
       'EG25GGCR07A08M1G',
     );
     await refusedWithNothingSent(root, 'PLAN_DOWNGRADE', [], 'EG25GGBR07A08M2G_30.007.30.007');
@@ -148,7 +147,7 @@ describe('bad packages are refused with zero bytes sent to the modem', () => {
       (
         await flash(root, modem.connect(), {
           modemRevision: 'EG25GGBR07A08M2G_30.007.30.007',
-          accept: ['--allow-downgrade'],
+          accept: ['allow-downgrade'],
         })
       ).ok,
     ).toBe(true);

@@ -1,9 +1,11 @@
 /** Builds throw-away firmware folders for tests, in the OS temp directory. */
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll } from 'vitest';
+import { buildTestProgrammer } from '../../src/sim/programmer-image.js';
 
 const made: string[] = [];
 afterAll(async () => {
@@ -37,11 +39,21 @@ export function bytesOf(size: number, seed = 1): Uint8Array {
   return out;
 }
 
-/** A minimal 32-bit little-endian ELF header, enough for "is it an ELF" checks. */
+/** A small programmer-shaped ELF (program headers, hash segment, one load segment). */
 export function elfStub(size = 256): Uint8Array {
-  const out = bytesOf(size, 7);
-  out.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1, 0]);
-  return out;
+  return buildTestProgrammer({ segmentSizes: [size], signatureBytes: 64 });
+}
+
+/** Writes md5.txt at `root` for the package files named, hashing them as they are on disk. */
+export async function writeMd5Txt(root: string, paths: readonly string[]): Promise<void> {
+  const lines = ['VERSION:1.0', 'FILE:START'];
+  for (const path of paths) {
+    const hash = createHash('md5');
+    for await (const piece of createReadStream(join(root, path))) hash.update(piece as Buffer);
+    lines.push(`FILE:\\${path.replace(/\//g, '\\')}:${hash.digest('hex').toUpperCase()}`);
+  }
+  lines.push('FILE:END', '');
+  await writeFile(join(root, 'md5.txt'), lines.join('\r\n'));
 }
 
 /** A QFirehose-format md5.txt (CRLF, backslash paths, upper-case digests) for `files`. */

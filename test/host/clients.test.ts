@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildTestProgrammer, PROFILES, SimulatedModem } from '../../src/sim/index.js';
-import { readChipInfo, uploadProgrammer } from '../../src/sahara/index.js';
+import { readChipInfo, saharaTimeouts, uploadProgrammer } from '../../src/sahara/index.js';
 import { memorySource } from '../helpers/sources.js';
-import { FirehoseClient } from '../../src/firehose/index.js';
-import { timeoutsFor } from '../../src/timeouts.js';
+import type { FirehoseClient } from '../../src/firehose/index.js';
+import { openFirehoseSession } from '../../src/session/index.js';
+import type { StorageKind } from '../../src/storage-kind.js';
 import type { Transport } from '../../src/transport/transport.js';
 
 const programmerBytes = buildTestProgrammer();
@@ -22,24 +23,20 @@ async function* chunks(data: Uint8Array, size: number): AsyncGenerator<Uint8Arra
   for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
 }
 
-const memoryFor = (kind: string): string =>
-  kind === 'nand' ? 'nand' : kind === 'emmc' ? 'eMMC' : 'UFS';
-
-/** Uploads, reads the banner, configures: a ready client. */
-export async function session(
+/** A ready client, through the one session start. */
+async function session(
   transport: Transport,
-  kind: 'nand' | 'emmc' | 'ufs',
+  kind: StorageKind,
   maxPayload?: number,
 ): Promise<FirehoseClient> {
-  const up = await uploadProgrammer(transport, memorySource(programmerBytes));
-  expect(up.alreadyRunning).toBe(false);
-  const client = new FirehoseClient(transport, { timeouts: timeoutsFor(kind, fast) });
-  await client.readBanner(50);
-  await client.configure({
-    memoryName: memoryFor(kind),
-    maxPayload: maxPayload ?? (kind === 'nand' ? 8192 : 1048576),
+  const started = await openFirehoseSession(transport, {
+    storage: kind,
+    programmer: memorySource(programmerBytes),
+    timeouts: fast,
+    maxPayload,
   });
-  return client;
+  expect(started.upload?.alreadyRunning).toBe(false);
+  return started.client;
 }
 
 describe('Sahara client against the simulated PBL', () => {
@@ -88,7 +85,7 @@ describe('Sahara client against the simulated PBL', () => {
   it('recovers a missed HELLO with RESET_STATE_MACHINE', async () => {
     const modem = new SimulatedModem({ profile: 'eg25g', faults: { missHello: true } });
     const result = await uploadProgrammer(modem.connect(), memorySource(programmerBytes), {
-      helloTimeoutMs: 100,
+      timeouts: saharaTimeouts({ saharaHello: 100 }),
     });
     expect(result.alreadyRunning).toBe(false);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildTestProgrammer, SimulatedModem, type FaultPlan } from '../../src/sim/index.js';
-import { uploadProgrammer } from '../../src/sahara/index.js';
-import { FirehoseClient } from '../../src/firehose/index.js';
-import { timeoutsFor } from '../../src/timeouts.js';
+import { saharaTimeouts, uploadProgrammer } from '../../src/sahara/index.js';
+import type { FirehoseClient } from '../../src/firehose/index.js';
+import { openFirehoseSession } from '../../src/session/index.js';
 import { QfhError, TransportTimeoutError } from '../../src/errors.js';
 import type { Transport } from '../../src/transport/transport.js';
 import { Counting } from '../helpers/counting.js';
@@ -20,15 +20,20 @@ const T = {
   command: 200,
 };
 
+/** Firehose commands the session start sends (configure, getstorageinfo): faults count from here. */
+const AFTER_START = 2;
+
 async function ready(
   faults: FaultPlan,
   profile = 'eg25g',
 ): Promise<{ client: FirehoseClient; transport: Counting; modem: SimulatedModem }> {
   const modem = new SimulatedModem({ profile, faults });
   const transport = new Counting(modem.connect());
-  await uploadProgrammer(transport, programmer);
-  const client = new FirehoseClient(transport, { timeouts: timeoutsFor('nand', T) });
-  await client.readBanner(30);
+  const { client } = await openFirehoseSession(transport, {
+    storage: 'nand',
+    programmer,
+    timeouts: T,
+  });
   return { client, transport, modem };
 }
 
@@ -69,7 +74,6 @@ describe('host clients under each simulator fault: the right typed error, in tim
     const { client, transport } = await ready({
       disconnectAtHostByte: programmerBytes.length + 60_000,
     });
-    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
     await failsWith(
       transport,
       () => client.program(range, bytes(64 * 2048)),
@@ -79,29 +83,25 @@ describe('host clients under each simulator fault: the right typed error, in tim
   });
 
   it('NAK: FirehoseNakError with the command and the programmer logs', async () => {
-    const { client, transport } = await ready({ nakCommand: 1 });
-    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+    const { client, transport } = await ready({ nakCommand: AFTER_START });
     const e = await failsWith(transport, () => client.erase(range), 'QFH_FIREHOSE_NAK', 1000);
     expect(e.message).toContain('<erase>');
     expect((e as unknown as { logs: string[] }).logs).toEqual(['injected failure for erase']);
   });
 
   it('timeout: no answer at all', async () => {
-    const { client, transport } = await ready({ silentCommand: 1 });
-    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
-    await failsWith(transport, () => client.nop(), 'QFH_TRANSPORT_TIMEOUT', 1000);
+    const { client, transport } = await ready({ silentCommand: AFTER_START });
+    await failsWith(transport, () => client.nop(), 'QFH_FIREHOSE_TIMEOUT', 1000);
   });
 
   it('garbage reply', async () => {
-    const { client, transport } = await ready({ garbageCommand: 1 });
-    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+    const { client, transport } = await ready({ garbageCommand: AFTER_START });
     await failsWith(transport, () => client.nop(), 'QFH_FIREHOSE_XML_MALFORMED', 1000);
   });
 
   it('truncated reply: the document never completes, so it times out', async () => {
-    const { client, transport } = await ready({ truncateCommand: 1 });
-    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
-    await failsWith(transport, () => client.nop(), 'QFH_TRANSPORT_TIMEOUT', 1000);
+    const { client, transport } = await ready({ truncateCommand: AFTER_START });
+    await failsWith(transport, () => client.nop(), 'QFH_FIREHOSE_TIMEOUT', 1000);
   });
 
   it('short reads, late logs and late ZLPs are not errors: the data still lands', async () => {
@@ -111,7 +111,6 @@ describe('host clients under each simulator fault: the right typed error, in tim
       { zlpStallMs: 30 },
     ] satisfies FaultPlan[]) {
       const { client, modem } = await ready(faults, 'rm500q');
-      await client.configure({ memoryName: 'nand', maxPayload: 8192 });
       const r = {
         sectorSizeInBytes: 4096,
         pagesPerBlock: 64,
@@ -154,7 +153,8 @@ describe('host clients under each simulator fault: the right typed error, in tim
     const transport = new Counting(silent);
     await failsWith(
       transport,
-      () => uploadProgrammer(transport, programmer, { helloTimeoutMs: 100 }),
+      () =>
+        uploadProgrammer(transport, programmer, { timeouts: saharaTimeouts({ saharaHello: 100 }) }),
       'QFH_SAHARA_NO_HELLO',
       1000,
     );
@@ -163,7 +163,6 @@ describe('host clients under each simulator fault: the right typed error, in tim
 
   it('power loss during a program: disconnect error, the device is off', async () => {
     const { client, transport, modem } = await ready({ powerLossAtProgramByte: 10_000 });
-    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
     await failsWith(
       transport,
       () => client.program(range, bytes(64 * 2048)),

@@ -48,7 +48,7 @@ describe('readPackage refuses bad packages with a finding naming the file', () =
     expect(bad).toMatchObject({
       level: 'refuse',
       file: 'update/tz.mbn',
-      flag: '--allow-md5-mismatch',
+      flag: 'allow-md5-mismatch',
     });
   });
 
@@ -119,7 +119,12 @@ describe('readPackage refuses bad packages with a finding naming the file', () =
       '.DS_Store': 'x',
     });
     const pkg = await readPackage(root);
-    expect(codes(pkg, 'refuse').sort()).toEqual(['PKG_NO_PROGRAMMER', 'PKG_NO_RAWPROGRAM']);
+    expect(codes(pkg, 'refuse').sort()).toEqual([
+      'PKG_EMPTY',
+      'PKG_NO_MD5',
+      'PKG_NO_PROGRAMMER',
+      'PKG_NO_RAWPROGRAM',
+    ]);
     expect(codes(pkg, 'info')).toContain('PKG_APPLEDOUBLE_IGNORED');
     expect(pkg.files).toEqual([]);
   });

@@ -71,7 +71,7 @@ describe('qfh doctor on fixture /proc and /sys trees', () => {
     expect(by('remote session')).toEqual([
       expect.objectContaining({
         status: 'refuse',
-        flag: '--i-have-local-access',
+        flag: 'i-have-local-access',
         detail: expect.stringMatching(/over wwan0, the modem's own connection/),
       }),
     ]);

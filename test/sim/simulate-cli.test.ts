@@ -7,9 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildTestProgrammer } from '../../src/sim/index.js';
 import { openTcpTransport } from '../../src/transport/tcp.js';
 import { bootProgrammer, drain, responses, texts, xml } from './host-script.js';
-import { FirehoseClient } from '../../src/firehose/index.js';
-import { uploadProgrammer } from '../../src/sahara/index.js';
-import { timeoutsFor } from '../../src/timeouts.js';
+import { openFirehoseSession } from '../../src/session/index.js';
 import { memorySource } from '../helpers/sources.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '../../bin/qfh.js');
@@ -87,10 +85,10 @@ describe('qfh clients over TCP to qfh simulate in another process', () => {
       await new Promise((r) => setTimeout(r, 50));
     const port = Number(/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1]);
     const tcp = await openTcpTransport('127.0.0.1', port);
-    await uploadProgrammer(tcp, memorySource(buildTestProgrammer()));
-    const client = new FirehoseClient(tcp, { timeouts: timeoutsFor('nand') });
-    await client.readBanner(100);
-    await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+    const { client } = await openFirehoseSession(tcp, {
+      storage: 'nand',
+      programmer: memorySource(buildTestProgrammer()),
+    });
     const range = {
       sectorSizeInBytes: 4096,
       pagesPerBlock: 64,

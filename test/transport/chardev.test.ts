@@ -5,9 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTestProgrammer, SimulatedModem } from '../../src/sim/index.js';
 import { openCharDevice } from '../../src/transport/chardev.js';
 import { placeProgrammerForKernel } from '../../src/transport/kernel-firmware.js';
-import { uploadProgrammer } from '../../src/sahara/index.js';
-import { FirehoseClient } from '../../src/firehose/index.js';
-import { timeoutsFor } from '../../src/timeouts.js';
+import { openFirehoseSession } from '../../src/session/index.js';
 import { memorySource } from '../helpers/sources.js';
 import { ptyModem } from '../helpers/pty.js';
 
@@ -19,14 +17,13 @@ describe('chardev backend: a tty as qcserial exposes an EDL device', () => {
     const tty = await openCharDevice(pty.path, { onNotice: (m) => notices.push(m) });
     try {
       expect(notices[0]).toMatch(/raw mode/);
-      expect(
-        (await uploadProgrammer(tty, memorySource(buildTestProgrammer()))).alreadyRunning,
-      ).toBe(false);
-      const client = new FirehoseClient(tty, {
-        timeouts: timeoutsFor('nand', { firehoseStartup: 2000, configure: 1000 }),
+      const started = await openFirehoseSession(tty, {
+        storage: 'nand',
+        programmer: memorySource(buildTestProgrammer()),
+        timeouts: { firehoseStartup: 2000, configure: 1000 },
       });
-      await client.readBanner(100);
-      await client.configure({ memoryName: 'nand', maxPayload: 8192 });
+      expect(started.upload?.alreadyRunning).toBe(false);
+      const client = started.client;
       const range = {
         sectorSizeInBytes: 2048,
         pagesPerBlock: 64,

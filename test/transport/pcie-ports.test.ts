@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { groupPciePorts, pcieModemState } from '../../src/transport/pcie-ports.js';
-import { renderListing } from '../../src/cli/list.js';
+import { renderListing } from '../../src/cli/commands/list.js';
 
 describe('PCIe modem ports', () => {
   it('groups Quectel pcie_mhi nodes per module (no suffix for the first, 1..9 for more) and upstream wwan nodes per wwanN', () => {

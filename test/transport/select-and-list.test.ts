@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeUsb, SimulatedModem } from '../../src/sim/index.js';
 import { listDevices, openDevice, parseDeviceSpec } from '../../src/transport/index.js';
-import { renderListing } from '../../src/cli/list.js';
-import { main } from '../../src/cli/main.js';
+import { renderListing } from '../../src/cli/commands/list.js';
+import { runCli } from '../helpers/cli.js';
 
 async function tree(files: Record<string, string>): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'qfh-sys-'));
@@ -120,13 +120,9 @@ describe('--device selection', () => {
 
 describe('qfh info and qfh list on the command line', () => {
   it('qfh info --device sim:eg25g --json prints the chip identity', async () => {
-    let stdout = '';
-    const code = await main(['info', '--device', 'sim:eg25g', '--json'], {
-      stdout: (t) => (stdout += t),
-      stderr: () => undefined,
-    });
+    const { code, stdout } = await runCli(['info', '--device', 'sim:eg25g', '--json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({
+    expect((JSON.parse(stdout) as { data: unknown }).data).toMatchObject({
       version: 2,
       serial: 0x3b090f7d,
       hwId: { hex: '000480e100000000' },
@@ -134,19 +130,17 @@ describe('qfh info and qfh list on the command line', () => {
   });
 
   it('qfh list --json is valid JSON on this machine', async () => {
-    let stdout = '';
-    expect(
-      await main(['list', '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined }),
-    ).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ usb: expect.any(Array), pcie: expect.any(Array) });
+    const { code, stdout } = await runCli(['list', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      schema: 'qfh-events/1',
+      event: 'result',
+      data: { usb: expect.any(Array), pcie: expect.any(Array) },
+    });
   });
 
   it('qfh info with an unreachable device exits non-zero with a reason', async () => {
-    let stderr = '';
-    const code = await main(['info', '--device', 'tcp://127.0.0.1:1'], {
-      stdout: () => undefined,
-      stderr: (t) => (stderr += t),
-    });
+    const { code, stderr } = await runCli(['info', '--device', 'tcp://127.0.0.1:1']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^qfh: tcp:\/\/127\.0\.0\.1:1: .*\[QFH_TRANSPORT_IO\]/);
   });

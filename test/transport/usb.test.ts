@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTestProgrammer, FakeUsb, PROFILES, SimulatedModem } from '../../src/sim/index.js';
 import { findEdlDevices, openUsbTransport, serialFromProduct } from '../../src/transport/usb.js';
-import { uploadProgrammer } from '../../src/sahara/index.js';
-import { FirehoseClient } from '../../src/firehose/index.js';
-import { timeoutsFor } from '../../src/timeouts.js';
+import { openFirehoseSession } from '../../src/session/index.js';
 import { memorySource } from '../helpers/sources.js';
 
 const programmer = buildTestProgrammer();
@@ -45,13 +43,11 @@ describe('usb backend against the simulator behind a fake usb module', () => {
         modem.profile.sahara.serial.toString(16).toUpperCase().padStart(8, '0'),
       );
       expect(notices[0]).toMatch(/detached the kernel driver \(qcserial\) from interface 0/);
-      await uploadProgrammer(usb, memorySource(programmer));
       const kind = modem.profile.storage.kind;
-      const client = new FirehoseClient(usb, { timeouts: timeoutsFor(kind, T) });
-      await client.readBanner(30);
-      await client.configure({
-        memoryName: kind === 'nand' ? 'nand' : 'UFS',
-        maxPayload: kind === 'nand' ? 8192 : 1048576,
+      const { client } = await openFirehoseSession(usb, {
+        storage: kind,
+        programmer: memorySource(programmer),
+        timeouts: T,
       });
       const size = modem.profile.storage.sectorSize;
       const ppb = modem.profile.storage.pagesPerBlock;
@@ -91,10 +87,11 @@ describe('usb backend against the simulator behind a fake usb module', () => {
       inFlight: 4,
       transferSize: 16384,
     });
-    await uploadProgrammer(usb, memorySource(programmer));
-    const client = new FirehoseClient(usb, { timeouts: timeoutsFor('ufs', T) });
-    await client.readBanner(30);
-    await client.configure({ memoryName: 'UFS', maxPayload: 1048576 });
+    const { client } = await openFirehoseSession(usb, {
+      storage: 'ufs',
+      programmer: memorySource(programmer),
+      timeouts: T,
+    });
     const range = { sectorSizeInBytes: 4096, numPartitionSectors: 256, startSector: 0 };
     await client.program(
       range,
