@@ -1,16 +1,27 @@
 // Lint: recommended JS + type-aware TypeScript rules. Type-aware so that floating
-// promises (a dropped transport write) are caught, which matters in a flasher.
+// promises (a dropped transport write) are caught, which matters in a flasher. Size
+// limits keep files and functions small enough to read; import cycles break layering.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'coverage/**', 'node_modules/**', 'captures/**'] },
+  {
+    ignores: ['dist/**', 'dist-bench/**', 'coverage/**', 'node_modules/**', 'captures/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -18,6 +29,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-eval': 'error',
       'no-new-func': 'error',
+      'max-params': ['error', 4],
+      'max-lines': ['error', { max: 300 }],
+      'max-lines-per-function': ['error', { max: 80 }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   {
