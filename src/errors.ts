@@ -324,3 +324,20 @@ export class AtError extends QfhError {
     });
   }
 }
+
+/** Codes of {@link CaptureError}. */
+export type CaptureCode =
+  | 'QFH_CAPTURE_FORMAT'
+  | 'QFH_CAPTURE_TRUNCATED'
+  | 'QFH_CAPTURE_NO_DEVICE'
+  | 'QFH_CAPTURE_AMBIGUOUS';
+
+/** A packet capture (pcap, pcapng, usbmon records) that cannot be read or replayed as asked. */
+export class CaptureError extends QfhError {
+  constructor(code: CaptureCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, {
+      hint: 'Capture the whole session with its USB link type: `tcpdump -i usbmonN -s 0 -w FILE.pcapng` (or Wireshark on usbmonN), started before the modem is plugged in so the enumeration is in the file.',
+      ...options,
+    });
+  }
+}
