@@ -18,3 +18,6 @@ export * from './usbmon-device.js';
 export * from './usbmon-import.js';
 export * from './tapped-transport.js';
 export * from './pcapng-export.js';
+export * from './replay-session.js';
+export * from './debug-bundle.js';
+export * from './session-timeline.js';

@@ -12,6 +12,7 @@ import { openDevice, parseDeviceSpec } from '../transport/select-device.js';
 import { ExitCode } from './exit-codes.js';
 import { toJsonText } from './json-output.js';
 import type { CliOutput } from './output.js';
+import type { SessionHooks } from './capture-option.js';
 
 /** Runs `qfh backup`. */
 export async function runBackup(
@@ -23,6 +24,7 @@ export async function runBackup(
     storage: 'nand' | 'emmc' | 'ufs' | undefined;
     json: boolean;
     waitSeconds: number;
+    session?: SessionHooks;
   },
   out: CliOutput,
 ): Promise<number> {
@@ -43,12 +45,13 @@ export async function runBackup(
           ? 'ufs'
           : 'emmc'
         : 'nand');
-  const transport = await openDevice(parseDeviceSpec(o.device), {
+  const opened = await openDevice(parseDeviceSpec(o.device), {
     waitMs: o.waitSeconds * 1000,
     onWaiting: (m) => out.stderr(`qfh: ${m}\n`),
     onNotice: (m) => out.stderr(`qfh: ${m}\n`),
     openSim: (profile) => new SimulatedModem({ profile }).connect(),
   });
+  const transport = o.session?.wrap(opened) ?? opened;
   try {
     let last = -1;
     const manifest = await backup(transport, o.dir, {

@@ -32,6 +32,7 @@ import { ExitCode } from './exit-codes.js';
 import { toJsonText } from './json-output.js';
 import type { CliOutput } from './output.js';
 import { progressRenderer } from './progress.js';
+import type { SessionHooks } from './capture-option.js';
 
 /** The flags that each accept one kind of refusal (README lists them). */
 export const ACCEPT_FLAGS = [
@@ -62,6 +63,8 @@ export interface FlashCommandOptions {
   readonly record?: string | undefined;
   /** Stop ModemManager for the update and start it again afterwards. */
   readonly stopModemManager?: boolean;
+  /** `--capture` / `--debug-bundle` (capture-option.ts). */
+  readonly session?: SessionHooks;
 }
 
 /** Terminal facts the command needs (injected for tests). */
@@ -135,6 +138,7 @@ export async function runFlash(
     parseFirmwareIdentity(pkg.name),
   );
   const full = { ...plan, findings: [...plan.findings, ...identity] };
+  o.session?.plan(planToJson(full));
   const standing = standingRefusals(full.findings, new Set(accept)).filter(
     (f) => !(o.programmer && /PROGRAMMER/.test(f.code)),
   );
@@ -276,12 +280,13 @@ async function flashOnDevice(
     }
   }
   progress0.stop();
-  const transport = await openDevice(spec, {
+  const opened = await openDevice(spec, {
     waitMs: o.waitSeconds * 1000,
     onWaiting: (m) => out.stderr(`qfh: ${m}\n`),
     onNotice: (m) => out.stderr(`qfh: ${m}\n`),
     openSim: (profile) => new SimulatedModem({ profile }).connect(),
   });
+  const transport = o.session?.wrap(opened) ?? opened;
   const progress = progressRenderer(o.json ? 'json' : terminal.isTTY ? 'tty' : 'plain', out);
   const options: FlashOptions = {
     verify: o.verify,

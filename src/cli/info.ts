@@ -10,18 +10,20 @@ import { openDevice, parseDeviceSpec } from '../transport/select-device.js';
 import { ExitCode } from './exit-codes.js';
 import { toJsonText } from './json-output.js';
 import type { CliOutput } from './output.js';
+import type { SessionHooks } from './capture-option.js';
 
 /** Runs `qfh info`. */
 export async function runInfo(
-  o: { device: string | undefined; json: boolean; waitSeconds: number },
+  o: { device: string | undefined; json: boolean; waitSeconds: number; session?: SessionHooks },
   out: CliOutput,
 ): Promise<number> {
-  const transport = await openDevice(parseDeviceSpec(o.device), {
+  const opened = await openDevice(parseDeviceSpec(o.device), {
     waitMs: o.waitSeconds * 1000,
     onWaiting: (m) => out.stderr(`${m}\n`),
     onNotice: (m) => out.stderr(`qfh: ${m}\n`),
     openSim: (profile) => new SimulatedModem({ profile }).connect(),
   });
+  const transport = o.session?.wrap(opened) ?? opened;
   try {
     const info = await readChipInfo(transport);
     if (o.json) out.stdout(`${toJsonText({ device: transport.description, ...info })}\n`);

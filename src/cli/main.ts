@@ -28,6 +28,8 @@ import { runFota } from './fota-command.js';
 import { runVerify } from './verify-command.js';
 import { runDoctorCommand } from './doctor-command.js';
 import type { Argv } from 'yargs';
+import { captureArgs, sessionCapture, withCaptureOptions } from './capture-option.js';
+import { runWireshark } from './wireshark-command.js';
 
 /** Adds the flags that accept one named risk each. */
 function accepting<T>(y: Argv<T>): Argv<T & Record<(typeof ACCEPT_FLAGS)[number], boolean>> {
@@ -130,7 +132,7 @@ export async function main(
       'info',
       "Read a modem's chip identity from its PBL (Sahara command mode: serial, HW ID, PK hash); uploads nothing",
       (y) =>
-        y
+        withCaptureOptions(y)
           .option('device', {
             type: 'string',
             describe: 'usb[:SERIAL] | /dev/... | tcp://host:port | sim[:profile]',
@@ -142,7 +144,11 @@ export async function main(
           })
           .option('json', { type: 'boolean', default: false, describe: 'print one JSON document' }),
       async (argv) => {
-        code = await runInfo({ device: argv.device, json: argv.json, waitSeconds: argv.wait }, out);
+        const capture = sessionCapture(captureArgs(argv, args), out);
+        code = await runInfo(
+          { device: argv.device, json: argv.json, waitSeconds: argv.wait, session: capture },
+          capture.out,
+        ).then(capture.done, capture.failed);
       },
     )
     .command(
@@ -183,7 +189,7 @@ export async function main(
       'Flash a firmware folder onto a modem in EDL (05c6:9008); edl-recover does the same for a modem that is stuck there (DIR defaults to .)',
       (y) =>
         accepting(
-          y
+          withCaptureOptions(y)
             .positional('dir', {
               type: 'string',
               default: '.',
@@ -238,6 +244,7 @@ export async function main(
             }),
         ),
       async (argv) => {
+        const capture = sessionCapture(captureArgs(argv, args), out);
         code = await runFlash(
           {
             dir: argv.dir,
@@ -253,17 +260,18 @@ export async function main(
             command: argv._[0] === 'edl-recover' ? 'edl-recover' : 'flash',
             record: argv.record,
             stopModemManager: argv['stop-modemmanager'],
+            session: capture,
           },
-          out,
+          capture.out,
           terminal,
-        );
+        ).then(capture.done, capture.failed);
       },
     )
     .command(
       'backup <dir>',
       "Read the modem's partitions (from its NAND table, or the ranges a package would write) into DIR, as a package qfh flash restores",
       (y) =>
-        y
+        withCaptureOptions(y)
           .positional('dir', {
             type: 'string',
             demandOption: true,
@@ -294,6 +302,7 @@ export async function main(
             describe: 'print the manifest as JSON',
           }),
       async (argv) => {
+        const capture = sessionCapture(captureArgs(argv, args), out);
         code = await runBackup(
           {
             dir: argv.dir,
@@ -303,9 +312,10 @@ export async function main(
             storage: argv.storage,
             json: argv.json,
             waitSeconds: argv.wait,
+            session: capture,
           },
-          out,
-        );
+          capture.out,
+        ).then(capture.done, capture.failed);
       },
     )
     .command(
@@ -355,6 +365,14 @@ export async function main(
           { file: argv.file, device: argv.device, json: argv.json, waitSeconds: argv.wait },
           out,
         );
+      },
+    )
+    .command(
+      'wireshark',
+      'Print where the Wireshark dissector for Sahara/Firehose is and the one line that installs it',
+      (y) => y,
+      () => {
+        code = runWireshark(out);
       },
     )
     .command(

@@ -31,6 +31,7 @@ import {
   parseProgramList,
 } from '../../package/index.js';
 import { parseXmlElements } from '../../xml-elements.js';
+import { inspectSessionFile } from './inspect-session.js';
 
 /** What `inspect` reports: a kind, a JSON-able structure, and human lines. */
 export interface InspectReport {
@@ -58,6 +59,8 @@ export async function inspectFile(input: string): Promise<InspectReport> {
   const size = info.size;
   const head =
     size <= HEAD_LIMIT ? await readFile(input) : Buffer.from(await readHead(input, 1 << 16));
+  const session = await inspectSessionFile(input, head);
+  if (session) return session;
   if (isSparseImage(head)) return sparseReport(input);
   if (isElf(head)) return elfReport(input, head, size);
   if (isMibib(head)) return mibibReport(input, head);
