@@ -131,7 +131,10 @@ function interfaceFrom(
 
 function stampUs(high: number, low: number, iface: PcapngInterface): number {
   const units = high * 2 ** 32 + low;
-  return (units / iface.unitsPerSecond + iface.offsetSeconds) * 1e6;
+  const perUs = iface.unitsPerSecond / 1e6;
+  // Exact for the usual µs and ns resolutions; dividing by units per second first would not be.
+  const us = perUs >= 1 ? units / perUs : units * (1e6 / iface.unitsPerSecond);
+  return us + iface.offsetSeconds * 1e6;
 }
 
 function readPcapng(bytes: Uint8Array, view: DataView): PacketFile {
