@@ -1,8 +1,16 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importUsbmon, type CapturedTransfer } from '../../src/capture/index.js';
+import {
+  decodeUsbmonRecord,
+  encodeUsbmonRecord,
+  importUsbmon,
+  readPacketFile,
+  writePcap,
+  type CapturedTransfer,
+} from '../../src/capture/index.js';
+import { usbmonFixtures } from '../helpers/usbmon-fixtures.js';
 import { parseDocument, type FirehoseElement } from '../../src/firehose/xml.js';
 import { decodeSaharaPacket, SAHARA_COMMANDS, saharaStatusInfo } from '../../src/sahara/index.js';
 import { demoFlashPcapng, demoPackage } from '../helpers/demo-capture.js';
@@ -46,6 +54,23 @@ describe.skipIf(!available)('the Wireshark dissector (tshark) on an exported dem
     frames = tsharkFields(join(dir, 'demo.pcapng'), 'qfh_edl', FIELDS);
   }, 120_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('decodes the same session alike from a pcap with link type 189 (48-byte usbmon headers)', async () => {
+    const ng = readPacketFile(await readFile(join(dir, 'demo.pcapng')));
+    const pcap = writePcap(
+      189,
+      ng.packets.map((p) => ({
+        timestampUs: p.timestampUs,
+        data: encodeUsbmonRecord(decodeUsbmonRecord(p.data, p), { linkType: 189 }),
+      })),
+    );
+    await writeFile(join(dir, 'demo.pcap'), pcap);
+    const summaries = (file: string): (string | undefined)[] =>
+      tsharkFields(join(dir, file), 'qfh_edl', ['qfh_edl.summary']).map((f) =>
+        one(f, 'qfh_edl.summary'),
+      );
+    expect(summaries('demo.pcap')).toEqual(summaries('demo.pcapng'));
+  });
 
   it('decodes every transfer of the session, one frame each', () => {
     expect(frames.length).toBe(transfers.length);
@@ -152,3 +177,38 @@ describe.skipIf(!available)('the Wireshark dissector (tshark) on an exported dem
 function isDocument(t: CapturedTransfer): boolean {
   return Buffer.from(t.data.subarray(0, 5)).toString('latin1') === '<?xml';
 }
+
+describe.skipIf(!available)('the Wireshark dissector (tshark) on the usbmon fixtures', () => {
+  for (const f of usbmonFixtures())
+    it(`${f.name}: every Sahara packet by name, every Firehose document by element`, async () => {
+      const transfers = importUsbmon(
+        await readFile(f.capture),
+        f.sidecar.select ?? {},
+      ).transfers.filter((t) => t.length > 0);
+      const frames = tsharkFields(f.capture, 'qfh_edl', [
+        'qfh_edl.protocol',
+        'qfh_edl.sahara.name',
+        'qfh_edl.firehose.tag',
+      ]);
+      expect(frames.length).toBe(transfers.length);
+      transfers.forEach((t, i) => {
+        const frame = frames[i] ?? {};
+        let name: string | undefined;
+        try {
+          decodeSaharaPacket(t.data); // throws unless it is a whole Sahara packet
+          name = SAHARA_COMMANDS.get(t.data[0] ?? 0)?.name;
+        } catch {
+          name = undefined;
+        }
+        if (one(frame, 'qfh_edl.protocol') === 'Sahara')
+          expect(one(frame, 'qfh_edl.sahara.name')).toBe(name);
+        if (isDocument(t))
+          expect(frame['qfh_edl.firehose.tag']).toEqual(
+            parseDocument(Buffer.from(t.data).toString('utf8')).map((e) => e.tag),
+          );
+      });
+      console.log(
+        `${f.name}: ${frames.map((x) => one(x, 'qfh_edl.sahara.name') ?? one(x, 'qfh_edl.protocol')).join(' → ')}`,
+      );
+    });
+});
