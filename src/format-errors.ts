@@ -122,14 +122,18 @@ export class ProgrammerFileError extends QfhError {
   }
 }
 
-/** Codes of {@link CaptureFormatError}. */
-export type CaptureFormatCode = 'QFH_CAPTURE_FORMAT';
+/** Codes of {@link CaptureError}. */
+export type CaptureCode =
+  | 'QFH_CAPTURE_FORMAT'
+  | 'QFH_CAPTURE_TRUNCATED'
+  | 'QFH_CAPTURE_NO_DEVICE'
+  | 'QFH_CAPTURE_AMBIGUOUS';
 
-/** A capture file that qfh cannot read. */
-export class CaptureFormatError extends QfhError {
-  constructor(code: CaptureFormatCode, message: string, options: QfhErrorOptions = {}) {
+/** A capture (qfh's JSON lines, pcap, pcapng, usbmon records) that cannot be read or replayed as asked. */
+export class CaptureError extends QfhError {
+  constructor(code: CaptureCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
-      hint: 'Give qfh a capture it wrote (*.qfhcap.jsonl), a pcap/pcapng from usbmon, or a QFirehose log.',
+      hint: 'Capture the whole session with its USB link type: `tcpdump -i usbmonN -s 0 -w FILE.pcapng` (or Wireshark on usbmonN), started before the modem is plugged in so the enumeration is in the file.',
       ...options,
     });
   }

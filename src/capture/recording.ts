@@ -6,9 +6,10 @@
  *
  * @module
  */
-import { CaptureFormatError } from '../errors.js';
+import { CaptureError } from '../errors.js';
 import type { ReadOptions, Transport, WriteOptions } from '../transport/transport.js';
 import type { ScriptStep } from './script.js';
+import { transfersToScript, type CapturedTransfer } from './captured-transfer.js';
 
 /** The first line of a capture. */
 export interface CaptureHeader {
@@ -69,11 +70,24 @@ export class RecordingTransport implements Transport {
   }
 }
 
-/** Parses a capture into its header and an exact script. */
+/** Parses a capture into its header and an exact script (one step per transfer). */
 export function readCapture(text: string): { header: CaptureHeader; steps: ScriptStep[] } {
+  const { header, transfers } = readCaptureTransfers(text);
+  return { header, steps: transfersToScript(transfers) };
+}
+
+/**
+ * Parses a capture into its header and transfers. A line may carry `"len"`, the transfer's
+ * length on the wire, when `data` holds only its first bytes (an imported usbmon capture with a
+ * snapshot limit).
+ */
+export function readCaptureTransfers(text: string): {
+  header: CaptureHeader;
+  transfers: CapturedTransfer[];
+} {
   const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const bad = (why: string): CaptureFormatError =>
-    new CaptureFormatError('QFH_CAPTURE_FORMAT', `not a qfh capture: ${why}`, {
+  const bad = (why: string): CaptureError =>
+    new CaptureError('QFH_CAPTURE_FORMAT', `not a qfh capture: ${why}`, {
       hint: 'Captures are JSON Lines written by qfh --record; check the file is complete.',
     });
   let header: CaptureHeader;
@@ -84,16 +98,42 @@ export function readCapture(text: string): { header: CaptureHeader; steps: Scrip
   }
   if (header.format !== 'qfh-capture' || header.version !== 1)
     throw bad('the header is not {"format":"qfh-capture","version":1}');
-  const steps = lines.slice(1).map((line, i): ScriptStep => {
-    let record: { dir?: unknown; data?: unknown };
+  const transfers = lines.slice(1).map((line, i): CapturedTransfer => {
+    let record: { dir?: unknown; data?: unknown; t?: unknown; len?: unknown };
     try {
-      record = JSON.parse(line) as { dir?: unknown; data?: unknown };
+      record = JSON.parse(line) as typeof record;
     } catch {
       throw bad(`line ${i + 2} is not JSON`);
     }
     if ((record.dir !== 'in' && record.dir !== 'out') || typeof record.data !== 'string')
       throw bad(`line ${i + 2} lacks dir/data`);
-    return { dir: record.dir, data: Uint8Array.from(Buffer.from(record.data, 'base64')) };
+    const data = Uint8Array.from(Buffer.from(record.data, 'base64'));
+    return {
+      index: i + 1,
+      dir: record.dir,
+      t: typeof record.t === 'number' ? record.t : 0,
+      data,
+      length: typeof record.len === 'number' ? Math.max(record.len, data.length) : data.length,
+    };
   });
-  return { header, steps };
+  return { header, transfers };
+}
+
+/** Writes transfers as a capture (JSON Lines text, header first). */
+export function writeCapture(
+  transfers: readonly CapturedTransfer[],
+  header: Record<string, unknown> = {},
+): string {
+  const lines = [
+    JSON.stringify({ format: 'qfh-capture', version: 1, ...header }),
+    ...transfers.map((t) =>
+      JSON.stringify({
+        t: Math.round(t.t * 1000) / 1000,
+        dir: t.dir,
+        data: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64'),
+        ...(t.length > t.data.length ? { len: t.length } : {}),
+      }),
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
 }

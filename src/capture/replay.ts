@@ -12,9 +12,23 @@ import { buildDocument, parseDocument } from '../firehose/xml.js';
 import type { ReadOptions, Transport } from '../transport/transport.js';
 import type { ScriptStep } from './script.js';
 
+/** Where a replay stands: the step (1-based; one per transfer for byte captures) and the byte in it. */
+export interface ReplayPosition {
+  readonly step: number;
+  readonly dir: ScriptStep['dir'] | 'end';
+  /** Bytes of this step already matched or served. */
+  readonly offset: number;
+  /** The last device step the host was given (it reacted to this one), if any. */
+  readonly lastDeviceStep: number | undefined;
+}
+
 /** The host did something the script did not expect. */
 export class ReplayMismatchError extends QfhError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Where the host's bytes first differed. */
+    readonly position?: ReplayPosition,
+  ) {
     super('QFH_REPLAY_MISMATCH', message, {
       hint: 'The host no longer does what the recorded session did; compare the step named above with the capture.',
     });
@@ -32,36 +46,76 @@ export class ReplayTransport implements Transport {
   private readonly framer = new FirehoseFramer({ maxDocumentBytes: 1 << 20 });
   private failed: ReplayMismatchError | undefined;
   private wake: (() => void) | undefined;
+  private lastDeviceStep: number | undefined;
+
+  /** A copy: a read smaller than a device transfer splits that step in place. */
+  private readonly steps: ScriptStep[];
 
   constructor(
-    private readonly steps: readonly ScriptStep[],
+    steps: readonly ScriptStep[],
     readonly description = 'replay',
-  ) {}
+  ) {
+    this.steps = [...steps];
+  }
 
   /** Steps not yet played. */
   get remaining(): number {
     return this.steps.length - this.at;
   }
 
-  private fail(message: string): never {
+  /** Where the replay stands now. */
+  get position(): ReplayPosition {
+    return {
+      step: this.at + 1,
+      dir: this.steps[this.at]?.dir ?? 'end',
+      offset: this.partial,
+      lastDeviceStep: this.lastDeviceStep,
+    };
+  }
+
+  private fail(message: string, offset = this.partial): never {
+    const position = { ...this.position, offset };
+    const after =
+      position.lastDeviceStep === undefined
+        ? ''
+        : ` (the last device step the host read was ${position.lastDeviceStep})`;
     this.failed = new ReplayMismatchError(
-      `${this.description}: step ${this.at + 1} of ${this.steps.length}: ${message}`,
+      `${this.description}: step ${this.at + 1} of ${this.steps.length} (${position.dir}, byte ${offset})${after}: ${message}`,
+      position,
     );
     throw this.failed;
+  }
+
+  /** Host ZLPs are the USB backend's business, not the protocol layers': a replay skips them. */
+  private skipHostZlps(): void {
+    for (;;) {
+      const step = this.steps[this.at];
+      if (
+        !step ||
+        !(
+          (step.dir === 'out' && step.data.length === 0) ||
+          (step.dir === 'out-prefix' && step.length === 0)
+        )
+      )
+        return;
+      this.at++;
+    }
   }
 
   async read(maxBytes: number, options: ReadOptions): Promise<Uint8Array> {
     const deadline = Date.now() + options.timeoutMs;
     for (;;) {
       if (this.failed) throw this.failed;
+      this.skipHostZlps();
       const step = this.steps[this.at];
       if (step?.dir === 'in') {
+        this.lastDeviceStep = this.at + 1;
         if (step.data.length <= maxBytes || maxBytes <= 0) {
           this.at++;
           return step.data;
         }
         // A read smaller than the transfer: hand out the head, keep the rest as the step.
-        (this.steps as ScriptStep[])[this.at] = { dir: 'in', data: step.data.subarray(maxBytes) };
+        this.steps[this.at] = { dir: 'in', data: step.data.subarray(maxBytes) };
         return step.data.subarray(0, maxBytes);
       }
       const left = deadline - Date.now();
@@ -82,6 +136,7 @@ export class ReplayTransport implements Transport {
   async write(data: Uint8Array): Promise<void> {
     await Promise.resolve();
     if (this.failed) throw this.failed;
+    if (data.length === 0) this.skipHostZlps();
     let offset = 0;
     while (offset < data.length) {
       const step = this.steps[this.at];
@@ -112,6 +167,7 @@ export class ReplayTransport implements Transport {
         if (k < expect.length && expect[k] !== data[i])
           this.fail(
             `host byte ${k} is 0x${(data[i] ?? 0).toString(16)}, the capture has 0x${(expect[k] ?? 0).toString(16)} (host sent ${hex(data)}, expected ${hex(expect)})`,
+            k,
           );
       }
       this.advance(take, length);

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import type { SessionHooks } from './capture-option.js';
 import type { CliContext } from './context.js';
 import type { EventWriter } from './events.js';
 
@@ -12,6 +13,8 @@ import type { EventWriter } from './events.js';
 export interface RunContext extends CliContext {
   /** `--json` events (a no-op writer without --json). */
   readonly events: EventWriter;
+  /** `--capture` / `--debug-bundle`: wraps the devices the command opens, takes its plan. */
+  readonly session: SessionHooks;
 }
 
 /** A command, with its argument type erased for the list in main.ts. */
@@ -22,10 +25,13 @@ export interface CliCommand {
   readonly examples: readonly (readonly [string, string])[];
   readonly options: (y: Argv) => Argv;
   readonly run: (argv: Record<string, unknown>, ctx: RunContext) => Promise<number>;
+  /** Takes --capture and --debug-bundle (commands that talk to a device through Sahara/Firehose). */
+  readonly captures?: boolean;
 }
 
 /** Defines a command, keeping its options and its run function in step. */
 export function defineCommand<T>(c: {
+  captures?: boolean;
   syntax: readonly string[];
   describe: string;
   examples: readonly (readonly [string, string])[];
@@ -38,5 +44,6 @@ export function defineCommand<T>(c: {
     examples: c.examples,
     options: c.options as (y: Argv) => Argv,
     run: c.run as (argv: Record<string, unknown>, ctx: RunContext) => Promise<number>,
+    ...(c.captures ? { captures: true } : {}),
   };
 }

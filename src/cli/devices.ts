@@ -10,6 +10,7 @@ import { PROFILES } from '../sim/profiles.js';
 import { SimulatedModem } from '../sim/modem.js';
 import { openDevice, parseDeviceSpec, type DeviceSpec } from '../transport/select-device.js';
 import type { Transport } from '../transport/transport.js';
+import type { SessionHooks } from './capture-option.js';
 import type { CliOutput } from './output.js';
 
 /** Parses `--device` and checks a `sim:` profile exists. */
@@ -25,12 +26,19 @@ export function deviceSpec(text: string | undefined): DeviceSpec {
 /** Opens the device, saying on stderr what it waits for. */
 export async function openCliDevice(
   spec: DeviceSpec,
-  c: { out: CliOutput; waitSeconds: number; simState?: 'edl' | 'normal' },
+  c: {
+    out: CliOutput;
+    waitSeconds: number;
+    simState?: 'edl' | 'normal';
+    /** `--capture` / `--debug-bundle` tap the device here. */
+    session?: SessionHooks;
+  },
 ): Promise<Transport> {
-  return openDevice(spec, {
+  const opened = await openDevice(spec, {
     waitMs: c.waitSeconds * 1000,
     onWaiting: (m) => c.out.stderr(`qfh: ${m}\n`),
     onNotice: (m) => c.out.stderr(`qfh: ${m}\n`),
     openSim: (profile) => new SimulatedModem({ profile, state: c.simState ?? 'edl' }).connect(),
   });
+  return c.session ? c.session.wrap(opened) : opened;
 }

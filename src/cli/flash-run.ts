@@ -118,7 +118,11 @@ async function flashSomewhere(run: FlashRun, ctx: RunContext): Promise<number> {
   });
   try {
     if (normal) return await fromNormalMode(run, { ctx, normal, progress, signal: stop.signal });
-    transport = await openCliDevice(run.spec, { out: ctx.out, waitSeconds: run.waitSeconds });
+    transport = await openCliDevice(run.spec, {
+      out: ctx.out,
+      waitSeconds: run.waitSeconds,
+      session: ctx.session,
+    });
     const report = await flash(run.pkg, transport, flashOptions(run, progress, stop.signal));
     progress.stop();
     printReport(report, ctx, run.command);
@@ -172,7 +176,13 @@ async function fromNormalMode(
 ): Promise<number> {
   const { ctx } = c;
   try {
-    const result = await flashFromNormalMode(run.pkg, c.normal.access, {
+    // The EDL device the modem becomes is the one --capture records.
+    const access = c.normal.access;
+    const tapped: NormalModeAccess = {
+      ...access,
+      openEdl: async () => ctx.session.wrap(await access.openEdl()),
+    };
+    const result = await flashFromNormalMode(run.pkg, tapped, {
       ...flashOptions(run, c.progress, c.signal),
       onIdentity: (m) =>
         ctx.out.stderr(

@@ -19,6 +19,13 @@ import { listCommand } from './commands/list.js';
 import { planCommand } from './commands/plan.js';
 import { simulateCommand } from './commands/simulate.js';
 import { verifyCommand } from './commands/verify.js';
+import { wiresharkCommand } from './commands/wireshark.js';
+import {
+  captureArgs,
+  NO_SESSION_HOOKS,
+  sessionCapture,
+  withCaptureOptions,
+} from './capture-option.js';
 import { processSignals, processTerminal, type CliContext } from './context.js';
 import { EventWriter } from './events.js';
 import { ExitCode } from './exit-codes.js';
@@ -36,11 +43,29 @@ export const COMMANDS: readonly CliCommand[] = [
   fotaCommand,
   doctorCommand,
   inspectCommand,
+  wiresharkCommand,
   simulateCommand,
   demoCommand,
 ];
 
 const VERSION = '0.1.0';
+
+/** Runs one command, with the capture and debug bundle its options ask for. */
+async function runCommand(
+  c: CliCommand,
+  argv: Record<string, unknown>,
+  o: { ctx: CliContext; events: EventWriter; args: readonly string[] },
+): Promise<number> {
+  if (!c.captures) return c.run(argv, { ...o.ctx, events: o.events, session: NO_SESSION_HOOKS });
+  const capture = sessionCapture(
+    captureArgs(argv as { capture?: string; 'debug-bundle'?: string }, o.args),
+    o.ctx.out,
+  );
+  const events = new EventWriter(capture.out, o.events.json);
+  return c
+    .run(argv, { ...o.ctx, out: capture.out, events, session: capture })
+    .then(capture.done, capture.failed);
+}
 
 /** Runs qfh with `args` (without `node` and the script); resolves to the exit status. */
 export async function main(
@@ -62,9 +87,13 @@ export async function main(
     parser = parser.command(
       [...c.syntax],
       c.describe,
-      (y) => c.examples.reduce((a, [cmd, what]) => a.example(cmd, what), c.options(y)),
+      (y) =>
+        c.examples.reduce(
+          (a, [cmd, what]) => a.example(cmd, what),
+          c.options(c.captures ? withCaptureOptions(y) : y),
+        ),
       async (argv) => {
-        code = await c.run(argv as Record<string, unknown>, { ...ctx, events });
+        code = await runCommand(c, argv as Record<string, unknown>, { ctx, events, args });
       },
     );
   parser = parser

@@ -15,6 +15,7 @@ import { ExitCode } from '../exit-codes.js';
 import { DEVICE_HELP, withJson, withTimeouts, withWait } from '../options.js';
 
 export const backupCommand = defineCommand({
+  captures: true,
   syntax: ['backup <dir>'],
   describe:
     "Read the modem's partitions (from its NAND table, or the ranges a package would write) into DIR, as a package qfh flash restores",
@@ -70,7 +71,11 @@ export const backupCommand = defineCommand({
         'qfh backup needs a programmer: --programmer FILE, or --from the firmware package (its programmer is used)',
       );
     const storage = argv.storage ?? layout?.storage.kind ?? 'nand';
-    const transport = await openCliDevice(spec, { out: ctx.out, waitSeconds: argv.wait });
+    const transport = await openCliDevice(spec, {
+      out: ctx.out,
+      waitSeconds: argv.wait,
+      session: ctx.session,
+    });
     try {
       let last = -1;
       const manifest = await backup(transport, argv.dir, {

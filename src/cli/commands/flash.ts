@@ -27,6 +27,7 @@ import {
 } from '../options.js';
 
 export const flashCommand = defineCommand({
+  captures: true,
   syntax: ['flash [package]', 'edl-recover'],
   describe:
     'Flash a firmware package onto a modem (in EDL, 05c6:9008, or in normal mode: qfh switches it); edl-recover does the same for a modem stuck in EDL. PACKAGE defaults to .',
@@ -122,6 +123,7 @@ export const flashCommand = defineCommand({
 /** Prints the plan (stderr as text, an event with --json) and refuses what stands. */
 function showPlan(pkg: FirmwarePackage, request: PlanRequest, ctx: RunContext): FlashPlan {
   const plan = planPackage(pkg, request);
+  ctx.session.plan(planToJson(plan));
   if (ctx.events.json) ctx.events.emit({ event: 'plan', plan: planToJson(plan) });
   else ctx.out.stderr(`${renderPlan(plan, request).join('\n')}\n`);
   const standing = standingRefusals(plan.findings, request);

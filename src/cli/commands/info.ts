@@ -12,6 +12,7 @@ import { ExitCode } from '../exit-codes.js';
 import { DEVICE_HELP, withJson, withWait } from '../options.js';
 
 export const infoCommand = defineCommand({
+  captures: true,
   syntax: ['info'],
   describe:
     "Read a modem's chip identity from its PBL (Sahara command mode: serial, HW ID, PK hash); uploads nothing",
@@ -27,7 +28,11 @@ export const infoCommand = defineCommand({
       throw new UsageError('QFH_USAGE', 'qfh info reads the PBL, which only answers in EDL', {
         hint: `Use --device sim:${spec.profile} (a modem in EDL), or switch a real one with qfh flash.`,
       });
-    const transport = await openCliDevice(spec, { out: ctx.out, waitSeconds: argv.wait });
+    const transport = await openCliDevice(spec, {
+      out: ctx.out,
+      waitSeconds: argv.wait,
+      session: ctx.session,
+    });
     try {
       const info = await readChipInfo(transport);
       ctx.events.emit({

@@ -25,6 +25,7 @@ import {
   parseMd5Manifest,
   parseMibib,
 } from '../../package/index.js';
+import { inspectSessionFile } from './inspect-session.js';
 import { xmlReport } from './inspect-xml.js';
 
 /** The first `n` bytes of a file (fewer if it is shorter). */
@@ -65,6 +66,8 @@ export async function inspectFile(input: string): Promise<InspectReport> {
   const size = info.size;
   const head =
     size <= HEAD_LIMIT ? await readFile(input) : Buffer.from(await readHead(input, 1 << 16));
+  const session = await inspectSessionFile(input, head);
+  if (session) return session;
   if (isSparseImage(head)) return sparseReport(input);
   if (isElf(head)) return elfReport(input, head, size);
   if (isMibib(head)) return mibibReport(input, head);

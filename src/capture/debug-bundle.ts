@@ -1,0 +1,172 @@
+/**
+ * A debug bundle: one JSON file a user attaches to a bug report. It holds the session's USB
+ * transfers (protocol messages whole, raw data cut to its first bytes, so images and backups do
+ * not leak and the file stays small), qfh's own output lines, the plan, versions (qfh, Node, OS)
+ * and host facts (what `qfh doctor` knows, given by the caller). `qfh inspect BUNDLE` prints it
+ * as a timeline.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { arch, release, type } from 'node:os';
+import { QfhError } from '../errors.js';
+import { peekSaharaHeader, SAHARA_COMMANDS } from '../sahara/index.js';
+import type { TransferEvent } from './tapped-transport.js';
+
+/** One transfer as a bundle keeps it. */
+export interface BundleTransfer {
+  /** Milliseconds since the recorder started. */
+  readonly t: number;
+  readonly dir: 'in' | 'out';
+  /** Bytes on the wire. */
+  readonly len: number;
+  /** Base64 of the kept bytes. */
+  readonly data: string;
+  /** Non-zero when the transfer ended early (usbmon errno: -2 a read that timed out). */
+  readonly status?: number;
+}
+
+/** The file. */
+export interface DebugBundle {
+  readonly format: 'qfh-debug-bundle';
+  readonly version: 1;
+  readonly created: string;
+  readonly command: readonly string[];
+  readonly versions: { readonly qfh: string; readonly node: string; readonly os: string };
+  readonly host: unknown;
+  readonly plan: unknown;
+  readonly error: { code: string; message: string; hint: string } | undefined;
+  readonly device: string | undefined;
+  readonly log: readonly { readonly t: number; readonly line: string }[];
+  readonly transfers: readonly BundleTransfer[];
+}
+
+/** How much of each transfer to keep. */
+export interface BundleLimits {
+  /** Bytes kept of a transfer that is neither an XML document nor a Sahara packet. @default 64 */
+  readonly rawBytes?: number;
+  /** Bytes kept of an XML document. @default 8192 */
+  readonly documentBytes?: number;
+}
+
+/** An XML document or a Sahara packet: kept whole, unlike raw data. */
+function isProtocolMessage(data: Uint8Array): boolean {
+  let i = 0;
+  while (i < data.length && (data[i] === 0x20 || data[i] === 0x0a || data[i] === 0x0d)) i++;
+  if (data[i] === 0x3c) return true;
+  const header = peekSaharaHeader(data);
+  return (
+    header !== undefined && SAHARA_COMMANDS.has(header.command) && header.length === data.length
+  );
+}
+
+function qfhVersion(): string {
+  try {
+    const url = new URL('../../package.json', import.meta.url);
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Collects a session for a bundle; give its `observe` to a TappedTransport. */
+export class DebugBundleRecorder {
+  private readonly started = Date.now();
+  private readonly transfers: BundleTransfer[] = [];
+  private readonly lines: { t: number; line: string }[] = [];
+  private readonly outData = new Map<number, Uint8Array>();
+  private plan: unknown;
+  private device: string | undefined;
+
+  constructor(private readonly limits: BundleLimits = {}) {}
+
+  private now(): number {
+    return Date.now() - this.started;
+  }
+
+  /** Records one transfer event. */
+  readonly observe = (e: TransferEvent): void => {
+    if (e.kind === 'submit') {
+      if (e.dir === 'out') this.outData.set(e.urb, e.data);
+      return;
+    }
+    const full = e.dir === 'out' ? (this.outData.get(e.urb) ?? new Uint8Array(0)) : e.data;
+    this.outData.delete(e.urb);
+    const keep = isProtocolMessage(full)
+      ? (this.limits.documentBytes ?? 8192)
+      : (this.limits.rawBytes ?? 64);
+    const kept = full.subarray(0, Math.min(keep, e.length));
+    this.transfers.push({
+      t: this.now(),
+      dir: e.dir,
+      len: e.length,
+      data: Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength).toString('base64'),
+      ...(e.status !== 0 ? { status: e.status } : {}),
+    });
+  };
+
+  /** Records qfh output text (split into lines). */
+  log(text: string): void {
+    for (const line of text.split('\n'))
+      if (line.trim() !== '') this.lines.push({ t: this.now(), line });
+  }
+
+  setPlan(plan: unknown): void {
+    this.plan = plan;
+  }
+
+  setDevice(description: string): void {
+    this.device = description;
+  }
+
+  /** The bundle as it stands. */
+  bundle(o: { command?: readonly string[]; error?: unknown; host?: unknown } = {}): DebugBundle {
+    const e = o.error;
+    return {
+      format: 'qfh-debug-bundle',
+      version: 1,
+      created: new Date(this.started).toISOString(),
+      command: o.command ?? [],
+      versions: {
+        qfh: qfhVersion(),
+        node: process.version,
+        os: `${type()} ${release()} ${arch()}`,
+      },
+      host: o.host,
+      plan: this.plan,
+      error:
+        e === undefined
+          ? undefined
+          : e instanceof QfhError
+            ? { code: e.code, message: e.message, hint: e.hint }
+            : {
+                code: 'QFH_INTERNAL',
+                message: e instanceof Error ? e.message : String(e),
+                hint: '',
+              },
+      device: this.device,
+      log: this.lines,
+      transfers: this.transfers,
+    };
+  }
+
+  /** Writes the bundle to `file`. */
+  async write(
+    file: string,
+    o: { command?: readonly string[]; error?: unknown; host?: unknown } = {},
+  ): Promise<void> {
+    await writeFile(file, `${JSON.stringify(this.bundle(o), null, 1)}\n`);
+  }
+}
+
+/** Parses a bundle; `undefined` when the text is not one. */
+export function parseDebugBundle(text: string): DebugBundle | undefined {
+  if (!/^\s*\{/.test(text) || !text.includes('"qfh-debug-bundle"')) return undefined;
+  try {
+    const b = JSON.parse(text) as DebugBundle;
+    return b.format === 'qfh-debug-bundle' && b.version === 1 ? b : undefined;
+  } catch {
+    return undefined;
+  }
+}
