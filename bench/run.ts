@@ -15,49 +15,16 @@ import { promisify } from 'node:util';
 import { flash } from '../src/flash/index.js';
 import { readPackage, type FirmwarePackage } from '../src/package/index.js';
 import { buildPlan } from '../src/plan/index.js';
-import { profile, SimulatedModem, type DeviceProfile, type TimingModel } from '../src/sim/index.js';
+import { profile, SimulatedModem, type DeviceProfile } from '../src/sim/index.js';
+import { figures, measure, MiB, quick, record } from './figures.js';
+import { manyDevices, modelled } from './modelled.js';
 import { openTcpTransport } from '../src/transport/tcp.js';
 import type { Transport } from '../src/transport/transport.js';
-import { androidPackage, nandPackage, rawImage, RM500Q_IMAGES, sparseImage } from './fixtures.js';
+import { androidPackage, nandPackage, rawImage, sparseImage } from './fixtures.js';
 
-const quick = process.argv.includes('--quick');
-const MiB = 1 << 20;
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '../../bin/qfh.js');
 const run = promisify(execFile);
-
-interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  limit: number;
-  ratio: number;
-  note: string;
-}
-const figures: Figure[] = [];
-const record = (name: string, value: number, unit: string, limit: number, note: string): void => {
-  figures.push({
-    name,
-    value: round(value),
-    unit,
-    limit: round(limit),
-    ratio: round(value / limit),
-    note,
-  });
-};
-const round = (n: number): number => Math.round(n * 1000) / 1000;
-
-/** Wall seconds and this process's CPU seconds of `fn`. */
-async function measure<T>(
-  fn: () => Promise<T>,
-): Promise<{ result: T; seconds: number; cpu: number }> {
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const result = await fn();
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  return { result, seconds, cpu: (cpu.user + cpu.system) / 1e6 };
-}
 
 /** The limit: read the file (and hash it with SHA-256, as a verifying flasher must), tight loop; best of three (a shared machine is noisy). */
 async function readLimit(path: string, digest: boolean): Promise<number> {
@@ -230,79 +197,6 @@ async function memory(work: string): Promise<void> {
       'MiB',
       64,
       `peak RSS above an idle node (${(idle / MiB).toFixed(0)} MiB); ${(out.bytes / MiB).toFixed(0)} MiB sent in ${out.seconds.toFixed(1)} s; limit is the 64 MiB target`,
-    );
-  }
-}
-
-const TIMING: Required<TimingModel> = {
-  usbBytesPerSecond: 40e6,
-  programBytesPerSecond: 3.86e6,
-  commandLatencyMs: 5,
-};
-
-function deviceBound(modem: SimulatedModem, rawBytes: number, programmerBytes: number): number {
-  const commands = modem.firehoseRuns.reduce((n, r) => n + r.commands.length, 0);
-  return (
-    (rawBytes + programmerBytes) / TIMING.usbBytesPerSecond +
-    rawBytes / TIMING.programBytesPerSecond +
-    (commands * TIMING.commandLatencyMs) / 1000
-  );
-}
-
-/** Item 3: an RM500Q-shaped package on the timing model (USB 2.0 HS, SDX55 NAND at 3.86 MB/s). */
-async function modelled(work: string): Promise<void> {
-  const scale = quick ? 0.08 : 1;
-  const root = join(work, 'rm500q-pkg');
-  const images = RM500Q_IMAGES.map((i) => ({
-    file: i.file,
-    bytes: Math.round((i.bytes * scale) / 4096) * 4096,
-  }));
-  await nandPackage(root, images);
-  for (const i of images) await rawImage(join(root, 'update', i.file), i.bytes);
-  const pkg = await readPackage(root, { verifyMd5: false });
-  const modem = new SimulatedModem({ profile: 'rm500q', faults: { timing: TIMING } });
-  const { result, seconds } = await measure(() => flash(pkg, modem.connect(), { verify: true }));
-  const bound = deviceBound(modem, result.bytes, 0x425a8 + 0x1000);
-  record(
-    'modelled.rm500q.wall-vs-device',
-    seconds,
-    's',
-    bound,
-    `${(result.bytes / 1e6).toFixed(1)} MB (the real QFirehose run of 191.9 MB took 53.75 s); limit: bytes over the modelled USB and NAND rates plus per-command latency`,
-  );
-}
-
-/** Item 4: 1–16 modems flashed at once from this process, each bound by its own modelled link and NAND. */
-async function manyDevices(work: string): Promise<void> {
-  const root = join(work, 'many-pkg');
-  const bytes = quick ? 3 * MiB : 12 * MiB;
-  await nandPackage(root, [{ file: 'a.ubi', bytes }]);
-  await rawImage(join(root, 'update/a.ubi'), bytes);
-  const pkg = await readPackage(root, { verifyMd5: false });
-  let single = 0;
-  for (const n of [1, 2, 4, 8, 16]) {
-    const modems = Array.from(
-      { length: n },
-      () => new SimulatedModem({ profile: 'rm500q', faults: { timing: TIMING } }),
-    );
-    const { seconds, cpu } = await measure(() =>
-      Promise.all(modems.map((m) => flash(pkg, m.connect(), { verify: true }))),
-    );
-    const aggregate = (n * bytes) / 1e6 / seconds;
-    if (n === 1) single = aggregate;
-    record(
-      `many.${n}.aggregate`,
-      aggregate,
-      'MB/s',
-      n * single,
-      `${n} modem(s) × ${(bytes / MiB).toFixed(0)} MiB; limit: ${n} × one device's throughput (ratio = scaling efficiency)`,
-    );
-    record(
-      `many.${n}.cpu-per-device`,
-      cpu / n / seconds,
-      'cores',
-      1,
-      'CPU of the qfh process per device, as a fraction of one core',
     );
   }
 }

@@ -11,7 +11,7 @@ import { AtPort } from '../at/at-port.js';
 import { switchToEdl, type EdlSwitchOptions } from '../at/edl-switch.js';
 import type { ModemIdentity } from '../at/identify.js';
 import { checkModem, type ModemCheck } from '../at/post-check.js';
-import { AtError } from '../errors.js';
+import { AtError, DeviceNotFoundError, TransportError } from '../errors.js';
 import { readPackage, type FirmwarePackage } from '../package/read-package.js';
 import { checkedPlan } from '../plan/gates.js';
 import type { Transport } from '../transport/transport.js';
@@ -45,6 +45,8 @@ export interface NormalModeFlashResult {
   readonly after: ModemIdentity | undefined;
   /** Identity, registration, signal and bands before and after (the update record). */
   readonly checks: { readonly before: ModemCheck; readonly after: ModemCheck | undefined };
+  /** Why there is no after-check although one was asked for (the modem not back in time). */
+  readonly afterProblem: string | undefined;
 }
 
 /** Options for {@link flashFromNormalMode}. */
@@ -91,13 +93,14 @@ export async function flashFromNormalMode(
   } finally {
     await closeQuietly(edl);
   }
-  const afterCheck = access.reopenAt ? await checkAfter(await access.reopenAt()) : undefined;
-  const before = beforeCheck.identity;
+  const reopen = access.reopenAt?.bind(access);
+  const after = reopen ? await checkAfter(reopen) : { check: undefined };
   return {
-    before,
+    before: beforeCheck.identity,
     report,
-    after: afterCheck?.identity,
-    checks: { before: beforeCheck, after: afterCheck },
+    after: after.check?.identity,
+    checks: { before: beforeCheck, after: after.check },
+    afterProblem: after.problem,
   };
 }
 
@@ -112,9 +115,25 @@ function refuseUnlessQuectel(modem: ModemIdentity): void {
   );
 }
 
-async function checkAfter(at: Transport): Promise<ModemCheck> {
+/**
+ * The after-check. The flash is done whatever happens here: a modem that is not back in
+ * time (or does not answer yet) is reported, not turned into a failed update.
+ */
+async function checkAfter(
+  reopen: () => Promise<Transport>,
+): Promise<{ check: ModemCheck | undefined; problem?: string }> {
+  let at: Transport;
   try {
-    return await checkModem(new AtPort(at));
+    at = await reopen();
+  } catch (e) {
+    if (!(e instanceof DeviceNotFoundError || e instanceof TransportError)) throw e;
+    return { check: undefined, problem: e.message };
+  }
+  try {
+    return { check: await checkModem(new AtPort(at)) };
+  } catch (e) {
+    if (!(e instanceof AtError || e instanceof TransportError)) throw e;
+    return { check: undefined, problem: e.message };
   } finally {
     await closeQuietly(at);
   }

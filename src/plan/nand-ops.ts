@@ -52,7 +52,7 @@ export function nandOps(pkg: FirmwarePackage, build: PlanBuild): PlanOp[] {
     ...rest,
     ...zero,
     ...diskPatches(pkg),
-    { kind: 'reset', delaySeconds: 10, bytes: 0 },
+    { kind: 'reset', delaySeconds: undefined, bytes: 0 },
   ];
 }
 

@@ -51,7 +51,11 @@ const SIZES: Readonly<Record<string, number>> = {
   'mdm9607-sysfs.ubi': 8 << 20,
 };
 
-function image(size: number, seed: number): Uint8Array {
+/**
+ * Generated image bytes; the boot images (`.mbn`) start with an ELF header, as Qualcomm boot
+ * images do, so a modem holding this sbl1 boots (the simulator checks for one after a reset).
+ */
+function image(size: number, seed: number, elf: boolean): Uint8Array {
   const out = new Uint8Array(size);
   let x = seed * 0x9e3779b1;
   for (let i = 0; i < size; i += 4) {
@@ -61,6 +65,7 @@ function image(size: number, seed: number): Uint8Array {
     out[i + 2] = (x >>> 16) & 0xff;
     out[i + 3] = x >>> 24;
   }
+  if (elf) out.set(buildTestProgrammer({ segmentSizes: [4096], signatureBytes: 64, seed }));
   return out;
 }
 
@@ -101,7 +106,7 @@ export async function buildDemoPackage(
   files.set('update/firehose/partition_complete_p2K_b128K.mbn', buildMibib(EG25G_PARTITIONS));
   files.set('update/firehose/prog_nand_firehose_9x07.mbn', buildTestProgrammer());
   Object.entries(SIZES).forEach(([name, size], i) =>
-    files.set(`update/${name}`, image(size, i + 1)),
+    files.set(`update/${name}`, image(size, i + 1, name.endsWith('.mbn'))),
   );
   const md5 = [
     'VERSION:1.0',

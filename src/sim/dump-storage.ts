@@ -33,3 +33,29 @@ export async function dumpStorage(storage: Storage, dir: string): Promise<string
   }
   return files;
 }
+
+/**
+ * Loads LUN images written by {@link dumpStorage} back into `storage` (a modem that keeps
+ * its flash across simulator restarts). Chunks that hold only the erased value stay holes.
+ */
+export async function loadStorage(storage: Storage, dir: string): Promise<number> {
+  let loaded = 0;
+  for (let lun = 0; lun < storage.geometry.lunSectors.length; lun++) {
+    const memory = storage.memory(lun);
+    const handle = await open(join(dir, `lun${lun}.img`), 'r');
+    try {
+      const size = Math.min((await handle.stat()).size, memory.size);
+      const chunk = Buffer.alloc(1 << 20);
+      for (let at = 0; at < size; at += chunk.length) {
+        const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, size - at), at);
+        const piece = chunk.subarray(0, bytesRead);
+        if (piece.every((b) => b === memory.erasedValue)) continue;
+        memory.write(at, Uint8Array.from(piece));
+        loaded += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+  return loaded;
+}

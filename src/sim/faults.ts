@@ -1,51 +1,82 @@
 /**
- * Fault injection and the timing model of one simulated modem. Every field is optional;
- * an empty plan is a healthy modem with no delays. Command indexes count Firehose
- * commands from 0 (configure is usually 0).
+ * Fault injection for one simulated modem. Every field is optional; an empty plan is a
+ * healthy modem. Each fault says whether it is one-shot (it fires once in the modem's life,
+ * so the recovery a user is told to run can succeed) or persistent (every time it applies).
+ * Command indexes count the Firehose commands of one programmer run from 0 (configure is
+ * usually 0).
  *
  * @module
  */
 
-/** Link and flash speeds (research/captures.md §3: USB 2.0 HS, NAND program speed). */
-export interface TimingModel {
-  /** Host→device bytes per second over the link. @default Infinity */
-  usbBytesPerSecond?: number;
-  /** Bytes per second the storage programs. @default Infinity */
-  programBytesPerSecond?: number;
-  /** Fixed time per Firehose command. @default 0 */
-  commandLatencyMs?: number;
-}
-
 /** What to break, and when. */
 export interface FaultPlan {
-  /** Unplug once the host has written this many bytes in total. */
+  /** One-shot: unplug once the host has written this many bytes in total. */
   disconnectAtHostByte?: number;
-  /** Unplug when Firehose command K arrives (it is never answered). */
+  /** One-shot: unplug when Firehose command K arrives (it is never answered). */
   disconnectAtCommand?: number;
-  /** NAK Firehose command K. */
+  /** One-shot: NAK Firehose command K. */
   nakCommand?: number;
-  /** Never answer Firehose command K (the host must time out). */
+  /** One-shot: never answer Firehose command K, nor anything after it (the host must time out). */
   silentCommand?: number;
-  /** Answer Firehose command K with garbage bytes. */
+  /** One-shot: answer Firehose command K with garbage bytes, then go silent. */
   garbageCommand?: number;
-  /** Cut the reply to Firehose command K in half. */
+  /** One-shot: cut the reply to Firehose command K in half. */
   truncateCommand?: number;
-  /** Split every device transfer into pieces of at most this many bytes (short reads). */
-  shortReadBytes?: number;
-  /** Send every command's logs after its response, as some programmers do. */
-  logsAfterResponse?: boolean;
-  /** After each `rawmode="true"` ACK, send a zero-length packet this many ms later (a ZLP stall). */
-  zlpStallMs?: number;
-  /** The PBL sent its HELLO before the host was listening: the host never sees it. */
-  missHello?: boolean;
-  /** The PBL ends the upload with this status whatever the programmer (e.g. 0x21 hash table auth failure). */
-  rejectProgrammerStatus?: number;
-  /** Power is lost once this many bytes of program data have arrived; the page being written is left half programmed. */
+  /** One-shot: power is lost once this many bytes of program data have arrived; the page being written is left half programmed. */
   powerLossAtProgramByte?: number;
-  /** Slow device. */
-  timing?: TimingModel;
-  /** Flip a byte of a file uploaded with AT+QFUPL (its checksum then differs from the host's). */
+  /** One-shot: the first configure is answered this many ms late (a programmer still starting). */
+  slowConfigureMs?: number;
+  /** One-shot: the first banner comes this many ms later than the profile's. */
+  bannerLateMs?: number;
+  /** One-shot: the PBL sent its HELLO before the host was listening: the host never sees it. */
+  missHello?: boolean;
+  /** Persistent: split every device transfer into pieces of at most this many bytes (short reads). */
+  shortReadBytes?: number;
+  /** Persistent: send every command's logs after its response, as some programmers do. */
+  logsAfterResponse?: boolean;
+  /** Persistent: after each `rawmode="true"` ACK, send a zero-length packet this many ms later (a ZLP stall). */
+  zlpStallMs?: number;
+  /** Persistent: the PBL ends the upload with this status whatever the programmer (e.g. 0x21 hash table auth failure). */
+  rejectProgrammerStatus?: number;
+  /** Persistent: flip a byte of a file uploaded with AT+QFUPL (its checksum then differs from the host's). */
   fotaCorruptUpload?: boolean;
-  /** End the delta update with `+QIND: "FOTA","END",<code>` (0 is success). */
+  /** Persistent: end the delta update with `+QIND: "FOTA","END",<code>` (0 is success). */
   fotaErrorCode?: number;
+}
+
+/** The faults that fire once. */
+export type OneShotFault =
+  | 'disconnectAtHostByte'
+  | 'disconnectAtCommand'
+  | 'nakCommand'
+  | 'silentCommand'
+  | 'garbageCommand'
+  | 'truncateCommand'
+  | 'powerLossAtProgramByte'
+  | 'slowConfigureMs'
+  | 'bannerLateMs'
+  | 'missHello';
+
+/** Tracks which one-shot faults have fired. */
+export class FaultState {
+  private readonly fired = new Set<OneShotFault>();
+
+  constructor(readonly plan: FaultPlan) {}
+
+  /** Whether a one-shot fault is still armed. */
+  armed(fault: OneShotFault): boolean {
+    return this.plan[fault] !== undefined && this.plan[fault] !== false && !this.fired.has(fault);
+  }
+
+  /** Marks it fired. */
+  fire(fault: OneShotFault): void {
+    this.fired.add(fault);
+  }
+
+  /** A command-indexed one-shot fault that applies to command `index` now (and fires it). */
+  atCommand(fault: OneShotFault, index: number): boolean {
+    if (!this.armed(fault) || this.plan[fault] !== index) return false;
+    this.fire(fault);
+    return true;
+  }
 }

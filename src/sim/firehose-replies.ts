@@ -55,6 +55,33 @@ export class Replies {
     return [...lines.map((l) => this.errorLog(l)), this.response('NAK', false)];
   }
 
+  /** The answer to `<power>`, in the order each programmer sends it. */
+  power(value: 'reset' | 'off', calling: readonly Uint8Array[]): Uint8Array[] {
+    const requested = this.log(
+      `Inside handlePower() - Requested POWER_${value === 'off' ? 'OFF' : 'RESET'}`,
+    );
+    const style = this.profile.firehose.logStyle;
+    if (style === '9x07') return [requested, this.bare('ACK')];
+    if (style === 'sdx')
+      // Real: the ACK comes before the last two logs.
+      return [
+        ...calling,
+        this.response('ACK', false),
+        this.log(
+          'Will issue reset/power off 100 useconds, if this hangs check if watchdog is enabled',
+        ),
+        this.log('bsp_target_reset() 1'),
+      ];
+    return [
+      ...calling,
+      requested,
+      this.response('ACK', false),
+      this.log(
+        'Issuing bsp_target_reset() after 1 seconds, if this hangs, do you have WATCHDOG enabled?',
+      ),
+    ];
+  }
+
   /** The start-up banner (sent on its own after Sahara DONE). */
   banner(): Uint8Array[] {
     const f = this.profile.firehose;

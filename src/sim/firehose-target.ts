@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { QfhError } from '../errors.js';
 import { FirehoseFramer } from '../firehose/framer.js';
 import { parseDocument, type FirehoseElement } from '../firehose/xml.js';
@@ -22,7 +21,9 @@ import {
 } from './firehose-disk.js';
 import { Replies, storageInfoJson } from './firehose-replies.js';
 import type { DeviceProfile } from './profiles.js';
+import { RangeIO, RawProgram } from './range-io.js';
 import type { Storage } from './storage/storage.js';
+import { noWork, type DeviceWork } from './timing.js';
 
 export { storageInfoJson } from './firehose-replies.js';
 
@@ -37,19 +38,14 @@ export interface FirehoseHooks {
   onProgramData?(lun: number, sector: number, data: Uint8Array): Uint8Array;
 }
 
-/** A program in raw mode: whole sectors are stored as they arrive; a partial sector waits in `carry`. */
-type Raw = DiskRange & { received: number; stored: number; carry: Uint8Array };
-
-/** Sectors read or hashed at a time (memory stays bounded on multi-GiB ranges). */
-const CHUNK_BYTES = 1 << 20;
-
 /** The programmer running on one simulated device. */
 export class FirehoseTarget {
   private readonly framer = new FirehoseFramer({ maxDocumentBytes: 1 << 20 });
   private readonly replies: Replies;
   private readonly disk: Disk;
-  private raw: Raw | undefined;
+  private raw: RawProgram | undefined;
   private opened = false;
+  private rawStart = 0;
   private payloadToTarget: number;
   private commandIndex = 0;
   private silent = false;
@@ -57,6 +53,11 @@ export class FirehoseTarget {
   readonly commands: FirehoseElement[] = [];
   /** Effect requested by the last command (reset, power off), taken by the modem. */
   effect: FirehoseEffect | undefined;
+  /** What the device did since the modem last took it (for its clock). */
+  work: DeviceWork = noWork();
+  /** The LUN `setbootablestoragedrive` named last. */
+  bootableDrive: number | undefined;
+  private erased = false;
 
   constructor(
     private readonly profile: DeviceProfile,
@@ -77,7 +78,7 @@ export class FirehoseTarget {
   }
 
   private get rawLeft(): number {
-    return this.raw ? this.raw.sectors * this.storage.sectorSize - this.raw.received : 0;
+    return this.raw?.left ?? 0;
   }
 
   /** Consumes host bytes; returns device transfers in order. */
@@ -137,6 +138,7 @@ export class FirehoseTarget {
   private run(elements: readonly FirehoseElement[], out: Uint8Array[]): boolean {
     for (const element of elements) {
       this.commands.push(element);
+      this.work.commands++;
       const verdict = this.hooks.beforeCommand?.(this.commandIndex++, element.tag);
       if (verdict === 'silent') {
         this.silent = true;
@@ -174,8 +176,10 @@ export class FirehoseTarget {
           r.response('ACK', false),
         ];
       }
-      case 'nop':
       case 'setbootablestoragedrive':
+        this.bootableDrive = Number(attr(e, 'value') ?? 0);
+        return [...calling, r.response('ACK', false)];
+      case 'nop':
         return [...calling, r.response('ACK', false)];
       case 'power':
         return this.power(e, calling);
@@ -215,54 +219,40 @@ export class FirehoseTarget {
     const range = rangeOf(e, this.disk);
     if (Array.isArray(range)) return range;
     const open = this.openLogs();
-    if (e.tag === 'erase') return eraseRange(range, this.disk, open);
-    if (e.tag === 'getsha256digest')
-      return [...open, r.log(`Digest ${this.digest(range)}`), r.response('ACK', false)]; // reconstructed text
+    if (e.tag === 'erase') return this.erase(range, open);
+    const pages = this.storage.skipBadBlocks(range.lun, range.start, range.sectors);
+    if (pages === 'past-end')
+      return r.fail(
+        `bad blocks push ${e.tag} of ${range.sectors} pages past the end of the device`,
+      ); // reconstructed
+    const io = new RangeIO(this.storage, range, pages);
+    if (e.tag === 'getsha256digest') {
+      this.work.digestBytes += range.sectors * this.storage.sectorSize;
+      return [...open, r.log(`Digest ${io.digest()}`), r.response('ACK', false)]; // reconstructed text
+    }
     if (e.tag === 'read')
-      return [
-        ...open,
-        r.response('ACK', true),
-        ...this.readPieces(range),
-        r.response('ACK', false),
-      ];
-    const programLogs =
-      this.profile.firehose.logStyle === '9x07'
-        ? [
-            r.log('INSIDE HANDLE PROGRAM'),
-            r.log(
-              `start_sector ${range.start}, last_sector_address ${range.start + range.sectors}`,
-            ),
-          ]
-        : open;
+      return [...open, r.response('ACK', true), ...io.pieces(), r.response('ACK', false)];
+    const nine = this.profile.firehose.logStyle === '9x07';
+    const last = range.start + range.sectors;
+    const programLogs = nine
+      ? [
+          r.log('INSIDE HANDLE PROGRAM'),
+          r.log(`start_sector ${range.start}, last_sector_address ${last}`),
+        ]
+      : open;
     if (range.sectors === 0)
       return [...programLogs, r.response('ACK', true), r.response('ACK', false)];
-    this.raw = { ...range, received: 0, stored: 0, carry: new Uint8Array(0) };
+    this.raw = new RawProgram(io, this.storage.sectorSize);
+    this.rawStart = range.start;
     return [...programLogs, r.response('ACK', true)];
   }
 
-  /** Sectors per chunk of at most {@link CHUNK_BYTES}. */
-  private get chunkSectors(): number {
-    return Math.max(1, Math.floor(CHUNK_BYTES / this.storage.sectorSize));
-  }
-
-  /** SHA-256 of a range, hashed chunk by chunk from the stored pages. */
-  private digest(r: DiskRange): string {
-    const hash = createHash('sha256');
-    for (let at = 0; at < r.sectors; at += this.chunkSectors)
-      hash.update(
-        this.storage.read(r.lun, r.start + at, Math.min(this.chunkSectors, r.sectors - at)),
-      );
-    return hash.digest('hex').toUpperCase();
-  }
-
-  /** A range as raw transfers of at most 1 MiB each. */
-  private readPieces(r: DiskRange): Uint8Array[] {
-    const pieces: Uint8Array[] = [];
-    for (let at = 0; at < r.sectors; at += this.chunkSectors)
-      pieces.push(
-        this.storage.read(r.lun, r.start + at, Math.min(this.chunkSectors, r.sectors - at)),
-      );
-    return pieces;
+  private erase(range: DiskRange, open: Uint8Array[]): Uint8Array[] {
+    const blockBytes = (this.profile.storage.pagesPerBlock ?? 64) * this.storage.sectorSize;
+    this.work.eraseBlocks += Math.ceil((range.sectors * this.storage.sectorSize) / blockBytes);
+    this.work.firstErase ||= !this.erased && this.profile.storage.kind === 'nand';
+    this.erased = true;
+    return eraseRange(range, this.disk, open);
   }
 
   /** SDX NAND programmers announce the NAND open once, then reuse the handle. */
@@ -275,70 +265,31 @@ export class FirehoseTarget {
     return [r.log(`[${a}] bbt_size:100 blocks:800.`), r.log(`[${b}] bbt_size:100 blocks:800.`)];
   }
 
-  /**
-   * Stores the whole sectors of a raw piece at once (memory stays bounded however large the
-   * image). Returns false when power was lost: the page being written is left half programmed.
-   */
+  /** Stores a raw piece; false when power was lost while it was written. */
   private storeRaw(piece: Uint8Array): boolean {
     const raw = this.raw;
     if (!raw) return true;
-    const size = this.storage.sectorSize;
-    const kept = this.hooks.onProgramData
-      ? this.hooks.onProgramData(raw.lun, raw.start + raw.stored, piece)
-      : piece;
-    raw.received += piece.length;
-    const data = raw.carry.length === 0 ? kept : Buffer.concat([raw.carry, kept]);
-    const whole = data.length - (data.length % size);
-    if (whole > 0) this.storage.write(raw.lun, raw.start + raw.stored, data.subarray(0, whole));
-    raw.stored += whole / size;
-    raw.carry = Uint8Array.from(data.subarray(whole));
+    const kept = this.hooks.onProgramData ? this.hooks.onProgramData(0, raw.sector, piece) : piece;
+    this.work.programBytes += kept.length;
+    raw.store(kept, piece.length);
     if (kept.length === piece.length) return true;
-    if (raw.carry.length > 0) {
-      const page = this.storage.read(raw.lun, raw.start + raw.stored, 1);
-      page.set(raw.carry);
-      this.storage.write(raw.lun, raw.start + raw.stored, page);
-    }
     this.raw = undefined;
     this.effect = { kind: 'power-off' };
     return false;
   }
 
   private finishProgram(): Uint8Array[] {
-    const raw = this.raw;
+    if (!this.raw) return [];
     this.raw = undefined;
-    if (!raw) return [];
     const nine = this.profile.firehose.logStyle === '9x07';
-    const done = nine ? [this.replies.log(`Finished sector address ${raw.start}`)] : [];
+    const done = nine ? [this.replies.log(`Finished sector address ${this.rawStart}`)] : [];
     return [...done, this.replies.response('ACK', false)];
   }
 
   private power(e: FirehoseElement, calling: Uint8Array[]): Uint8Array[] {
-    const r = this.replies;
-    const value = attr(e, 'value') ?? 'reset';
+    const value = attr(e, 'value') === 'off' ? 'off' : 'reset';
     const delayMs = Number(attr(e, 'DelayInSeconds') ?? 0) * 1000;
     this.effect = value === 'off' ? { kind: 'power-off' } : { kind: 'reset', delayMs };
-    const requested = r.log(
-      `Inside handlePower() - Requested POWER_${value === 'off' ? 'OFF' : 'RESET'}`,
-    );
-    const style = this.profile.firehose.logStyle;
-    if (style === '9x07') return [requested, r.bare('ACK')];
-    if (style === 'sdx')
-      // Real: the ACK comes before the last two logs.
-      return [
-        ...calling,
-        r.response('ACK', false),
-        r.log(
-          'Will issue reset/power off 100 useconds, if this hangs check if watchdog is enabled',
-        ),
-        r.log('bsp_target_reset() 1'),
-      ];
-    return [
-      ...calling,
-      requested,
-      r.response('ACK', false),
-      r.log(
-        'Issuing bsp_target_reset() after 1 seconds, if this hangs, do you have WATCHDOG enabled?',
-      ),
-    ];
+    return this.replies.power(value, calling);
   }
 }

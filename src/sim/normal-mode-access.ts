@@ -20,18 +20,25 @@ export interface SimulatedAccess {
 /** Access to `modem` (which must be in normal mode). */
 export function simulatorAccess(
   modem: SimulatedModem,
-  o: { waitSeconds: number; onMessage?: ((line: string) => void) | undefined },
+  o: {
+    /** Seconds to wait for the EDL device after the switch. */
+    waitSeconds: number;
+    /** Seconds to wait for the modem to boot after the update. @default 120 */
+    bootWaitSeconds?: number;
+    onMessage?: ((line: string) => void) | undefined;
+  },
 ): SimulatedAccess {
   const at = modem.connect();
   const when = async (state: 'edl' | 'normal', what: string): Promise<Transport> => {
-    const deadline = Date.now() + o.waitSeconds * 1000;
+    const seconds = state === 'normal' ? (o.bootWaitSeconds ?? 120) : o.waitSeconds;
+    const deadline = Date.now() + seconds * 1000;
     let shown = -1;
     while (modem.state !== state) {
       const left = Math.ceil((deadline - Date.now()) / 1000);
       if (left <= 0)
         throw new DeviceNotFoundError(
           'QFH_NO_DEVICE',
-          `${what} did not appear within ${o.waitSeconds} s`,
+          `${what} did not appear within ${seconds} s`,
           {
             hint: 'The simulated modem did not re-enumerate; this is a bug in the simulator profile.',
           },

@@ -8,14 +8,8 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { SaharaPacketError } from '../errors.js';
-import {
-  FIREHOSE_PROGRAMMER_IMAGE_ID,
-  SaharaExecCommand,
-  SaharaMode,
-  SaharaStatus,
-} from '../sahara/constants.js';
+import { FIREHOSE_PROGRAMMER_IMAGE_ID, SaharaMode, SaharaStatus } from '../sahara/constants.js';
 import {
   decodeSaharaPacket,
   encodeSaharaPacket,
@@ -30,6 +24,7 @@ import {
   verifyProgrammer,
 } from './programmer-image.js';
 import type { DeviceProfile } from './profiles.js';
+import { commandModeData } from './sahara-command-mode.js';
 
 const CHUNK = 0x1000;
 const ELF32_HEADER = 0x34;
@@ -142,15 +137,10 @@ export class SaharaTarget {
           ? [this.executeResponse(p.clientCommand)]
           : [this.endImage(status('NAK_INVALID_CMD'), 'EXECUTE outside command mode')];
       case 'executeData': {
-        const data = this.phase === 'command' ? this.execData(p.clientCommand) : undefined;
-        return data
-          ? [data]
-          : [
-              this.endImage(
-                status('NAK_EXEC_DATA_INVALID_CLIENT_CMD'),
-                'EXECUTE_DATA for an unknown command',
-              ),
-            ];
+        const data =
+          this.phase === 'command' ? commandModeData(this.profile, p.clientCommand) : undefined;
+        const unknown = status('NAK_EXEC_DATA_INVALID_CLIENT_CMD');
+        return [data ?? this.endImage(unknown, 'EXECUTE_DATA for an unknown command')];
       }
       case 'done':
         if (this.phase !== 'wait-done')
@@ -178,7 +168,7 @@ export class SaharaTarget {
   }
 
   private executeResponse(command: number): Uint8Array {
-    const data = this.execData(command);
+    const data = commandModeData(this.profile, command);
     if (!data)
       return this.endImage(
         status('NAK_EXEC_CMD_UNSUPPORTED'),
@@ -189,34 +179,6 @@ export class SaharaTarget {
       clientCommand: command,
       dataLength: data.length,
     });
-  }
-
-  private execData(command: number): Uint8Array | undefined {
-    const s = this.profile.sahara;
-    if (command === SaharaExecCommand.SERIAL_NUM_READ) {
-      const b = new Uint8Array(4);
-      new DataView(b.buffer).setUint32(0, s.serial, true);
-      return b;
-    }
-    if (command === SaharaExecCommand.MSM_HW_ID_READ && s.answersHwId) {
-      const b = new Uint8Array(0x18);
-      for (let i = 0; i < 3; i++) new DataView(b.buffer).setBigUint64(i * 8, s.hwId, true);
-      return b;
-    }
-    if (command === SaharaExecCommand.OEM_PK_HASH_READ) {
-      const digest = createHash('sha256').update(`pk-${s.pkHashSeed}`).digest();
-      return Uint8Array.from([...digest, ...digest, ...digest]);
-    }
-    if (command === SaharaExecCommand.READ_CHIP_ID_V3 && s.version >= 3) {
-      const b = new Uint8Array(48);
-      const v = new DataView(b.buffer);
-      v.setUint32(0, s.serial, true);
-      v.setUint32(36, Number((s.hwId >> 32n) & 0xffffffn), true);
-      v.setUint16(40, Number((s.hwId >> 16n) & 0xffffn), true);
-      v.setUint16(42, Number(s.hwId & 0xffffn), true);
-      return b;
-    }
-    return undefined;
   }
 
   private request(range: { offset: number; length: number }): Uint8Array {

@@ -19,7 +19,9 @@ type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
 /** One USB attachment of the simulated device. */
 export class SimLink implements Transport {
-  private readonly queue: Uint8Array[] = [];
+  /** Transfers for the host; `head` is the next one (an index, so taking one costs O(1)). */
+  private queue: Uint8Array[] = [];
+  private head = 0;
   private waiters: Waiter[] = [];
   private closed: TransportClosedError | undefined;
   private writing = false;
@@ -51,14 +53,26 @@ export class SimLink implements Transport {
 
   /** Transfers waiting to be read (for tests). */
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
+  }
+
+  /** Takes the head transfer, compacting the array now and then. */
+  private shift(): void {
+    this.head++;
+    if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private fail(error: TransportClosedError, dropQueued: boolean): void {
     if (this.closed) return;
     this.closed = error;
     // Transfers that reached the host before a disconnect stay readable; close() drops them.
-    if (dropQueued) this.queue.length = 0;
+    if (dropQueued) {
+      this.queue = [];
+      this.head = 0;
+    }
     for (const w of this.waiters) w.reject(error);
     this.waiters = [];
   }
@@ -73,14 +87,14 @@ export class SimLink implements Transport {
     await Promise.resolve();
     const deadline = Date.now() + options.timeoutMs;
     for (;;) {
-      const head = this.queue[0];
+      const head = this.queue[this.head];
       if (head === undefined && this.closed) throw this.closed;
       if (head !== undefined) {
         if (head.length <= maxBytes) {
-          this.queue.shift();
+          this.shift();
           return head;
         }
-        this.queue[0] = head.subarray(maxBytes);
+        this.queue[this.head] = head.subarray(maxBytes);
         return head.subarray(0, maxBytes);
       }
       if (this.closed) throw this.closed;

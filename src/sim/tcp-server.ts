@@ -1,13 +1,17 @@
 /**
  * Serves a simulated modem over TCP, one connection per USB attachment: a connection
  * opens the device as it is now (EDL or normal mode); when the device resets or is
- * unplugged the connection closes, and the next connection sees what it re-enumerated as.
+ * unplugged the connection closes, and the next connection sees what it enumerated as
+ * next, waiting for it while it reboots. Like a USB device, the modem has one host: a
+ * second connection while one is attached is refused (closed at once, and said so),
+ * never allowed to take the modem over mid-flash.
  *
  * @module
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { TransportClosedError, TransportTimeoutError } from '../errors.js';
 import type { SimulatedModem } from './modem.js';
+import type { SimLink } from './sim-transport.js';
 
 /** A running TCP front of a simulated modem. */
 export interface ModemServer {
@@ -17,19 +21,41 @@ export interface ModemServer {
   close(): Promise<void>;
 }
 
+/** Options for {@link serveModem}. */
+export interface ServeOptions {
+  /** One line per connection event. */
+  readonly onEvent?: (line: string) => void;
+  /** How long a connection waits for a rebooting modem. @default 60000 */
+  readonly enumerationWaitMs?: number;
+}
+
 /** Listens on `host:port` (port 0 picks a free one). */
 export async function serveModem(
   modem: SimulatedModem,
   host: string,
   port: number,
+  options: ServeOptions = {},
 ): Promise<ModemServer> {
   const sockets = new Set<Socket>();
+  let holder: Socket | undefined;
   const server: Server = createServer((socket) => {
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.on('error', () => socket.destroy());
+    if (holder && !holder.destroyed) {
+      options.onEvent?.(`refused ${peer}: the modem is in use by another connection`);
+      socket.destroy();
+      return;
+    }
+    holder = socket;
     sockets.add(socket);
     socket.setNoDelay(true);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    attach(modem, socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (holder === socket) holder = undefined;
+      options.onEvent?.(`${peer} disconnected`);
+    });
+    options.onEvent?.(`${peer} connected`);
+    void attachWhenReady(modem, socket, options.enumerationWaitMs ?? 60_000);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -46,26 +72,41 @@ export async function serveModem(
   };
 }
 
-function attach(modem: SimulatedModem, socket: Socket): void {
-  let link: ReturnType<SimulatedModem['connect']>;
+/** Attaches once the modem is on the bus (a connection during a reboot waits for it). */
+async function attachWhenReady(
+  modem: SimulatedModem,
+  socket: Socket,
+  waitMs: number,
+): Promise<void> {
+  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), waitMs).unref());
+  if (
+    (await Promise.race([modem.waitForEnumeration().then(() => 'ready' as const), timeout])) ===
+      'timeout' ||
+    socket.destroyed
+  ) {
+    socket.destroy();
+    return;
+  }
+  let link: SimLink;
   try {
     link = modem.connect();
-  } catch {
+  } catch (e) {
+    if (!(e instanceof TransportClosedError)) throw e;
     socket.end();
     return;
   }
+  pump(link, socket);
+}
+
+function pump(link: SimLink, socket: Socket): void {
   // Host → device: one write at a time, pausing the socket so memory stays bounded.
   let writing: Promise<void> = Promise.resolve();
   socket.on('data', (data: Buffer) => {
     socket.pause();
     writing = writing
       .then(() => link.write(data, { timeoutMs: 60_000 }))
-      .then(() => {
-        socket.resume();
-      })
-      .catch(() => {
-        socket.destroy();
-      });
+      .then(() => void socket.resume())
+      .catch(() => void socket.destroy());
   });
   socket.on('close', () => void link.close());
   // Device → host.

@@ -1,18 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { AtPort, identifyModem, switchToEdl } from '../../src/at/index.js';
 import { flashFromNormalMode } from '../../src/flash/index.js';
-import { buildDemoPackage, SimulatedModem } from '../../src/sim/index.js';
+import {
+  buildDemoPackage,
+  SimulatedModem,
+  simulatorAccess,
+  type SimulatedAccess,
+} from '../../src/sim/index.js';
 import { PlanRefusedError } from '../../src/errors.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Transport } from '../../src/transport/transport.js';
 
+/** Waits (up to 10 s: the real switch takes about 3) for the modem to be on the bus as `state`. */
 async function until(modem: SimulatedModem, state: 'edl' | 'normal'): Promise<Transport> {
-  for (let i = 0; i < 200 && modem.state !== state; i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 1000 && modem.state !== state; i++)
+    await new Promise((r) => setTimeout(r, 10));
   expect(modem.state).toBe(state);
   return modem.connect();
 }
+
+/**
+ * A real EG25-G takes about 30 s to boot after the flash's reset; these tests cannot wait
+ * that long each, so the boot alone is shortened. The banner, the switch to EDL (3 s) and
+ * command latency stay real.
+ */
+const SHORT_BOOT = { overrides: { bootMs: 1500 } };
 
 describe('the modem in normal mode', () => {
   it('AT port: identity from ATI, AT+QGMR and AT+CSUB; errors as AtError; URCs kept apart', async () => {
@@ -52,19 +66,12 @@ describe('the modem in normal mode', () => {
 });
 
 describe('qfh flash from normal mode, on the simulator', () => {
-  const access = (modem: SimulatedModem) => {
-    const at = modem.connect();
-    return {
-      at,
-      diag: at,
-      openEdl: () => until(modem, 'edl'),
-      reopenAt: () => until(modem, 'normal'),
-    };
-  };
+  const access = (modem: SimulatedModem): SimulatedAccess =>
+    simulatorAccess(modem, { waitSeconds: 20 });
 
   it('identifies, switches through DIAG, flashes, and reads the identity again once the modem is back', async () => {
     const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
-    const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal' });
+    const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal', timing: SHORT_BOOT });
     const result = await flashFromNormalMode(root, access(modem), {
       edlSwitch: { attempts: 3, intervalMs: 10 },
     });
@@ -76,7 +83,7 @@ describe('qfh flash from normal mode, on the simulator', () => {
 
   it('refuses a package for another variant before the switch frame is sent; --force-variant proceeds', async () => {
     const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
-    const gc = new SimulatedModem({ profile: 'eg25g-gc', state: 'normal' });
+    const gc = new SimulatedModem({ profile: 'eg25g-gc', state: 'normal', timing: SHORT_BOOT });
     const e = await flashFromNormalMode(root, access(gc), {
       edlSwitch: { attempts: 1, intervalMs: 1 },
     }).catch((x: unknown) => x);
@@ -96,10 +103,10 @@ describe('qfh flash from normal mode, on the simulator', () => {
         normal: {
           revision: 'EG25GGLR07A08M2G',
           fullRevision: 'EG25GGLR07A08M2G_30.006.30.006',
-          reappearMs: 0,
         },
       },
       state: 'normal',
+      timing: SHORT_BOOT,
     });
     await expect(
       flashFromNormalMode(root, access(other), { edlSwitch: { attempts: 1, intervalMs: 1 } }),
@@ -126,10 +133,10 @@ describe('qfh flash from normal mode, on the simulator', () => {
         normal: {
           revision: 'EG25GGBR07A08M2G',
           fullRevision: 'EG25GGBR07A08M2G_30.007.30.007',
-          reappearMs: 0,
         },
       },
       state: 'normal',
+      timing: SHORT_BOOT,
     });
     await expect(
       flashFromNormalMode(root, access(newer), { edlSwitch: { attempts: 1, intervalMs: 1 } }),
@@ -156,17 +163,15 @@ describe('qfh verify after an update', () => {
     const modem = new SimulatedModem({
       profile: 'eg25g',
       state: 'normal',
+      timing: SHORT_BOOT,
       afterUpdateRevision: {
         revision: 'EG25GGBR07A08M2G',
         fullRevision: 'EG25GGBR07A08M2G_30.007.30.007',
       },
     });
-    const at = modem.connect();
-    const result = await flashFromNormalMode(
-      root,
-      { at, diag: at, openEdl: () => until(modem, 'edl'), reopenAt: () => until(modem, 'normal') },
-      { edlSwitch: { attempts: 3, intervalMs: 10 } },
-    );
+    const result = await flashFromNormalMode(root, simulatorAccess(modem, { waitSeconds: 20 }), {
+      edlSwitch: { attempts: 3, intervalMs: 10 },
+    });
     expect(result.checks.before.identity.fullRevision).toBe('EG25GGBR07A08M2G_30.006.30.006');
     expect(result.checks.after?.identity.fullRevision).toBe('EG25GGBR07A08M2G_30.007.30.007');
     expect(diffChecks(result.checks.before, result.checks.after!)).toContain(

@@ -32,7 +32,12 @@ describe('flashing a PCIe module from normal mode (upstream wwan driver)', () =>
   it('places the programmer for the kernel before the switch, waits for wwan0firehose0, flashes without Sahara, reads the identity again, restores the search path', async () => {
     const pkg = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-pcie-pkg-')));
     const { dev, sys, override } = await fixture(['wwan0at0', 'wwan0qcdm0', 'wwan0mbim0']);
-    const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal' });
+    // The boot after the flash is shortened (a real EG25-G takes ≈30 s): this test is about the nodes.
+    const modem = new SimulatedModem({
+      profile: 'eg25g',
+      state: 'normal',
+      timing: { overrides: { bootMs: 1500 } },
+    });
     const opened: string[] = [];
     let normalLink: Transport | undefined;
     let edlLink: Transport | undefined;

@@ -144,7 +144,7 @@ describe('qfh flash on a modem in normal mode (simulator)', () => {
     expect(stderr).toMatch(/waiting for the modem in EDL/);
     expect(stdout).toMatch(/After the update:\nQuectel EG25-G: EG25GGBR07A08M2G_30\.006\.30\.006/);
     expect(stdout).toContain(`Before/after record: ${record}`);
-  });
+  }, 90_000); // the simulated EG25-G boots in its real ≈30 s after the update
 
   it('refuses another variant before switching, naming each flag (exit 3)', async () => {
     const { code, stderr } = await qfh(

@@ -14,12 +14,19 @@ import type { Transport } from '../../src/transport/transport.js';
 
 const utf8 = (b: Uint8Array): string => new TextDecoder().decode(b);
 
-/** Reads every transfer the device sends until it is quiet for `quietMs`. */
-export async function drain(link: Transport, quietMs = 30): Promise<Uint8Array[]> {
+/**
+ * Reads every transfer the device sends until it is quiet for `quietMs`, waiting up to
+ * `firstMs` for the first one (a real programmer's banner comes about 1 s after DONE).
+ */
+export async function drain(
+  link: Transport,
+  quietMs = 30,
+  firstMs = quietMs,
+): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (;;) {
     try {
-      out.push(await link.read(1 << 22, { timeoutMs: quietMs }));
+      out.push(await link.read(1 << 22, { timeoutMs: out.length === 0 ? firstMs : quietMs }));
     } catch (e) {
       if (e instanceof TransportTimeoutError || e instanceof TransportClosedError) return out;
       throw e;
@@ -83,7 +90,7 @@ export async function bootProgrammer(link: Transport, programmer: Uint8Array): P
   const resp = await readPacket(link);
   if (resp.type !== 'doneResponse' || resp.imageTxStatus !== 1)
     throw new Error(`bad DONE_RESP ${JSON.stringify(resp)}`);
-  return texts(await drain(link));
+  return texts(await drain(link, 100, 3000));
 }
 
 /** Sends one hand-written Firehose document and returns the device's transfers as text. */

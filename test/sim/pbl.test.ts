@@ -87,13 +87,17 @@ describe('simulated PBL: programmer upload', () => {
     expect(status).toBe(SaharaStatus['NAK_INVALID_ELF_HDR']);
   });
 
-  it('answers DONE with DONE_RESP complete, then the programmer banner follows', async () => {
+  it('answers DONE with DONE_RESP complete, then the programmer banner follows about a second later', async () => {
     const modem = new SimulatedModem({ profile: 'eg25g' });
     const link = modem.connect();
     await upload(link, programmer);
     await sendPacket(link, { type: 'done' });
     expect(await readPacket(link)).toEqual({ type: 'doneResponse', imageTxStatus: 1 });
-    const banner = new TextDecoder().decode(await link.read(4096, { timeoutMs: 200 }));
+    // Real programmers start talking ≈1 s after DONE (RM500Q: DONE 004.164, banner 005.185).
+    await expect(link.read(4096, { timeoutMs: 800 })).rejects.toMatchObject({
+      code: 'QFH_TRANSPORT_TIMEOUT',
+    });
+    const banner = new TextDecoder().decode(await link.read(4096, { timeoutMs: 3000 }));
     expect(banner).toBe(
       '<?xml version="1.0" encoding="UTF-8" ?>\n<data>\n<log value="Supported Functions: program configure power read getstorageinfo erase nop "/></data>',
     );

@@ -6,7 +6,7 @@
  * @module
  */
 import { UsageError } from '../../errors.js';
-import { dumpStorage } from '../../sim/dump-storage.js';
+import { dumpStorage, loadStorage } from '../../sim/dump-storage.js';
 import { PROFILES, SimulatedModem } from '../../sim/index.js';
 import { serveModem } from '../../sim/tcp-server.js';
 import { defineCommand, type RunContext } from '../command.js';
@@ -18,8 +18,16 @@ export interface SimulateOptions {
   listen: string;
   state: 'edl' | 'normal';
   dump: string | undefined;
-  /** Wait the profile's real delays instead of none. */
-  realTime: boolean;
+  /** Start from LUN images a previous --dump wrote. */
+  load: string | undefined;
+  /** No protocol delays (banner, command latency, re-enumeration): for quick experiments only. */
+  instant: boolean;
+  /** Bulk data time at the profile's real rates (program, erase, digest, USB). */
+  realData: boolean;
+  /** Every boot comes up in EDL (the EDL pin held), so flashes can be repeated. */
+  holdEdl: boolean;
+  /** Keep the programmer's start-up banner back. */
+  holdBanner: boolean;
 }
 
 /** Parses `HOST:PORT` (IPv6 in brackets). */
@@ -37,12 +45,16 @@ export function parseListen(text: string): { host: string; port: number } {
 export const simulateCommand = defineCommand({
   syntax: ['simulate'],
   describe:
-    'Run a simulated modem (Sahara + Firehose over simulated storage) on a TCP port until Ctrl-C',
+    'Run a simulated modem (Sahara + Firehose over simulated storage, real protocol timing) on a TCP port until Ctrl-C',
   examples: [
     ['qfh simulate --profile rm500q', 'an RM500Q in EDL on a free port (printed)'],
     [
       'qfh simulate --listen 127.0.0.1:9008 --dump ./out',
       'a fixed port; storage written to ./out on exit',
+    ],
+    [
+      'kill -HUP $(pgrep -f "qfh simulate")',
+      'power-cycle the simulated modem; SIGUSR2 writes the --dump now',
     ],
   ],
   options: (y) =>
@@ -62,12 +74,35 @@ export const simulateCommand = defineCommand({
         default: 'edl' as const,
         describe: 'boot into EDL or normal (AT) mode',
       })
-      .option('dump', { type: 'string', describe: 'on exit, write each LUN as DIR/lunN.img' })
-      .option('real-time', {
+      .option('dump', {
+        type: 'string',
+        describe: 'write each LUN as DIR/lunN.img on exit (and on SIGUSR2)',
+      })
+      .option('load', {
+        type: 'string',
+        describe: 'start from the LUN images a --dump wrote (DIR/lunN.img)',
+      })
+      .option('instant', {
         type: 'boolean',
         default: false,
         describe:
-          'wait the real module delays (about 3 s to re-enumerate, 1 s for the programmer to start)',
+          'no protocol delays (banner ≈1 s after Sahara, re-enumeration): quick experiments only',
+      })
+      .option('real-data', {
+        type: 'boolean',
+        default: false,
+        describe: 'program, erase and hash at the real device rates',
+      })
+      .option('hold-edl', {
+        type: 'boolean',
+        describe:
+          'every boot comes up in EDL, so flashes can be repeated (default: on with --state edl)',
+      })
+      .option('hold-banner', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'keep the programmer start-up banner back (hosts that cannot take unsolicited logs)',
       }),
   run: async (argv, ctx) =>
     runSimulate(
@@ -76,7 +111,11 @@ export const simulateCommand = defineCommand({
         listen: argv.listen,
         state: argv.state,
         dump: argv.dump,
-        realTime: argv.realTime,
+        load: argv.load,
+        instant: argv.instant,
+        realData: argv.realData,
+        holdEdl: argv.holdEdl ?? argv.state === 'edl',
+        holdBanner: argv.holdBanner,
       },
       ctx,
     ),
@@ -93,17 +132,26 @@ export async function runSimulate(
       hint: `Simulator profiles: ${[...PROFILES.keys()].join(', ')}.`,
     });
   const { host, port } = parseListen(o.listen);
+  const say = (line: string): void => ctx.out.stderr(`qfh simulate: ${line}\n`);
+  if (!isLoopback(host))
+    say(
+      `warning: listening on ${host}, not loopback: anyone who can reach it can flash this simulated modem`,
+    );
   const modem = new SimulatedModem({
     profile: o.profile,
     state: o.state,
-    timeScale: o.realTime ? 1 : 0,
+    timing: { protocol: o.instant ? 'instant' : 'real', dataTimeScale: o.realData ? 1 : 0 },
+    holdEdl: o.holdEdl,
+    holdBanner: o.holdBanner,
+    onEvent: say,
   });
-  const server = await serveModem(modem, host, port);
+  if (o.load) say(`loaded ${await loadStorage(modem.storage, o.load)} bytes from ${o.load}`);
+  const server = await serveModem(modem, host, port, { onEvent: say });
   const where = `tcp://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`;
-  const out = ctx.out;
-  out.stdout(
+  ctx.out.stdout(
     `qfh simulate: ${modem.profile.module} (${o.profile}) in ${o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode'}, listening on ${where}\n`,
   );
+  const controls = serviceSignals(modem, { dump: o.dump, say });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
   await new Promise<void>((resolve) => {
@@ -116,15 +164,44 @@ export async function runSimulate(
       resolve();
     });
   });
+  controls.dispose();
   clearInterval(sampler);
   await server.close();
   if (o.dump) {
     const files = await dumpStorage(modem.storage, o.dump);
-    out.stdout(`qfh simulate: storage written to ${files.join(', ')}\n`);
+    ctx.out.stdout(`qfh simulate: storage written to ${files.join(', ')}\n`);
   }
   const rss = Math.round(Math.max(peakRss, process.memoryUsage().rss) / 1048576);
-  out.stdout(
+  ctx.out.stdout(
     `qfh simulate: stopped (peak RSS ${rss} MiB, storage held ${modem.storage.allocatedBytes} bytes)\n`,
   );
   return ExitCode.OK;
+}
+
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || /^127\./.test(host);
+
+/** SIGHUP power-cycles the modem; SIGUSR2 writes the --dump now. */
+function serviceSignals(
+  modem: SimulatedModem,
+  o: { dump: string | undefined; say: (line: string) => void },
+): { dispose(): void } {
+  const cycle = (): void => {
+    o.say('SIGHUP: power-cycling the modem');
+    modem.powerCycle();
+  };
+  const dump = (): void => {
+    if (!o.dump) return o.say('SIGUSR2: no --dump folder given');
+    void dumpStorage(modem.storage, o.dump).then((files) =>
+      o.say(`storage written to ${files.join(', ')}`),
+    );
+  };
+  process.on('SIGHUP', cycle);
+  process.on('SIGUSR2', dump);
+  return {
+    dispose: () => {
+      process.off('SIGHUP', cycle);
+      process.off('SIGUSR2', dump);
+    },
+  };
 }

@@ -77,21 +77,34 @@ export class Storage {
   }
 
   /**
-   * Maps `count` logical sectors from `start` to physical sectors, skipping bad NAND
-   * blocks the way the NAND programmer does (data moves on to the next good block).
+   * The physical pages a command starting at `start` for `count` pages uses when it skips bad
+   * NAND blocks, as the NAND programmer does for program, read and digest (data moves on to
+   * the next good block); `undefined` when the range meets no bad block (pages are
+   * contiguous), `'past-end'` when skipping runs past the LUN.
    */
-  physicalSectors(start: number, count: number): number[] {
+  skipBadBlocks(lun: number, start: number, count: number): number[] | 'past-end' | undefined {
     const ppb = this.geometry.pagesPerBlock;
-    if (this.geometry.kind !== 'nand' || ppb === undefined || this.bad.size === 0)
-      return Array.from({ length: count }, (_, i) => start + i);
+    if (this.geometry.kind !== 'nand' || ppb === undefined || this.bad.size === 0) return undefined;
+    const total = this.sectors(lun) ?? 0;
     const out: number[] = [];
+    let skipped = false;
     for (let s = start; out.length < count; s++) {
+      if (s >= total) return 'past-end';
       if (this.bad.has(Math.floor(s / ppb))) {
+        skipped = true;
         s = (Math.floor(s / ppb) + 1) * ppb - 1;
         continue;
       }
       out.push(s);
     }
+    return skipped ? out : undefined;
+  }
+
+  /** Reads the pages `pages` (physical), in order. */
+  readPages(lun: number, pages: readonly number[]): Uint8Array {
+    const size = this.sectorSize;
+    const out = new Uint8Array(pages.length * size);
+    pages.forEach((p, i) => out.set(this.read(lun, p, 1), i * size));
     return out;
   }
 
@@ -119,12 +132,16 @@ export class Storage {
       memory.write(sector * size, data);
       return;
     }
-    const physical = this.physicalSectors(sector, data.length / size);
-    physical.forEach((p, i) => {
-      const piece = data.subarray(i * size, (i + 1) * size);
-      memory.write(p * size, piece, this.programmed.has(p) ? 'and' : 'replace');
+    for (let i = 0; i < data.length / size; i++) {
+      const p = sector + i;
+      // NAND cells only clear bits: a page programmed twice without an erase holds the AND.
+      memory.write(
+        p * size,
+        data.subarray(i * size, (i + 1) * size),
+        this.programmed.has(p) ? 'and' : 'replace',
+      );
       this.programmed.add(p);
-    });
+    }
   }
 
   /** Erases sectors (NAND: the caller checks block alignment; bad blocks are left alone). */
