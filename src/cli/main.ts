@@ -103,6 +103,16 @@ export async function main(
             default: false,
             describe:
               'wait the real module delays (about 3 s to re-enumerate, 1 s for the programmer to start)',
+          })
+          .option('functionfs', {
+            type: 'string',
+            describe:
+              'instead of TCP, be a USB gadget (05c6:9008) with FunctionFS mounted at DIR (Linux, root, libcomposite + usb_f_fs)',
+          })
+          .option('udc', {
+            type: 'string',
+            describe:
+              'with --functionfs: the UDC to bind to (default: the first in /sys/class/udc)',
           }),
       async (argv) => {
         code = await runSimulate(
@@ -112,6 +122,8 @@ export async function main(
             state: argv.state,
             dump: argv.dump,
             realTime: argv['real-time'],
+            functionfs: argv.functionfs,
+            udc: argv.udc,
           },
           out,
         );

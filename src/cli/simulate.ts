@@ -1,7 +1,8 @@
 /**
  * `qfh simulate`: runs a simulated modem behind a TCP port until SIGINT/SIGTERM, so qfh
  * (or any tool speaking Sahara/Firehose over a byte stream) can flash it from another
- * process. Optionally dumps the storage on exit.
+ * process; or, with `--functionfs DIR`, as a USB gadget (05c6:9008) that any USB host on
+ * this machine's UDC reaches through the kernel. Optionally dumps the storage on exit.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { dumpStorage } from '../sim/dump-storage.js';
 import { PROFILES, SimulatedModem } from '../sim/index.js';
 import { serveModem } from '../sim/tcp-server.js';
+import { serveFunctionFs } from '../sim/functionfs-gadget.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliOutput } from './output.js';
 
@@ -20,6 +22,41 @@ export interface SimulateOptions {
   dump: string | undefined;
   /** Wait the profile's real delays instead of none. */
   realTime: boolean;
+  /** Serve as a USB gadget with its FunctionFS mounted here, instead of over TCP. */
+  functionfs?: string | undefined;
+  /** The UDC the gadget binds to (default: the first in /sys/class/udc). */
+  udc?: string | undefined;
+}
+
+/** Starts the front the options name; resolves to where it is and how to stop it. */
+async function serve(
+  o: SimulateOptions,
+  modem: SimulatedModem,
+  out: CliOutput,
+): Promise<{ where: string; stop: () => Promise<void> }> {
+  if (o.functionfs) {
+    const gadget = await serveFunctionFs(modem, {
+      mountPoint: o.functionfs,
+      ...(o.udc ? { udc: o.udc } : {}),
+      onEvent: (m) => out.stderr(`qfh simulate: usb: ${m}\n`),
+    });
+    return {
+      where: `USB gadget ${gadget.gadget.path} on ${gadget.udc} (FunctionFS at ${o.functionfs})`,
+      stop: async () => {
+        await gadget.close();
+        const c = gadget.counters;
+        out.stdout(
+          `qfh simulate: usb transfers from host ${c.transfersFromHost} (+${c.zlpsFromHost} ZLPs), to host ${c.transfersToHost} (${c.zlpsToHost} ended by a ZLP)\n`,
+        );
+      },
+    };
+  }
+  const { host, port } = parseListen(o.listen);
+  const server = await serveModem(modem, host, port);
+  return {
+    where: `tcp://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`,
+    stop: () => server.close(),
+  };
 }
 
 /** Parses `HOST:PORT` (IPv6 in brackets). */
@@ -45,16 +82,16 @@ export async function runSimulate(
       'QFH_USAGE',
       `unknown profile "${o.profile}"; known: ${[...PROFILES.keys()].join(', ')}`,
     );
-  const { host, port } = parseListen(o.listen);
   const modem = new SimulatedModem({
     profile: o.profile,
     state: o.state,
     timeScale: o.realTime ? 1 : 0,
   });
-  const server = await serveModem(modem, host, port);
-  const where = `tcp://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`;
+  if (o.functionfs && o.state !== 'edl')
+    throw new UsageError('QFH_USAGE', '--functionfs serves the modem in EDL only (--state edl)');
+  const { where, stop: stopServing } = await serve(o, modem, out);
   out.stdout(
-    `qfh simulate: ${modem.profile.module} (${o.profile}) in ${o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode'}, listening on ${where}\n`,
+    `qfh simulate: ${modem.profile.module} (${o.profile}) in ${o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode'}, ${o.functionfs ? 'as' : 'listening on'} ${where}\n`,
   );
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
@@ -69,7 +106,7 @@ export async function runSimulate(
     void stop?.then(done);
   });
   clearInterval(sampler);
-  await server.close();
+  await stopServing();
   if (o.dump) {
     const files = await dumpStorage(modem.storage, o.dump);
     out.stdout(`qfh simulate: storage written to ${files.join(', ')}\n`);
