@@ -17,8 +17,13 @@ export const BULK_IO_BYTES = 1 << 20;
 /** Transfers and zero-length packets seen on the bulk endpoints. */
 export interface FunctionFsCounters {
   transfersFromHost: number;
+  /**
+   * Host transfers that ended with a ZLP: a read that returned whole packets short of the
+   * buffer (only a ZLP ends those), or a read of nothing after one that filled the buffer.
+   */
   zlpsFromHost: number;
   transfersToHost: number;
+  /** Device transfers that ended on a packet boundary, each followed by a ZLP. */
   zlpsToHost: number;
 }
 
@@ -32,6 +37,8 @@ export interface BulkState {
   /** wMaxPacketSize of the bulk endpoints at the speed the host connected at. */
   readonly packet: number;
   readonly counters: FunctionFsCounters;
+  /** An IN write is with the kernel now (the host has not taken it yet). */
+  sending: boolean;
   /** Resolves at the next bus event or after `ms`. */
   nextChange(ms: number): Promise<void>;
 }
@@ -57,6 +64,7 @@ export async function pumpFromHost(state: BulkState, fd: number): Promise<void> 
       continue;
     }
     state.counters.transfersFromHost++;
+    if (got % state.packet === 0 && got < buffer.length) state.counters.zlpsFromHost++;
     const link = state.link;
     if (!link?.attached) continue;
     await link
@@ -67,11 +75,14 @@ export async function pumpFromHost(state: BulkState, fd: number): Promise<void> 
   }
 }
 
-/** Device → host, until the device closes. */
+/**
+ * Device → host, until the device closes. What the modem sent before it left the bus (the
+ * ACK of a reset) is still delivered while the gadget is bound.
+ */
 export async function pumpToHost(state: BulkState, fd: number): Promise<void> {
   while (!state.closing) {
     const link = state.link;
-    if (!link?.attached || !state.enabled) {
+    if (!link || !state.enabled || (!link.attached && link.queued === 0)) {
       await state.nextChange(200);
       continue;
     }
@@ -91,20 +102,23 @@ export async function pumpToHost(state: BulkState, fd: number): Promise<void> {
   }
 }
 
-/** One write to the IN endpoint, again after the host re-enables it; dropped once `link` is gone. */
+/** One write to the IN endpoint, again after the host re-enables it; dropped once the device left the bus. */
 async function toHost(
   state: BulkState,
   fd: number,
   link: SimLink,
   piece: Uint8Array,
 ): Promise<void> {
-  while (!state.closing && link === state.link && link.attached) {
+  while (!state.closing && link === state.link) {
+    state.sending = true;
     try {
       await writeAll(fd, piece);
       return;
     } catch (e) {
       if (!isOffBus(e)) throw e;
       await state.nextChange(50);
+    } finally {
+      state.sending = false;
     }
   }
 }

@@ -104,6 +104,7 @@ class GadgetDevice implements FunctionFsGadget, BulkState {
   private readonly files = new Map<'in' | 'out', number>();
   enabled = false;
   closing = false;
+  sending = false;
   link: SimLink | undefined;
   packet = 512;
   /** Set while the gadget itself changes the modem's state, so the change is not echoed to the bus. */
@@ -180,9 +181,18 @@ class GadgetDevice implements FunctionFsGadget, BulkState {
     if (this.modem.state === 'edl' && !bound)
       await this.gadget.bind(this.udc).catch(() => undefined);
     if (this.modem.state !== 'edl' && bound) {
+      // A real controller has sent what was queued (a reset's ACK) before the device goes.
+      await this.drained(1_000);
       this.onEvent?.(`modem ${this.modem.state}: leaving the bus`);
       await this.gadget.unbind().catch(() => undefined);
     }
+  }
+
+  /** Resolves once the host has taken everything the modem sent, or after `ms`. */
+  private async drained(ms: number): Promise<void> {
+    const end = Date.now() + ms;
+    while (Date.now() < end && this.enabled && (this.sending || (this.link?.queued ?? 0) > 0))
+      await sleep(5);
   }
 
   private async eventLoop(): Promise<void> {
