@@ -64,10 +64,19 @@ function image(size: number, seed: number): Uint8Array {
   return out;
 }
 
+/** Options for {@link buildDemoPackage}. */
+export interface DemoPackageOptions {
+  /** Image sizes as a fraction of the real ones (a small package of the same shape). @default 1 */
+  scale?: number;
+  /** The programmer to ship. @default buildTestProgrammer() */
+  programmer?: Uint8Array;
+}
+
 /** Writes the demo package under `parent` (as `name`); returns its folder. */
 export async function buildDemoPackage(
   parent: string,
   name = 'EG25GGBR07A08M2G_30.006.30.006',
+  options: DemoPackageOptions = {},
 ): Promise<string> {
   const root = join(parent, name);
   const files = new Map<string, Uint8Array | string>();
@@ -99,9 +108,13 @@ export async function buildDemoPackage(
     ].join('\n'),
   );
   files.set('update/firehose/partition_complete_p2K_b128K.mbn', buildMibib(EG25G_PARTITIONS));
-  files.set('update/firehose/prog_nand_firehose_9x07.mbn', buildTestProgrammer());
+  files.set(
+    'update/firehose/prog_nand_firehose_9x07.mbn',
+    options.programmer ?? buildTestProgrammer(),
+  );
+  const scale = options.scale ?? 1;
   Object.entries(SIZES).forEach(([name, size], i) =>
-    files.set(`update/${name}`, image(size, i + 1)),
+    files.set(`update/${name}`, image(Math.max(1, Math.round(size * scale)), i + 1)),
   );
   const md5 = [
     'VERSION:1.0',
