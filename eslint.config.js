@@ -4,7 +4,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'coverage/**', 'node_modules/**', 'captures/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-bench/**',
+      'dist-usb-vm/**',
+      'usb-vm-results/**',
+      'coverage/**',
+      'node_modules/**',
+      'captures/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
