@@ -26,7 +26,8 @@ async function main(): Promise<number> {
   await startUdevd();
   const usb = await loadUsbModule();
   const only = process.argv[process.argv.indexOf('--only') + 1] ?? '';
-  const cases = CASES.filter((c) => c.name.includes(only.replace(/_/g, ' ')));
+  const wanted = only.replace(/_/g, ' ').split('|');
+  const cases = CASES.filter((c) => wanted.some((w) => c.name.includes(w)));
   const outcome = await runCases(cases, { root, node: process.execPath, results, usb });
   await writeFile(join(results, 'summary.json'), `${JSON.stringify(outcome, null, 2)}\n`);
   return outcome.every((r) => r.ok) ? 0 : 1;

@@ -61,7 +61,7 @@ async function main(): Promise<number> {
     vmlinuz,
     initramfs: image,
     cmdline: [
-      // QFH_USB_VM_ONLY runs only the cases whose names contain it (spaces as underscores).
+      // QFH_USB_VM_ONLY=a|b runs only the cases whose names contain a or b.
       `qfh.only=${(process.env['QFH_USB_VM_ONLY'] ?? '').replace(/\s/g, '_')}`,
       `qfh.root=${ROOT}`,
       `qfh.node=${process.execPath}`,
