@@ -32,7 +32,18 @@ mount -t sysfs sys $R/sys
 mount -t configfs configfs $R/sys/kernel/config
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
 mount -t devtmpfs dev $R/dev
+# The checkout and node may live where the guest mounts a tmpfs (a CI clone in /tmp or
+# /root): keep them visible by binding them back on top.
+KEEP=
+i=0
+for p in "$ROOT" "${NODE%/bin/*}"; do
+  case "$p" in
+    /tmp/* | /run/* | /root/* | /dev/shm/*)
+      i=$((i + 1)); mkdir -p /keep/$i; mount -o bind "$R$p" /keep/$i; KEEP="$KEEP $i:$p" ;;
+  esac
+done
 for d in tmp run root dev/shm; do mkdir -p $R/$d; mount -t tmpfs tmpfs $R/$d; done
+for k in $KEEP; do mkdir -p "$R${k#*:}"; mount -o bind "/keep/${k%%:*}" "$R${k#*:}"; done
 mkdir -p $R/dev/pts && mount -t devpts devpts $R/dev/pts
 mkdir -p $R/tmp/qfh-results $R/run/qfh-vm/modules
 mount -t 9p -o "$opts" results $R/tmp/qfh-results || echo "QFH-VM no results share"
