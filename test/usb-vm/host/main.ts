@@ -41,7 +41,7 @@ async function prepare(cache: string): Promise<{ vmlinuz: string; initramfs: str
 }
 
 function caseLine(r: CaseRecord): string {
-  return `${r.ok ? 'ok    ' : 'not ok'} ${String(r.n).padStart(2)} - ${r.name} (${r.seconds.toFixed(1)} s)\n         ${r.detail}`;
+  return `${r.ok ? 'ok' : 'not ok'} ${r.n} - ${r.name} (${r.seconds.toFixed(1)} s): ${r.detail}`;
 }
 
 async function main(): Promise<number> {

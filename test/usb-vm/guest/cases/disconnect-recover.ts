@@ -53,7 +53,8 @@ export const disconnect: UsbCase = {
       `${outcome.code}: ${outcome.message} / ${report.failure?.code}: ${report.failure?.message}`,
     );
     left = { sim, pkg };
-    return `${report.failure?.code ?? outcome.code} ${after} ms after the unbind (limit ${limit}); state ${report.state}, ${report.ops.length}/${report.opsTotal} steps done; next: ${report.next}`;
+    ctx.log(`next: ${report.next}`);
+    return `${report.failure?.code ?? outcome.code} ${after} ms after the unbind (limit ${limit}); state ${report.state}, ${report.ops.length}/${report.opsTotal} steps done`;
   },
 };
 
