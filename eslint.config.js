@@ -8,7 +8,15 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'dist-bench/**', 'coverage/**', 'node_modules/**', 'captures/**'],
+    ignores: [
+      'dist/**',
+      'dist-bench/**',
+      'dist-usb-vm/**',
+      'usb-vm-results/**',
+      'coverage/**',
+      'node_modules/**',
+      'captures/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

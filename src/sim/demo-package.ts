@@ -69,10 +69,19 @@ function image(size: number, seed: number, elf: boolean): Uint8Array {
   return out;
 }
 
+/** Options for {@link buildDemoPackage}. */
+export interface DemoPackageOptions {
+  /** Image sizes as a fraction of the real ones (a small package of the same shape). @default 1 */
+  scale?: number;
+  /** The programmer to ship. @default buildTestProgrammer() */
+  programmer?: Uint8Array;
+}
+
 /** Writes the demo package under `parent` (as `name`); returns its folder. */
 export async function buildDemoPackage(
   parent: string,
   name = 'EG25GGBR07A08M2G_30.006.30.006',
+  options: DemoPackageOptions = {},
 ): Promise<string> {
   const root = join(parent, name);
   const files = new Map<string, Uint8Array | string>();
@@ -104,10 +113,16 @@ export async function buildDemoPackage(
     ].join('\n'),
   );
   files.set('update/firehose/partition_complete_p2K_b128K.mbn', buildMibib(EG25G_PARTITIONS));
-  files.set('update/firehose/prog_nand_firehose_9x07.mbn', buildTestProgrammer());
-  Object.entries(SIZES).forEach(([name, size], i) =>
-    files.set(`update/${name}`, image(size, i + 1, name.endsWith('.mbn'))),
+  files.set(
+    'update/firehose/prog_nand_firehose_9x07.mbn',
+    options.programmer ?? buildTestProgrammer(),
   );
+  const scale = options.scale ?? 1;
+  Object.entries(SIZES).forEach(([name, size], i) => {
+    // Boot images keep room for their ELF header however small the package is scaled.
+    const bytes = Math.max(name.endsWith('.mbn') ? 8192 : 1, Math.round(size * scale));
+    files.set(`update/${name}`, image(bytes, i + 1, name.endsWith('.mbn')));
+  });
   const md5 = [
     'VERSION:1.0',
     'FILE:START',

@@ -9,20 +9,18 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { TransportClosedError, TransportTimeoutError } from '../errors.js';
 import {
   LIBUSB,
   type UsbDeviceLike,
   type UsbErrorLike,
-  type UsbInEndpointLike,
   type UsbInterfaceLike,
   type UsbModuleLike,
-  type UsbOutEndpointLike,
 } from '../transport/usb-api.js';
+import { FakeInEndpoint, FakeOutEndpoint, usbError } from './fake-usb-endpoints.js';
 import type { SimulatedModem } from './modem.js';
 import type { SimLink } from './sim-transport.js';
 
-const PACKET = 512;
+export { FakeInEndpoint, FakeOutEndpoint } from './fake-usb-endpoints.js';
 
 /** How the host machine treats the fake device. */
 export interface FakeUsbOptions {
@@ -36,10 +34,12 @@ export interface FakeUsbOptions {
   claimedElsewhere?: boolean;
   /** Enumerate EDL devices under this vendor ID instead of 05c6 (some OEMs do). */
   edlVid?: number;
-}
-
-function usbError(errno: number, message: string): UsbErrorLike {
-  return Object.assign(new Error(message), { errno });
+  /**
+   * The `usb` 2.18.0 prebuild's defect (libusb without timerfd, an idle bus): a libusb
+   * transfer timeout fires no earlier than this many ms (58–60 s measured). Cancelling a
+   * transfer still completes at once.
+   */
+  lateTimeoutsMs?: number;
 }
 
 /** The fake module over a set of modems. */
@@ -229,104 +229,14 @@ export class FakeUsbInterface implements UsbInterfaceLike {
     this.device.kernelDriverActive = false;
   }
 
+  attachKernelDriver(): void {
+    if (this.claimed) throw usbError(LIBUSB.ERROR_BUSY, 'LIBUSB_ERROR_BUSY');
+    if (!this.device.modem.usbId) throw usbError(LIBUSB.ERROR_NO_DEVICE, 'LIBUSB_ERROR_NO_DEVICE');
+    this.device.kernelDriverActive = true;
+  }
+
   /** Whether claim() succeeded (for tests). */
   get isClaimed(): boolean {
     return this.claimed;
-  }
-}
-
-function transferError(e: unknown): UsbErrorLike {
-  if (e instanceof TransportTimeoutError)
-    return usbError(LIBUSB.TRANSFER_TIMED_OUT, 'LIBUSB_TRANSFER_TIMED_OUT');
-  if (e instanceof TransportClosedError)
-    return usbError(LIBUSB.TRANSFER_NO_DEVICE, 'LIBUSB_TRANSFER_NO_DEVICE');
-  return usbError(LIBUSB.TRANSFER_ERROR, `LIBUSB_TRANSFER_ERROR: ${(e as Error).message}`);
-}
-
-/** Bulk IN 0x81: a transfer completes with one device transfer (a short packet ends it). */
-export class FakeInEndpoint implements UsbInEndpointLike {
-  readonly direction = 'in' as const;
-  readonly descriptor;
-  timeout = 0;
-
-  constructor(
-    private readonly device: FakeUsbDevice,
-    address: number,
-  ) {
-    this.descriptor = { bEndpointAddress: address, bmAttributes: 2, wMaxPacketSize: PACKET };
-  }
-
-  transfer(
-    length: number,
-    callback: (error: UsbErrorLike | undefined, data?: Buffer) => void,
-  ): this {
-    let link: SimLink;
-    try {
-      link = this.device.openLink;
-    } catch (e) {
-      setImmediate(() => callback(e as UsbErrorLike));
-      return this;
-    }
-    // A request that is not whole packets overflows when a full packet arrives (libusb).
-    const limit = length % PACKET === 0 ? length : length + 1;
-    link
-      .read(limit, { timeoutMs: this.timeout === 0 ? 2 ** 31 - 1 : this.timeout })
-      .then((data) => {
-        if (data.length > length)
-          callback(usbError(LIBUSB.TRANSFER_OVERFLOW, 'LIBUSB_TRANSFER_OVERFLOW'));
-        else callback(undefined, Buffer.from(data));
-      })
-      .catch((e: unknown) => callback(transferError(e)));
-    return this;
-  }
-}
-
-/** Bulk OUT 0x01: records transfer sizes; the device takes the bytes as they come. */
-export class FakeOutEndpoint implements UsbOutEndpointLike {
-  readonly direction = 'out' as const;
-  readonly descriptor;
-  timeout = 0;
-  private queue: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly device: FakeUsbDevice,
-    address: number,
-  ) {
-    this.descriptor = { bEndpointAddress: address, bmAttributes: 2, wMaxPacketSize: PACKET };
-  }
-
-  transfer(
-    buffer: Buffer,
-    callback?: (error: UsbErrorLike | undefined, actual: number) => void,
-  ): this {
-    const device = this.device;
-    device.owner.recordOut(device.modem, buffer.length);
-    let link: SimLink;
-    try {
-      link = device.openLink;
-    } catch (e) {
-      setImmediate(() => callback?.(e as UsbErrorLike, 0));
-      return this;
-    }
-    if (device.options.stallOut) {
-      setImmediate(() => callback?.(usbError(LIBUSB.TRANSFER_STALL, 'LIBUSB_TRANSFER_STALL'), 0));
-      return this;
-    }
-    if (buffer.length === 0) {
-      setImmediate(() => callback?.(undefined, 0));
-      return this;
-    }
-    const owner = device.owner;
-    owner.outInFlight++;
-    owner.maxOutInFlight = Math.max(owner.maxOutInFlight, owner.outInFlight);
-    // Transfers submitted together reach the device in submission order, as on the bus.
-    this.queue = this.queue.then(() =>
-      link
-        .write(buffer, { timeoutMs: this.timeout === 0 ? 2 ** 31 - 1 : this.timeout })
-        .then(() => callback?.(undefined, buffer.length))
-        .catch((e: unknown) => callback?.(transferError(e), 0))
-        .finally(() => owner.outInFlight--),
-    );
-    return this;
   }
 }

@@ -18,6 +18,8 @@ export * from './at-modem.js';
 export * from './fake-usb.js';
 export * from './dump-storage.js';
 export * from './tcp-server.js';
+export * from './configfs-gadget.js';
+export * from './functionfs-gadget.js';
 export * from './mibib-image.js';
 export * from './demo-package.js';
 export * from './normal-mode-access.js';

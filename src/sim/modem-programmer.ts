@@ -91,7 +91,6 @@ export class ProgrammerPort {
     let out = target.receive(data);
     const work = target.work;
     target.work = noWork();
-    work.hostBytes = data.length;
     const commands = target.commands.slice(commandsBefore);
     await ctx.clock.spend(
       work.commands * ctx.timing.protocolMs('commandMs') + ctx.timing.dataMs(work),

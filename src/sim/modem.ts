@@ -21,7 +21,7 @@ import { profile as profileById, type DeviceProfile } from './profiles.js';
 import { SaharaTarget } from './sahara-target.js';
 import { SimLink } from './sim-transport.js';
 import { Storage } from './storage/storage.js';
-import { DeviceClock, SimTiming, type TimingChoice } from './timing.js';
+import { DeviceClock, noWork, SimTiming, type TimingChoice } from './timing.js';
 
 /** What the device currently is on the bus. */
 export type ModemState = 'edl' | 'normal' | 'gone' | 'off';
@@ -288,6 +288,8 @@ export class SimulatedModem {
     }
     const output = this.output;
     if (!output) return;
+    // The link's own time for these bytes, whoever on the device takes them.
+    await this.clock.spend(this.timing.dataMs({ ...noWork(), hostBytes: data.length }));
     if (this.stateValue === 'normal' && this.at) return output.send(this.at.receive(data));
     if (this.sahara && !this.port) {
       output.send(this.sahara.receive(data));

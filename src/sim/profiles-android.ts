@@ -81,6 +81,28 @@ const msm8974: DeviceProfile = {
   normal: { revision: 'ONEPLUSX', fullRevision: 'ONEPLUSX' },
 };
 
+/**
+ * An MSM8953 eMMC phone: the Android eMMC programmer that takes 1 MiB payloads. The
+ * configure ACK is the real one kept in edl's firehose.py (research/edl.md §2.3), the HELLO
+ * fields are qdl's MSM8953 decode (captures.md §1.2), and the PBL reads the last load
+ * segment first (captures.md §1.3). Log texts reconstructed as for MSM8974.
+ */
+const msm8953: DeviceProfile = {
+  ...msm8974,
+  id: 'msm8953-emmc',
+  module: 'MSM8953 eMMC phone',
+  chip: 'MSM8953',
+  sahara: { ...msm8974.sahara, hwId: 0x000460e100000000n, serial: 0x5a1f8953, pkHashSeed: 8953 },
+  // 32 GB eMMC.
+  storage: { kind: 'emmc', sectorSize: 512, lunSectors: [61_071_360] },
+  firehose: {
+    ...msm8974.firehose,
+    maxPayloadToTarget: 1048576,
+    configureAck: androidAck('eMMC', 1048576, '8953'),
+  },
+  normal: { revision: 'MSM8953', fullRevision: 'MSM8953' },
+};
+
 /** Xiaomi K20 Pro, SM8150, UFS with 4096-byte sectors and LUNs 0–5; 64-bit PBL. */
 const sm8150: DeviceProfile = {
   id: 'sm8150-ufs',
@@ -116,4 +138,4 @@ const sm8150: DeviceProfile = {
 };
 
 /** The phone profiles. */
-export const ANDROID_PROFILES: readonly DeviceProfile[] = [msm8974, sm8150];
+export const ANDROID_PROFILES: readonly DeviceProfile[] = [msm8974, msm8953, sm8150];

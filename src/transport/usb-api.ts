@@ -19,6 +19,21 @@ export interface UsbEndpointDescriptorLike {
   readonly wMaxPacketSize: number;
 }
 
+/** One libusb transfer, made once and submitted (node-usb's `Transfer`). */
+export interface UsbTransferLike {
+  /** Submits with `buffer` (filled for IN, sent for OUT); the endpoint's callback reports the end. */
+  submit(buffer: Buffer): unknown;
+  /** Cancels a pending transfer (its callback then reports LIBUSB_TRANSFER_CANCELLED); false if not pending. */
+  cancel(): boolean;
+}
+
+/** Completion of a transfer: error (if any), the submitted buffer, bytes actually moved. */
+export type UsbTransferCallback = (
+  error: UsbErrorLike | undefined,
+  buffer: Buffer,
+  actualLength: number,
+) => void;
+
 /** A bulk IN endpoint. */
 export interface UsbInEndpointLike {
   readonly direction: 'in';
@@ -29,6 +44,8 @@ export interface UsbInEndpointLike {
     length: number,
     callback: (error: UsbErrorLike | undefined, data?: Buffer) => void,
   ): unknown;
+  /** A transfer with its own libusb timeout (0 = none), cancellable while pending. */
+  makeTransfer(timeout: number, callback: UsbTransferCallback): UsbTransferLike;
 }
 
 /** A bulk OUT endpoint. */
@@ -40,6 +57,7 @@ export interface UsbOutEndpointLike {
     buffer: Buffer,
     callback?: (error: UsbErrorLike | undefined, actual: number) => void,
   ): unknown;
+  makeTransfer(timeout: number, callback: UsbTransferCallback): UsbTransferLike;
 }
 
 /** An interface of a configured device. */
@@ -55,6 +73,8 @@ export interface UsbInterfaceLike {
   release(callback?: (error?: UsbErrorLike) => void): void;
   isKernelDriverActive(): boolean;
   detachKernelDriver(): void;
+  /** Gives the interface back to the kernel driver qfh detached. */
+  attachKernelDriver(): void;
 }
 
 /** A device as `getDeviceList()` returns it. */

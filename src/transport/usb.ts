@@ -2,28 +2,27 @@
  * The libusb backend, through the npm `usb` package's legacy API (2.x). Loaded lazily:
  * nothing native is imported until {@link loadUsbModule} runs. EDL devices are found by
  * vendor ID (05c6 plus any the user adds) and a vendor-specific interface (ff/ff with
- * protocol ff, 10, 11 or 13), never by a product-ID list. Every transfer carries a timeout
- * (the package's default is to wait forever); a write that ends on a packet boundary is
- * followed by a zero-length packet; large writes keep several OUT transfers in flight.
+ * protocol ff, 10, 11 or 13), never by a product-ID list. Every transfer has a deadline qfh
+ * enforces itself (usb-transfer.ts: the package's default is to wait forever, and its
+ * prebuilt libusb fires timeouts late); a write that ends on a packet boundary is followed
+ * by a zero-length packet; large writes keep several OUT transfers in flight; a kernel
+ * driver detached to claim the interface is attached again on close.
  *
  * @module
  */
-import {
-  DeviceNotFoundError,
-  TransportClosedError,
-  TransportError,
-  TransportTimeoutError,
-} from '../errors.js';
+import { DeviceNotFoundError, TransportClosedError, TransportError } from '../errors.js';
 import type { ReadOptions, Transport, WriteOptions } from './transport.js';
-import {
-  LIBUSB,
-  type UsbDeviceLike,
-  type UsbErrorLike,
-  type UsbInEndpointLike,
-  type UsbInterfaceLike,
-  type UsbModuleLike,
-  type UsbOutEndpointLike,
+import type {
+  UsbDeviceLike,
+  UsbInEndpointLike,
+  UsbInterfaceLike,
+  UsbModuleLike,
+  UsbOutEndpointLike,
 } from './usb-api.js';
+import { usbError } from './usb-errors.js';
+import { transferIn, transferOut } from './usb-transfer.js';
+
+export { usbError } from './usb-errors.js';
 
 /** Qualcomm's vendor ID, under which every EDL (9008) device enumerates. */
 export const QUALCOMM_VID = 0x05c6;
@@ -98,41 +97,6 @@ export function serialFromProduct(product: string | undefined): string | undefin
   return /_SN:([0-9A-Fa-f]+)/.exec(product ?? '')?.[1]?.toUpperCase();
 }
 
-/** Maps a libusb error to qfh's error family, with what to do about it. */
-export function usbError(e: unknown, where: string): TransportError {
-  const errno = (e as UsbErrorLike | undefined)?.errno;
-  const message = `${where}: ${(e as Error | undefined)?.message ?? String(e)}`;
-  switch (errno) {
-    case LIBUSB.TRANSFER_TIMED_OUT:
-    case LIBUSB.ERROR_TIMEOUT:
-      return new TransportTimeoutError(message, { cause: e });
-    case LIBUSB.TRANSFER_NO_DEVICE:
-    case LIBUSB.ERROR_NO_DEVICE:
-      return new TransportClosedError(message, { cause: e, disconnected: true });
-    case LIBUSB.ERROR_ACCESS:
-      return new TransportError('QFH_TRANSPORT_ACCESS', message, {
-        cause: e,
-        hint: 'No permission to open the USB device. Run as root, or add a udev rule: SUBSYSTEM=="usb", ATTR{idVendor}=="05c6", ATTR{idProduct}=="9008", MODE="0660", GROUP="plugdev" (then replug).',
-      });
-    case LIBUSB.ERROR_BUSY:
-      return new TransportError('QFH_TRANSPORT_BUSY', message, {
-        cause: e,
-        hint: 'Another program holds the modem. Stop ModemManager (systemctl stop ModemManager) and any flasher, or unbind qcserial: echo -n "<bus-port>:1.0" > /sys/bus/usb/drivers/qcserial/unbind.',
-      });
-    case LIBUSB.TRANSFER_STALL:
-    case LIBUSB.ERROR_PIPE:
-      return new TransportError('QFH_TRANSPORT_IO', message, {
-        cause: e,
-        hint: 'The device stalled the endpoint. Replug the modem (it returns to EDL) and try again.',
-      });
-    default:
-      return new TransportError('QFH_TRANSPORT_IO', message, {
-        cause: e,
-        hint: 'USB I/O failed. Try another port or cable (avoid hubs), then replug the modem.',
-      });
-  }
-}
-
 /** Options for {@link openUsbTransport}. */
 export interface UsbTransportOptions {
   /** Called with what qfh did that the user should know (kernel driver detached). */
@@ -173,17 +137,17 @@ export async function openUsbTransport(
       `${name} has no interface ${found.interfaceNumber}`,
     );
   }
+  let detached = false;
   try {
-    let active = false;
     try {
-      active = iface.isKernelDriverActive();
+      detached = iface.isKernelDriverActive();
     } catch {
-      active = false; // not supported on this platform
+      detached = false; // not supported on this platform
     }
-    if (active) {
+    if (detached) {
       iface.detachKernelDriver();
       options.onNotice?.(
-        `detached the kernel driver (qcserial) from interface ${found.interfaceNumber} of ${name}; it returns when the modem is replugged`,
+        `detached the kernel driver (qcserial) from interface ${found.interfaceNumber} of ${name}; qfh attaches it again when done`,
       );
     }
     iface.claim();
@@ -202,13 +166,20 @@ export async function openUsbTransport(
   }
   return new UsbTransport(
     `${name}${serial ? ` SN:${serial}` : ''}`,
-    device,
-    iface,
-    input,
-    output,
+    { device, iface, input, output, detached },
     serial,
     options,
   );
+}
+
+/** The opened device and what qfh changed on it. */
+export interface ClaimedInterface {
+  readonly device: UsbDeviceLike;
+  readonly iface: UsbInterfaceLike;
+  readonly input: UsbInEndpointLike;
+  readonly output: UsbOutEndpointLike;
+  /** A kernel driver was detached to claim it (attached again on close). */
+  readonly detached: boolean;
 }
 
 /** A claimed EDL interface. */
@@ -218,17 +189,14 @@ export class UsbTransport implements Transport {
 
   constructor(
     readonly description: string,
-    private readonly device: UsbDeviceLike,
-    private readonly iface: UsbInterfaceLike,
-    private readonly input: UsbInEndpointLike,
-    private readonly output: UsbOutEndpointLike,
+    private readonly claimed: ClaimedInterface,
     /** Chip serial from the iProduct string. */
     readonly serial: string | undefined,
     private readonly options: UsbTransportOptions,
   ) {}
 
   private get packet(): number {
-    return this.input.descriptor.wMaxPacketSize || 512;
+    return this.claimed.input.descriptor.wMaxPacketSize || 512;
   }
 
   async read(maxBytes: number, options: ReadOptions): Promise<Uint8Array> {
@@ -240,33 +208,30 @@ export class UsbTransport implements Transport {
     }
     // Ask for whole packets: a short buffer overflows when a full packet arrives.
     const request = Math.max(this.packet, Math.ceil(maxBytes / this.packet) * this.packet);
-    this.input.timeout = Math.max(1, Math.ceil(options.timeoutMs));
-    const data = await new Promise<Buffer>((resolve, reject) =>
-      this.input.transfer(request, (e, d) =>
-        e ? reject(usbError(e, `${this.description}: read`)) : resolve(d ?? Buffer.alloc(0)),
-      ),
-    );
+    const data = await transferIn(this.claimed.input, request, {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      where: `${this.description}: read`,
+    });
     if (data.length <= maxBytes) return data;
     this.pending = data.subarray(maxBytes);
     return data.subarray(0, maxBytes);
   }
 
-  private transfer(piece: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.output.transfer(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength), (e) =>
-        e ? reject(usbError(e, `${this.description}: write`)) : resolve(),
-      ),
-    );
+  private transfer(piece: Uint8Array, timeoutMs: number): Promise<void> {
+    return transferOut(this.claimed.output, piece, {
+      timeoutMs,
+      where: `${this.description}: write`,
+    });
   }
 
   async write(data: Uint8Array, options: WriteOptions): Promise<void> {
     if (this.closed) throw new TransportClosedError(`${this.description}: closed`);
-    this.output.timeout = Math.max(1, Math.ceil(options.timeoutMs));
     const size = this.options.transferSize ?? 65536;
     const window = this.options.inFlight ?? 4;
     const inFlight: Promise<void>[] = [];
     for (let at = 0; at < data.length; at += size) {
-      const transfer = this.transfer(data.subarray(at, at + size));
+      const transfer = this.transfer(data.subarray(at, at + size), options.timeoutMs);
       // Handled here so a failure behind the one being awaited is not an unhandled rejection.
       transfer.catch(() => undefined);
       inFlight.push(transfer);
@@ -274,15 +239,25 @@ export class UsbTransport implements Transport {
     }
     await Promise.all(inFlight);
     // A transfer that ends on a packet boundary is only complete for the device after a ZLP.
-    if (data.length > 0 && data.length % this.packet === 0) await this.transfer(new Uint8Array(0));
+    if (data.length > 0 && data.length % this.packet === 0)
+      await this.transfer(new Uint8Array(0), options.timeoutMs);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await new Promise<void>((resolve) => this.iface.release(() => resolve()));
+    const { device, iface, detached } = this.claimed;
+    await new Promise<void>((resolve) => iface.release(() => resolve()));
     try {
-      this.device.close();
+      if (detached) {
+        iface.attachKernelDriver();
+        this.options.onNotice?.(`attached the kernel driver again to ${this.description}`);
+      }
+    } catch {
+      // gone from the bus (reset after a flash): the driver binds when it re-enumerates
+    }
+    try {
+      device.close();
     } catch {
       // already gone from the bus
     }

@@ -8,6 +8,7 @@
 import { UsageError } from '../../errors.js';
 import { dumpStorage, loadStorage } from '../../sim/dump-storage.js';
 import { PROFILES, SimulatedModem } from '../../sim/index.js';
+import { serveFunctionFs } from '../../sim/functionfs-gadget.js';
 import { serveModem } from '../../sim/tcp-server.js';
 import { defineCommand, type RunContext } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
@@ -28,6 +29,45 @@ export interface SimulateOptions {
   holdEdl: boolean;
   /** Keep the programmer's start-up banner back. */
   holdBanner: boolean;
+  /** Serve as a USB gadget with its FunctionFS mounted here, instead of over TCP. */
+  functionfs?: string | undefined;
+  /** The UDC the gadget binds to (default: the first in /sys/class/udc). */
+  udc?: string | undefined;
+}
+
+/** Starts the front the options name; resolves to where it is and how to stop it. */
+async function serve(
+  o: SimulateOptions,
+  modem: SimulatedModem,
+  c: { out: RunContext['out']; say: (line: string) => void },
+): Promise<{ where: string; stop: () => Promise<void> }> {
+  if (o.functionfs) {
+    const gadget = await serveFunctionFs(modem, {
+      mountPoint: o.functionfs,
+      ...(o.udc ? { udc: o.udc } : {}),
+      onEvent: (m) => c.say(`usb: ${m}`),
+    });
+    return {
+      where: `USB gadget ${gadget.gadget.path} on ${gadget.udc} (FunctionFS at ${o.functionfs})`,
+      stop: async () => {
+        await gadget.close();
+        const n = gadget.counters;
+        c.out.stdout(
+          `qfh simulate: usb transfers from host ${n.transfersFromHost} (+${n.zlpsFromHost} ZLPs), to host ${n.transfersToHost} (${n.zlpsToHost} ended by a ZLP)\n`,
+        );
+      },
+    };
+  }
+  const { host, port } = parseListen(o.listen);
+  if (!isLoopback(host))
+    c.say(
+      `warning: listening on ${host}, not loopback: anyone who can reach it can flash this simulated modem`,
+    );
+  const server = await serveModem(modem, host, port, { onEvent: c.say });
+  return {
+    where: `tcp://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`,
+    stop: () => server.close(),
+  };
 }
 
 /** Parses `HOST:PORT` (IPv6 in brackets). */
@@ -103,6 +143,15 @@ export const simulateCommand = defineCommand({
         default: false,
         describe:
           'keep the programmer start-up banner back (hosts that cannot take unsolicited logs)',
+      })
+      .option('functionfs', {
+        type: 'string',
+        describe:
+          'instead of TCP, be a USB gadget (05c6:9008) with FunctionFS mounted at DIR (Linux, root, libcomposite + usb_f_fs)',
+      })
+      .option('udc', {
+        type: 'string',
+        describe: 'with --functionfs: the UDC to bind to (default: the first in /sys/class/udc)',
       }),
   run: async (argv, ctx) =>
     runSimulate(
@@ -116,6 +165,8 @@ export const simulateCommand = defineCommand({
         realData: argv.realData,
         holdEdl: argv.holdEdl ?? argv.state === 'edl',
         holdBanner: argv.holdBanner,
+        functionfs: argv.functionfs,
+        udc: argv.udc,
       },
       ctx,
     ),
@@ -131,12 +182,9 @@ export async function runSimulate(
     throw new UsageError('QFH_USAGE', `unknown profile "${o.profile}"`, {
       hint: `Simulator profiles: ${[...PROFILES.keys()].join(', ')}.`,
     });
-  const { host, port } = parseListen(o.listen);
+  if (o.functionfs && o.state !== 'edl')
+    throw new UsageError('QFH_USAGE', '--functionfs serves the modem in EDL only (--state edl)');
   const say = (line: string): void => ctx.out.stderr(`qfh simulate: ${line}\n`);
-  if (!isLoopback(host))
-    say(
-      `warning: listening on ${host}, not loopback: anyone who can reach it can flash this simulated modem`,
-    );
   const modem = new SimulatedModem({
     profile: o.profile,
     state: o.state,
@@ -146,10 +194,10 @@ export async function runSimulate(
     onEvent: say,
   });
   if (o.load) say(`loaded ${await loadStorage(modem.storage, o.load)} bytes from ${o.load}`);
-  const server = await serveModem(modem, host, port, { onEvent: say });
-  const where = `tcp://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`;
+  const { where, stop: stopServing } = await serve(o, modem, { out: ctx.out, say });
+  const mode = o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode';
   ctx.out.stdout(
-    `qfh simulate: ${modem.profile.module} (${o.profile}) in ${o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode'}, listening on ${where}\n`,
+    `qfh simulate: ${modem.profile.module} (${o.profile}) in ${mode}, ${o.functionfs ? 'as' : 'listening on'} ${where}\n`,
   );
   const controls = serviceSignals(modem, { dump: o.dump, say });
   let peakRss = process.memoryUsage().rss;
@@ -166,7 +214,7 @@ export async function runSimulate(
   });
   controls.dispose();
   clearInterval(sampler);
-  await server.close();
+  await stopServing();
   if (o.dump) {
     const files = await dumpStorage(modem.storage, o.dump);
     ctx.out.stdout(`qfh simulate: storage written to ${files.join(', ')}\n`);
