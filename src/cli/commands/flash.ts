@@ -49,7 +49,7 @@ export const flashCommand = defineCommand({
               .positional('package', {
                 type: 'string',
                 default: '.',
-                describe: 'the firmware package (folder)',
+                describe: 'the firmware package: its folder, or the zip as downloaded',
               })
               .option('device', { type: 'string', describe: DEVICE_HELP })
               .option('yes', {
