@@ -1,3 +1,4 @@
+/* global console, process */
 // `npm run bundle` (and the build): qfh's CLI as one self-contained JavaScript file,
 // dist/bundle/qfh.mjs, that runs with `node` alone (no node_modules): for routers with
 // Node but no room or no compiler for a package tree. The native `usb` package stays

@@ -108,8 +108,9 @@ export class ModemPorts {
             ['at', 2],
           ];
     for (const [role, iface] of roles) {
-      let pty: Pty | undefined;
-      pty = await openPty(toModem(() => pty));
+      const holder: { pty?: Pty } = {};
+      const pty = await openPty(toModem(() => holder.pty));
+      holder.pty = pty;
       this.ptys.push(pty);
       const node = `ttyUSB${this.next + iface}`;
       await mkdir(join(device, `1-1:1.${iface}`, node), { recursive: true });

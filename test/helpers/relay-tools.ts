@@ -19,7 +19,7 @@ const has = (cmd: string): Promise<boolean> =>
 
 /** Installs busybox and socat with apt-get when they are missing and this is root. */
 export async function ensureRelayTools(): Promise<string | undefined> {
-  const missing = [];
+  const missing: string[] = [];
   for (const tool of ['busybox', 'socat']) if (!(await has(tool))) missing.push(tool);
   if (missing.length === 0) return undefined;
   if (process.getuid?.() !== 0 || !(await has('apt-get')))
