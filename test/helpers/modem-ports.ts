@@ -12,6 +12,7 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SimulatedModem } from '../../src/sim/index.js';
+import type { SimLink } from '../../src/sim/sim-transport.js';
 
 const RELAY = join(dirname(fileURLToPath(import.meta.url)), 'pty_relay.py');
 
@@ -48,6 +49,9 @@ export class ModemPorts {
   /** ttyUSB names of the current enumeration, by role. */
   nodes: Partial<Record<'edl' | 'diag' | 'at', string>> = {};
   private changing: Promise<void> = Promise.resolve();
+  private link: SimLink | undefined;
+  private stopped = false;
+  private linkState: string | undefined;
 
   constructor(
     private readonly modem: SimulatedModem,
@@ -78,6 +82,9 @@ export class ModemPorts {
   }
 
   private async enumerate(): Promise<void> {
+    if (this.stopped) return;
+    // Several state changes can land before this runs: one enumeration per attachment.
+    if (this.link?.attached && this.modem.state === this.linkState) return;
     const generation = ++this.generation;
     for (const p of this.ptys.splice(0)) p.process.kill();
     await rm(join(this.sys, 'bus/usb/devices'), { recursive: true, force: true });
@@ -87,6 +94,8 @@ export class ModemPorts {
     const state = this.modem.state;
     if (state !== 'edl' && state !== 'normal') return;
     const link = this.modem.connect();
+    this.link = link;
+    this.linkState = state;
     let lastWriter: Pty | undefined;
     let writes = Promise.resolve();
     const toModem = (from: () => Pty | undefined) => (d: Buffer) => {
@@ -144,9 +153,11 @@ export class ModemPorts {
     );
   }
 
-  /** Ends every pty. */
-  stop(): void {
+  /** Ends every pty; no more enumerations. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     this.generation++;
+    await this.changing.catch(() => undefined);
     for (const p of this.ptys.splice(0)) p.process.kill();
   }
 }
