@@ -37,6 +37,7 @@ import { progressRenderer, type ProgressRenderer } from './progress.js';
 import { renderReport } from './render-report.js';
 import { watchInterrupts } from './interrupts.js';
 import { renderCheck } from './commands/verify.js';
+import { stopRouterServices } from './router-services.js';
 
 /** What the flash command settled on before touching a device. */
 export interface FlashRun {
@@ -51,6 +52,8 @@ export interface FlashRun {
   readonly timeouts: Partial<Timeouts>;
   readonly record: string | undefined;
   readonly stopModemManager: boolean;
+  /** Stop the OpenWrt services holding the modem for the update (`--stop-services`). */
+  readonly stopServices?: boolean;
   /** The relay script on a router, when the modem is reached through it. */
   readonly relay?: RelayAddress | undefined;
 }
@@ -58,9 +61,12 @@ export interface FlashRun {
 /** Pre-flight, then the flash; resolves to the exit status. */
 export async function runFlashOnDevice(run: FlashRun, ctx: RunContext): Promise<number> {
   const restore = await preflight(run, ctx);
+  let restoreServices: (() => Promise<void>) | undefined;
   try {
+    if (run.stopServices && !run.relay) restoreServices = await stopRouterServices(ctx.out);
     return await flashSomewhere(run, ctx);
   } finally {
+    await restoreServices?.();
     if (restore)
       await restore().then(
         () => ctx.out.stderr('qfh: started ModemManager again\n'),

@@ -89,6 +89,12 @@ export const flashCommand = defineCommand({
                 describe:
                   'reach the modem through the relay script on this router (HOST[:PORT]; see qfh relay-script), from a PC on its LAN',
               })
+              .option('stop-services', {
+                type: 'boolean',
+                default: false,
+                describe:
+                  'on an OpenWrt router: stop the services holding the modem (qfh doctor lists them) and put them back afterwards',
+              })
               .option('stop-modemmanager', {
                 type: 'boolean',
                 default: false,
@@ -125,6 +131,7 @@ export const flashCommand = defineCommand({
       timeouts,
       record: argv.record,
       stopModemManager: argv.stopModemmanager,
+      stopServices: argv.stopServices,
       relay: argv.relay === undefined ? undefined : parseRelayAddress(argv.relay),
     };
     return runFlashOnDevice(run, ctx);
