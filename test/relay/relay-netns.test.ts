@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildDemoPackage } from '../../src/sim/demo-package.js';
 import { SimulatedModem } from '../../src/sim/modem.js';
 import { BIN } from '../helpers/cli.js';
@@ -110,8 +110,12 @@ async function imagesOnStorage(modem: SimulatedModem): Promise<number> {
   return matched;
 }
 
-describe.skipIf(unavailable !== undefined)('qfh flash --relay across network namespaces', () => {
-  it('refuses a route over the modem own connection, before anything reaches the modem', async () => {
+/** A test of this file: skipped, with the one line above, where namespaces cannot be made. */
+const relayIt = it.skipIf(unavailable !== undefined);
+
+relayIt(
+  'refuses a route over the modem own connection, before anything reaches the modem',
+  async () => {
     const modem = new SimulatedModem({ state: 'normal' });
     const r = await router(modem, 'refuse');
     try {
@@ -132,9 +136,13 @@ describe.skipIf(unavailable !== undefined)('qfh flash --relay across network nam
     } finally {
       await r.stop();
     }
-  }, 60_000);
+  },
+  60_000,
+);
 
-  it('identifies, switches, flashes and verifies the modem over the relay', async () => {
+relayIt(
+  'identifies, switches, flashes and verifies the modem over the relay',
+  async () => {
     const modem = new SimulatedModem({ state: 'normal' });
     const r = await router(modem, 'flash');
     const seen = new Set<string>();
@@ -165,9 +173,13 @@ describe.skipIf(unavailable !== undefined)('qfh flash --relay across network nam
       clearInterval(watch);
       await r.stop();
     }
-  }, 120_000);
+  },
+  120_000,
+);
 
-  it('survives the relay dropping the EDL connection mid-flash: clear error, then edl-recover completes', async () => {
+relayIt(
+  'survives the relay dropping the EDL connection mid-flash: clear error, then edl-recover completes',
+  async () => {
     const modem = new SimulatedModem({
       state: 'normal',
       faults: { timing: { usbBytesPerSecond: 3e6 } },
@@ -207,5 +219,6 @@ describe.skipIf(unavailable !== undefined)('qfh flash --relay across network nam
     } finally {
       await r.stop();
     }
-  }, 180_000);
-});
+  },
+  180_000,
+);
