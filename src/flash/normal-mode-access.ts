@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { packageFileOnDisk } from '../package/file-on-disk.js';
+import { openEdlTty } from './edl-tty.js';
 import { DeviceNotFoundError, TransportError } from '../errors.js';
 import { openCharDevice } from '../transport/chardev.js';
 import {
@@ -78,7 +79,11 @@ export async function usbNormalModeAccess(o: AccessOptions): Promise<NormalModeA
       openDevice(
         { kind: 'usb', serial: undefined },
         { waitMs: Math.max(o.waitSeconds, 30) * 1000, onWaiting: (m) => o.onMessage?.(m) },
-      ),
+      ).catch((e: unknown) => {
+        // No libusb here (a router): the qcserial tty of 05c6:9008 needs none.
+        if ((e as { code?: string }).code !== 'QFH_USB_UNAVAILABLE') throw e;
+        return openEdlTty({ ...o, waitSeconds: Math.max(o.waitSeconds, 30) });
+      }),
   };
 }
 
