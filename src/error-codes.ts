@@ -82,6 +82,7 @@ export const ERROR_CODES = {
   QFH_TRANSPORT_UNSUPPORTED: f('this way of reaching the device cannot do what was asked'),
   QFH_USB_UNAVAILABLE: f(
     'the libusb backend (npm package usb) is not installed or cannot load here',
+    'no-device',
   ),
   QFH_RELAY_ROUTE: f("qfh's route to the router runs over the modem's own connection", 'refused'),
   QFH_RELAY_PROTOCOL: f('the router did not answer as the qfh relay script does'),

@@ -24,7 +24,7 @@ async function edlTree(tty: string): Promise<{ sys: string; dev: string }> {
   await mkdir(join(iface, 'ttyUSB7'), { recursive: true });
   await writeFile(join(device, 'idVendor'), '05c6\n');
   await writeFile(join(device, 'idProduct'), '9008\n');
-  for (const [f, v] of [
+  for (const [f, v] of <[string, string][]>[
     ['bInterfaceNumber', '00'],
     ['bInterfaceClass', 'ff'],
     ['bInterfaceSubClass', 'ff'],
