@@ -21,6 +21,7 @@ import { manyDevices, modelled } from './modelled.js';
 import { openTcpTransport } from '../src/transport/tcp.js';
 import type { Transport } from '../src/transport/transport.js';
 import { androidPackage, nandPackage, rawImage, sparseImage } from './fixtures.js';
+import { zipForMemory } from './zip-memory.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BIN = join(here, '../../bin/qfh.js');
@@ -184,9 +185,11 @@ async function memory(work: string): Promise<void> {
   await androidPackage(rawRoot, 4096, [{ file: 'big.img', bytes: rawBytes }]);
   await writeFile(join(rawRoot, 'big.img'), '');
   await truncate(join(rawRoot, 'big.img'), rawBytes); // a file hole: reads are cheap, the pipeline is what is measured
+  const zipped = await zipForMemory(work, quick);
   for (const [name, root] of [
     ['memory.sparse-4gib', sparseRoot],
     [`memory.raw-${rawBytes / MiB}mib`, rawRoot],
+    [`memory.zip-deflated-${zipped.bytes / MiB}mib`, zipped.zip],
   ] as const) {
     const out = JSON.parse(
       (await run(process.execPath, [child, root, 'sm8150-ufs'], { maxBuffer: 1 << 20 })).stdout,

@@ -41,7 +41,10 @@ export type TransportCode =
   | 'QFH_TRANSPORT_BUSY'
   | 'QFH_TRANSPORT_ACCESS'
   | 'QFH_TRANSPORT_IO'
-  | 'QFH_TRANSPORT_UNSUPPORTED';
+  | 'QFH_TRANSPORT_UNSUPPORTED'
+  | 'QFH_USB_UNAVAILABLE'
+  | 'QFH_RELAY_ROUTE'
+  | 'QFH_RELAY_PROTOCOL';
 
 /** A failure moving bytes to or from a device. */
 export class TransportError extends QfhError {

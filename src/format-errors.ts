@@ -109,6 +109,39 @@ export class PackageError extends QfhError {
   }
 }
 
+/** Codes of {@link ZipError}. */
+export type ZipCode =
+  | 'QFH_ZIP_PATH_ESCAPE'
+  | 'QFH_ZIP_BOMB'
+  | 'QFH_ZIP_ENCRYPTED'
+  | 'QFH_ZIP_TRUNCATED'
+  | 'QFH_ZIP_CRC_MISMATCH'
+  | 'QFH_ZIP_CORRUPT'
+  | 'QFH_ZIP_UNSUPPORTED';
+
+const ZIP_HINTS: Readonly<Record<ZipCode, string>> = {
+  QFH_ZIP_PATH_ESCAPE:
+    'This archive names files outside itself, which no firmware zip does: do not unpack it. Download the firmware from the vendor again.',
+  QFH_ZIP_BOMB:
+    'This archive states sizes no real firmware zip has (a zip bomb, or damage): download the firmware from the vendor again.',
+  QFH_ZIP_ENCRYPTED:
+    'qfh does not decrypt archives: unpack it with its password and point qfh at the folder.',
+  QFH_ZIP_TRUNCATED:
+    'The download was cut short: download the zip again and compare its size with the one the vendor gives.',
+  QFH_ZIP_CRC_MISMATCH:
+    'The archive is damaged (or changed while qfh read it): download it again before flashing.',
+  QFH_ZIP_CORRUPT: 'The archive is damaged: download it again before flashing.',
+  QFH_ZIP_UNSUPPORTED:
+    'Unpack the zip with a tool that reads this compression (7-Zip) and point qfh at the folder, or re-zip it with plain deflate.',
+};
+
+/** A firmware zip that cannot be read safely: nothing from it reaches the modem. */
+export class ZipError extends QfhError {
+  constructor(code: ZipCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, { hint: ZIP_HINTS[code], ...options });
+  }
+}
+
 /** Codes of {@link ProgrammerFileError}. */
 export type ProgrammerFileCode = 'QFH_PROGRAMMER_INVALID';
 

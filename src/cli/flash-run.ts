@@ -14,6 +14,12 @@ import { FlashError, type FlashReport } from '../flash/flash-report.js';
 import { flash, type FlashOptions } from '../flash/flash.js';
 import { flashFromNormalMode, type NormalModeAccess } from '../flash/from-normal-mode.js';
 import { pcieNormalModeAccess, usbNormalModeAccess } from '../flash/normal-mode-access.js';
+import {
+  openRelayEdl,
+  relayNormalModeAccess,
+  type RelayAccessOptions,
+} from '../flash/relay-access.js';
+import type { RelayAddress } from '../transport/relay-client.js';
 import type { FirmwarePackage } from '../package/read-package.js';
 import type { PlanRequest } from '../plan/gates.js';
 import { runDoctor } from '../preflight/doctor.js';
@@ -31,6 +37,7 @@ import { progressRenderer, type ProgressRenderer } from './progress.js';
 import { renderReport } from './render-report.js';
 import { watchInterrupts } from './interrupts.js';
 import { renderCheck } from './commands/verify.js';
+import { stopRouterServices } from './router-services.js';
 
 /** What the flash command settled on before touching a device. */
 export interface FlashRun {
@@ -45,14 +52,21 @@ export interface FlashRun {
   readonly timeouts: Partial<Timeouts>;
   readonly record: string | undefined;
   readonly stopModemManager: boolean;
+  /** Stop the OpenWrt services holding the modem for the update (`--stop-services`). */
+  readonly stopServices?: boolean;
+  /** The relay script on a router, when the modem is reached through it. */
+  readonly relay?: RelayAddress | undefined;
 }
 
 /** Pre-flight, then the flash; resolves to the exit status. */
 export async function runFlashOnDevice(run: FlashRun, ctx: RunContext): Promise<number> {
   const restore = await preflight(run, ctx);
+  let restoreServices: (() => Promise<void>) | undefined;
   try {
+    if (run.stopServices && !run.relay) restoreServices = await stopRouterServices(ctx.out);
     return await flashSomewhere(run, ctx);
   } finally {
+    await restoreServices?.();
     if (restore)
       await restore().then(
         () => ctx.out.stderr('qfh: started ModemManager again\n'),
@@ -67,7 +81,7 @@ async function preflight(
   run: FlashRun,
   ctx: RunContext,
 ): Promise<(() => Promise<void>) | undefined> {
-  if (run.spec.kind !== 'usb' && run.spec.kind !== 'path') return undefined;
+  if (run.relay || (run.spec.kind !== 'usb' && run.spec.kind !== 'path')) return undefined;
   const checks = await runDoctor();
   for (const c of checks.filter((x) => x.status === 'warn' || x.status === 'refuse'))
     ctx.out.stderr(
@@ -118,11 +132,13 @@ async function flashSomewhere(run: FlashRun, ctx: RunContext): Promise<number> {
   });
   try {
     if (normal) return await fromNormalMode(run, { ctx, normal, progress, signal: stop.signal });
-    transport = await openCliDevice(run.spec, {
-      out: ctx.out,
-      waitSeconds: run.waitSeconds,
-      session: ctx.session,
-    });
+    transport = run.relay
+      ? ctx.session.wrap(await openRelayEdl(relayOptions(run, ctx, run.relay)))
+      : await openCliDevice(run.spec, {
+          out: ctx.out,
+          waitSeconds: run.waitSeconds,
+          session: ctx.session,
+        });
     const report = await flash(run.pkg, transport, flashOptions(run, progress, stop.signal));
     progress.stop();
     printReport(report, ctx, run.command);
@@ -144,11 +160,19 @@ function printReport(report: FlashReport, ctx: RunContext, command: string | und
   if (command) ctx.events.emit({ event: 'result', command, ok: true, exitCode: ExitCode.OK });
 }
 
+function relayOptions(run: FlashRun, ctx: RunContext, relay: RelayAddress): RelayAccessOptions {
+  return { relay, waitSeconds: run.waitSeconds, onMessage: (m) => ctx.out.stderr(`qfh: ${m}\n`) };
+}
+
 /** The modem in normal mode `flash` switches itself, if that is where it is. */
 async function findNormalMode(
   run: FlashRun,
   ctx: RunContext,
 ): Promise<{ access: NormalModeAccess; cleanup?: () => Promise<void> } | undefined> {
+  if (run.relay) {
+    const relayed = await relayNormalModeAccess(relayOptions(run, ctx, run.relay));
+    return relayed && { access: relayed };
+  }
   const onMessage = (m: string): void => ctx.out.stderr(`qfh: ${m}\n`);
   const o = { waitSeconds: run.waitSeconds, onMessage };
   if (run.spec.kind === 'sim' && run.spec.state === 'normal')

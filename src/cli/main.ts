@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import type { CliCommand } from './command.js';
 import { backupCommand } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
+import { relayScriptCommand } from './commands/relay-script.js';
 import { doctorCommand } from './commands/doctor.js';
 import { flashCommand } from './commands/flash.js';
 import { fotaCommand } from './commands/fota.js';
@@ -46,6 +47,7 @@ export const COMMANDS: readonly CliCommand[] = [
   wiresharkCommand,
   simulateCommand,
   demoCommand,
+  relayScriptCommand,
 ];
 
 const VERSION = '0.1.0';

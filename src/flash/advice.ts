@@ -13,6 +13,7 @@ import {
   PlanRefusedError,
   type QfhError,
   VerifyMismatchError,
+  ZipError,
 } from '../errors.js';
 import type { FlashState } from './flash-report.js';
 
@@ -44,6 +45,9 @@ export function nextStep(c: AdviceContext): string {
   const device = c.deviceArgument ? ` --device ${c.deviceArgument}` : '';
   const recover = `qfh edl-recover ${quote(c.packagePath)}${device}`;
   const answered = programmerAnswered(c.error);
+  // The same damaged zip fails the same way: a fresh download comes first.
+  if (c.error instanceof ZipError && c.state !== 'untouched')
+    return `The firmware zip is damaged: download it again. The modem is partly written and will not boot. ${POWER_CYCLE}, then run: qfh edl-recover NEW-ZIP${device}`;
   switch (c.state) {
     case 'untouched':
       return answered

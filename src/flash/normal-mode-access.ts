@@ -9,6 +9,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { packageFileOnDisk } from '../package/file-on-disk.js';
+import { openEdlTty } from './edl-tty.js';
 import { DeviceNotFoundError, TransportError } from '../errors.js';
 import { openCharDevice } from '../transport/chardev.js';
 import {
@@ -77,7 +79,11 @@ export async function usbNormalModeAccess(o: AccessOptions): Promise<NormalModeA
       openDevice(
         { kind: 'usb', serial: undefined },
         { waitMs: Math.max(o.waitSeconds, 30) * 1000, onWaiting: (m) => o.onMessage?.(m) },
-      ),
+      ).catch((e: unknown) => {
+        // No libusb here (a router): the qcserial tty of 05c6:9008 needs none.
+        if ((e as { code?: string }).code !== 'QFH_USB_UNAVAILABLE') throw e;
+        return openEdlTty({ ...o, waitSeconds: Math.max(o.waitSeconds, 30) });
+      }),
   };
 }
 
@@ -126,11 +132,12 @@ export async function pcieNormalModeAccess(
     diag,
     programmerLoaded: true,
     beforeSwitch: async (_modem, pkg) => {
-      const file = o.programmer
-        ? resolve(o.programmer)
-        : pkg.programmer
-          ? join(pkg.root, pkg.programmer)
+      // From a zip, the programmer is copied out (just that file) for the kernel, then removed.
+      const copied =
+        !o.programmer && pkg.programmer
+          ? await packageFileOnDisk(pkg.source, pkg.programmer)
           : undefined;
+      const file = o.programmer ? resolve(o.programmer) : copied?.path;
       if (!file)
         throw new TransportError(
           'QFH_TRANSPORT_UNSUPPORTED',
@@ -139,14 +146,18 @@ export async function pcieNormalModeAccess(
             hint: 'Pass --programmer FILE (the prog_firehose file for this modem).',
           },
         );
-      // Under every name the driver may ask for: it requests only its own family's.
-      placed = await placeProgrammerForKernel(
-        file,
-        Object.values(KERNEL_PROGRAMMER_NAMES),
-        sysRoot,
-      );
+      try {
+        // Under every name the driver may ask for: it requests only its own family's.
+        placed = await placeProgrammerForKernel(
+          file,
+          Object.values(KERNEL_PROGRAMMER_NAMES),
+          sysRoot,
+        );
+      } finally {
+        await copied?.remove();
+      }
       o.onMessage?.(
-        `the kernel will load ${file} on the switch (firmware search path set to ${placed.folder} for now)`,
+        `the kernel will load ${pkg.programmer ?? file} on the switch (firmware search path set to ${placed.folder} for now)`,
       );
     },
     openEdl: async () => {

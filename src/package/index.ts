@@ -17,3 +17,5 @@ export * from './package-paths.js';
 export * from './discover.js';
 export * from './read-package.js';
 export * from './verify-md5.js';
+export { zipSource } from './zip-source.js';
+export { openPackageSource, isZipFile } from './open-source.js';

@@ -46,7 +46,8 @@ export interface PackageSource {
   stream(path: string, range?: { start: number; length: number }): AsyncIterable<Uint8Array>;
 }
 
-const JUNK = (name: string): boolean =>
+/** Resource forks, Finder files and VCS folders: never part of a package. */
+export const isJunkName = (name: string): boolean =>
   name.startsWith('._') || name === '.DS_Store' || name === '__MACOSX' || name === '.git';
 
 /** How deep the folder walk goes. */
@@ -155,7 +156,7 @@ async function listFolder(root: string): Promise<PackageListing> {
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const rel = dir === '' ? entry.name : posix.join(dir, entry.name);
-      if (JUNK(entry.name)) ignored.push(rel);
+      if (isJunkName(entry.name)) ignored.push(rel);
       else if (entry.isSymbolicLink()) {
         const target = await realpath(join(root, rel)).catch(() => undefined);
         if (target === undefined) continue; // a dangling link: not a file

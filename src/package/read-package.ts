@@ -24,7 +24,8 @@ import {
 } from './package-facts.js';
 import { FileResolver, type ReferencedFile } from './package-files.js';
 import { readPatchTargets } from './patch-targets.js';
-import { folderSource, readWhole, type PackageSource } from './package-source.js';
+import { openPackageSource } from './open-source.js';
+import { readWhole, type PackageSource } from './package-source.js';
 import {
   parsePatchList,
   parseProgramList,
@@ -79,14 +80,14 @@ export interface ReadPackageOptions {
 const MANIFEST_MAX = 16 << 20;
 
 /**
- * Reads and checks the firmware package at `input` (a folder, or a package source).
+ * Reads and checks the firmware package at `input` (a folder, a zip, or a package source).
  * @throws PackageError only when the package cannot be opened at all.
  */
 export async function readPackage(
   input: string | PackageSource,
   options: ReadPackageOptions = {},
 ): Promise<FirmwarePackage> {
-  const source = typeof input === 'string' ? await folderSource(input) : input;
+  const source = typeof input === 'string' ? await openPackageSource(input) : input;
   const listing = await source.list();
   const files = classify(listing.files);
   const findings: Finding[] = [];

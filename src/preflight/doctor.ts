@@ -9,6 +9,7 @@
  */
 import type { AcceptFlag } from '../accept-flags.js';
 import { deviceChecks } from './device-checks.js';
+import { openwrtChecks } from './openwrt-services.js';
 import {
   daemonChecks,
   holderChecks,
@@ -36,6 +37,8 @@ export interface DoctorEnvironment {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Output of `ip -o addr show` (a string, for tests), or undefined to run it. */
   readonly ipAddr?: string;
+  /** `/etc`, or a fixture tree shaped like an OpenWrt one. */
+  readonly etcRoot?: string;
   /** Folders qfh writes to (temp, the backup folder…). */
   readonly folders?: readonly string[];
 }
@@ -49,5 +52,6 @@ export async function runDoctor(e: DoctorEnvironment = {}): Promise<DoctorCheck[
     ...(await deviceChecks(e)),
     ...(await remoteSessionCheck(e)),
     ...(await spaceChecks(e)),
+    ...(await openwrtChecks(procs, e)),
   ];
 }

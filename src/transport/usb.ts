@@ -29,25 +29,7 @@ export const QUALCOMM_VID = 0x05c6;
 /** bInterfaceProtocol values of EDL interfaces seen on real devices (research/captures.md §1.2). */
 export const EDL_INTERFACE_PROTOCOLS: readonly number[] = [0xff, 0x10, 0x11, 0x13];
 
-/** Loads the real `usb` module (native) on first use. */
-export async function loadUsbModule(): Promise<UsbModuleLike> {
-  try {
-    const mod = (await import('usb')) as unknown as {
-      getDeviceList(): UsbDeviceLike[];
-      usb: UsbModuleLike['usb'];
-    };
-    return { getDeviceList: () => mod.getDeviceList(), usb: mod.usb };
-  } catch (e) {
-    throw new TransportError(
-      'QFH_TRANSPORT_IO',
-      `cannot load libusb through the usb package: ${(e as Error).message}`,
-      {
-        cause: e,
-        hint: 'Reinstall qfh (npm install) on this machine, or use a char device instead: --device /dev/ttyUSB0.',
-      },
-    );
-  }
-}
+export { loadUsbModule } from './load-usb.js';
 
 /** An EDL device found on the bus. */
 export interface EdlDevice {

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
+import { usbInstalled } from '../helpers/usb-installed.js';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '../../dist');
 const run = promisify(execFile);
@@ -26,7 +27,7 @@ it('importing qfh (every layer, the CLI and the simulator) loads no native code'
   ).toEqual([]);
 });
 
-it('the usb backend loads libusb only when it is used', async () => {
+it.runIf(usbInstalled)('the usb backend loads libusb only when it is used', async () => {
   const loaded = await nativeLoads(['index.js'], true);
   expect(loaded.some((f) => /usb/i.test(f))).toBe(true);
 });

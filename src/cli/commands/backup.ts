@@ -3,13 +3,13 @@
  *
  * @module
  */
-import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { backup } from '../../flash/backup.js';
-import { readPackage } from '../../package/read-package.js';
-import { STORAGE_KINDS } from '../../storage-kind.js';
-import { parseTimeoutOverrides } from '../../timeouts.js';
-import { defineCommand } from '../command.js';
+import { packageFileOnDisk } from '../../package/file-on-disk.js';
+import { readPackage, type FirmwarePackage } from '../../package/read-package.js';
+import { STORAGE_KINDS, type StorageKind } from '../../storage-kind.js';
+import { parseTimeoutOverrides, type Timeouts } from '../../timeouts.js';
+import { defineCommand, type RunContext } from '../command.js';
 import { deviceSpec, openCliDevice } from '../devices.js';
 import { ExitCode } from '../exit-codes.js';
 import { DEVICE_HELP, withJson, withTimeouts, withWait } from '../options.js';
@@ -63,50 +63,80 @@ export const backupCommand = defineCommand({
       );
     const timeouts = parseTimeoutOverrides(argv.timeout);
     const layout = argv.from ? await readPackage(argv.from, { verifyMd5: false }) : undefined;
-    const programmer =
-      argv.programmer ?? (layout?.programmer ? join(layout.root, layout.programmer) : undefined);
-    if (!programmer)
-      throw new UsageError(
-        'QFH_USAGE',
-        'qfh backup needs a programmer: --programmer FILE, or --from the firmware package (its programmer is used)',
-      );
-    const storage = argv.storage ?? layout?.storage.kind ?? 'nand';
-    const transport = await openCliDevice(spec, {
-      out: ctx.out,
-      waitSeconds: argv.wait,
-      session: ctx.session,
-    });
+    // The backup keeps a copy of the programmer: from a zip, a temporary copy of that one file.
+    const copied =
+      argv.programmer === undefined && layout?.programmer
+        ? await packageFileOnDisk(layout.source, layout.programmer)
+        : undefined;
     try {
-      let last = -1;
-      const manifest = await backup(transport, argv.dir, {
-        programmer,
-        storage,
+      return await backupWith(argv, ctx, {
+        layout,
+        programmer: argv.programmer ?? copied?.path,
         timeouts,
-        ...(layout ? { layout } : {}),
-        onProgress: (p) => {
-          const tenth = Math.floor((p.bytesDone / p.bytesTotal) * 10);
-          if (!ctx.events.json && tenth > last)
-            ctx.out.stderr(
-              `qfh: backup ${p.label} — ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB (${tenth * 10}%)\n`,
-            );
-          last = Math.max(last, tenth);
-        },
       });
-      const bytes = manifest.partitions.reduce((n, p) => n + p.bytes, 0);
-      ctx.events.emit({
-        event: 'result',
-        command: 'backup',
-        ok: true,
-        exitCode: ExitCode.OK,
-        data: manifest,
-      });
-      if (!ctx.events.json)
-        ctx.out.stdout(
-          `Backed up ${manifest.partitions.length} partitions (${(bytes / 1e6).toFixed(1)} MB) into ${argv.dir}; restore with: qfh edl-recover ${argv.dir}\n`,
-        );
-      return ExitCode.OK;
     } finally {
-      await transport.close().catch(() => undefined);
+      await copied?.remove();
     }
   },
 });
+
+async function backupWith(
+  argv: {
+    dir: string;
+    device?: string | undefined;
+    wait: number;
+    storage?: StorageKind | undefined;
+  },
+  ctx: RunContext,
+  c: {
+    layout: FirmwarePackage | undefined;
+    programmer: string | undefined;
+    timeouts: Partial<Timeouts>;
+  },
+): Promise<number> {
+  const { layout, programmer, timeouts } = c;
+  const spec = deviceSpec(argv.device);
+  if (!programmer)
+    throw new UsageError(
+      'QFH_USAGE',
+      'qfh backup needs a programmer: --programmer FILE, or --from the firmware package (its programmer is used)',
+    );
+  const storage = argv.storage ?? layout?.storage.kind ?? 'nand';
+  const transport = await openCliDevice(spec, {
+    out: ctx.out,
+    waitSeconds: argv.wait,
+    session: ctx.session,
+  });
+  try {
+    let last = -1;
+    const manifest = await backup(transport, argv.dir, {
+      programmer,
+      storage,
+      timeouts,
+      ...(layout ? { layout } : {}),
+      onProgress: (p) => {
+        const tenth = Math.floor((p.bytesDone / p.bytesTotal) * 10);
+        if (!ctx.events.json && tenth > last)
+          ctx.out.stderr(
+            `qfh: backup ${p.label} — ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB (${tenth * 10}%)\n`,
+          );
+        last = Math.max(last, tenth);
+      },
+    });
+    const bytes = manifest.partitions.reduce((n, p) => n + p.bytes, 0);
+    ctx.events.emit({
+      event: 'result',
+      command: 'backup',
+      ok: true,
+      exitCode: ExitCode.OK,
+      data: manifest,
+    });
+    if (!ctx.events.json)
+      ctx.out.stdout(
+        `Backed up ${manifest.partitions.length} partitions (${(bytes / 1e6).toFixed(1)} MB) into ${argv.dir}; restore with: qfh edl-recover ${argv.dir}\n`,
+      );
+    return ExitCode.OK;
+  } finally {
+    await transport.close().catch(() => undefined);
+  }
+}

@@ -13,6 +13,7 @@ import { planToJson, renderPlan } from '../../plan/render-plan.js';
 import type { FlashPlan } from '../../plan/types.js';
 import { overrideText } from '../../accept-flags.js';
 import { parseTimeoutOverrides } from '../../timeouts.js';
+import { parseRelayAddress } from '../../transport/relay-client.js';
 import { defineCommand, type RunContext } from '../command.js';
 import { deviceSpec } from '../devices.js';
 import { ExitCode } from '../exit-codes.js';
@@ -39,6 +40,10 @@ export const flashCommand = defineCommand({
     ['qfh flash ./fw --dry-run', 'check everything and show the plan; send nothing'],
     ['qfh edl-recover ./fw --device usb:1A2B3C4D', 'a modem stuck in EDL'],
     ['qfh flash ./fw --yes --json > log.jsonl', 'for scripts: no question, events as JSON lines'],
+    [
+      'qfh flash ./fw.zip --relay 192.168.1.1',
+      'from a LAN PC, through qfh relay-script on the router',
+    ],
   ],
   options: (y) =>
     withTimeouts(
@@ -49,7 +54,7 @@ export const flashCommand = defineCommand({
               .positional('package', {
                 type: 'string',
                 default: '.',
-                describe: 'the firmware package (folder)',
+                describe: 'the firmware package: its folder, or the zip as downloaded',
               })
               .option('device', { type: 'string', describe: DEVICE_HELP })
               .option('yes', {
@@ -78,6 +83,17 @@ export const flashCommand = defineCommand({
               .option('record', {
                 type: 'string',
                 describe: 'where to save the before/after record of an update from normal mode',
+              })
+              .option('relay', {
+                type: 'string',
+                describe:
+                  'reach the modem through the relay script on this router (HOST[:PORT]; see qfh relay-script), from a PC on its LAN',
+              })
+              .option('stop-services', {
+                type: 'boolean',
+                default: false,
+                describe:
+                  'on an OpenWrt router: stop the services holding the modem (qfh doctor lists them) and put them back afterwards',
               })
               .option('stop-modemmanager', {
                 type: 'boolean',
@@ -115,6 +131,8 @@ export const flashCommand = defineCommand({
       timeouts,
       record: argv.record,
       stopModemManager: argv.stopModemmanager,
+      stopServices: argv.stopServices,
+      relay: argv.relay === undefined ? undefined : parseRelayAddress(argv.relay),
     };
     return runFlashOnDevice(run, ctx);
   },

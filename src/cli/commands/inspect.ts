@@ -5,6 +5,7 @@
  * @module
  */
 import { stat } from 'node:fs/promises';
+import { isZipFile } from '../../package/open-source.js';
 import { defineCommand } from '../command.js';
 import { jsonLine } from '../events.js';
 import { ExitCode } from '../exit-codes.js';
@@ -18,6 +19,7 @@ export const inspectCommand = defineCommand({
     'Show what qfh understands of a file or firmware package: sparse image, rawprogram/patch/contents XML, md5.txt, MIBIB, GPT, ELF programmer, Firehose XML, Sahara packet hex',
   examples: [
     ['qfh inspect ./fw', 'the package: manifests, images, md5 results, findings'],
+    ['qfh inspect ./fw.zip', 'the same, read straight from the zip as downloaded'],
     ['qfh inspect system.img', 'a sparse image: chunks and expanded size'],
     ['qfh inspect 01000000300000000200000001000000', 'decode Sahara packet bytes'],
   ],
@@ -30,8 +32,9 @@ export const inspectCommand = defineCommand({
       }),
     ),
   run: async (argv, ctx) => {
-    const isDir = (await stat(argv.input).catch(() => undefined))?.isDirectory() ?? false;
-    const report = isDir ? await inspectPackage(argv.input) : await inspectFile(argv.input);
+    const info = await stat(argv.input).catch(() => undefined);
+    const isPackage = info?.isDirectory() || (info?.isFile() && (await isZipFile(argv.input)));
+    const report = isPackage ? await inspectPackage(argv.input) : await inspectFile(argv.input);
     ctx.out.stdout(
       argv.json
         ? jsonLine({ kind: report.kind, input: report.input, [report.kind]: report.data })

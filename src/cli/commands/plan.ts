@@ -28,7 +28,7 @@ export const planCommand = defineCommand({
           .positional('package', {
             type: 'string',
             default: '.',
-            describe: 'the firmware package (folder)',
+            describe: 'the firmware package: its folder, or the zip as downloaded',
           })
           .option('modem-revision', {
             type: 'string',

@@ -1,0 +1,59 @@
+/* global console, process */
+// `npm run bundle` (and the build): qfh's CLI as one self-contained JavaScript file,
+// dist/bundle/qfh.mjs, that runs with `node` alone (no node_modules): for routers with
+// Node but no room or no compiler for a package tree. The native `usb` package stays
+// outside (loaded lazily if it is installed beside it); the relay script is inlined.
+// esbuild-wasm: the same esbuild, without a per-platform native binary (npm's optional
+// dependencies may be left out, and it builds on any CPU the router owner has).
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild-wasm';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = join(root, 'dist/bundle/qfh.mjs');
+const LIMIT = 1.5e6;
+
+/** The relay script module reads its file at run time; in the bundle it carries the text. */
+const inlineRelayScript = {
+  name: 'inline-relay-script',
+  setup(b) {
+    b.onLoad({ filter: /transport[\\/]relay-script\.ts$/ }, () => ({
+      contents: `export function relayScript() { return ${JSON.stringify(
+        readFileSync(join(root, 'relay/qfh-relay.sh'), 'utf8'),
+      )}; }`,
+      loader: 'js',
+    }));
+  },
+};
+
+await build({
+  stdin: {
+    contents:
+      "import { main } from './src/cli/main.ts';\nprocess.exitCode = await main(process.argv.slice(2));\n",
+    resolveDir: root,
+    loader: 'ts',
+    sourcefile: 'qfh-bundle-entry.ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  outfile,
+  external: ['usb'],
+  // CommonJS dependencies call require() for Node's own modules.
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __qfhCreateRequire } from 'node:module';\nconst require = __qfhCreateRequire(import.meta.url);",
+  },
+  plugins: [inlineRelayScript],
+  logLevel: 'warning',
+});
+
+const size = statSync(outfile).size;
+console.log(`bundle: ${outfile} ${(size / 1e6).toFixed(2)} MB (limit ${LIMIT / 1e6} MB)`);
+if (size > LIMIT) {
+  console.error(`bundle: ${(size / 1e6).toFixed(2)} MB is over the ${LIMIT / 1e6} MB limit`);
+  process.exit(1);
+}

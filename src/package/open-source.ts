@@ -1,0 +1,49 @@
+/**
+ * The package source a path names: a folder, or a zip as downloaded (recognised by its
+ * signature, or by its name when it is too damaged to have one).
+ *
+ * @module
+ */
+import { open, stat } from 'node:fs/promises';
+import { PackageError } from '../errors.js';
+import { folderSource, type PackageSource } from './package-source.js';
+import { zipSource } from './zip-source.js';
+
+/** Local file header, empty archive, spanned archive. */
+const ZIP_SIGNATURES = ['504b0304', '504b0506', '504b0708'];
+
+/** Whether the file at `path` is a zip (by its first bytes, or its name). */
+export async function isZipFile(path: string): Promise<boolean> {
+  if (/\.zip$/i.test(path)) return true;
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return false;
+  try {
+    const head = Buffer.alloc(4);
+    await handle.read(head, 0, 4, 0);
+    return ZIP_SIGNATURES.includes(head.toString('hex'));
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Opens the package at `path`, a folder or a zip.
+ * @throws PackageError when it is neither; ZipError for a damaged or hostile zip.
+ */
+export async function openPackageSource(path: string): Promise<PackageSource> {
+  const info = await stat(path).catch((e: unknown) => {
+    throw new PackageError(
+      'QFH_PACKAGE_NOT_FOUND',
+      `cannot read ${path}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  });
+  if (info.isDirectory()) return folderSource(path);
+  if (info.isFile() && (await isZipFile(path))) return zipSource(path);
+  throw new PackageError(
+    'QFH_PACKAGE_NOT_FOUND',
+    `${path} is neither a folder nor a zip: give the firmware package folder or its zip`,
+  );
+}

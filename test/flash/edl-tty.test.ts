@@ -1,0 +1,57 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openEdlTty } from '../../src/flash/edl-tty.js';
+import { flash } from '../../src/flash/flash.js';
+import { buildDemoPackage } from '../../src/sim/demo-package.js';
+import { SimulatedModem } from '../../src/sim/modem.js';
+import { ptyModem } from '../helpers/pty.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'qfh-edltty-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** A sysfs tree with 05c6:9008 whose interface 0 is bound to qcserial as ttyUSB7. */
+async function edlTree(tty: string): Promise<{ sys: string; dev: string }> {
+  const sys = join(root, 'sys');
+  const device = join(sys, 'bus/usb/devices/1-1');
+  const iface = join(device, '1-1:1.0');
+  await mkdir(join(iface, 'ttyUSB7'), { recursive: true });
+  await writeFile(join(device, 'idVendor'), '05c6\n');
+  await writeFile(join(device, 'idProduct'), '9008\n');
+  for (const [f, v] of <[string, string][]>[
+    ['bInterfaceNumber', '00'],
+    ['bInterfaceClass', 'ff'],
+    ['bInterfaceSubClass', 'ff'],
+    ['bInterfaceProtocol', 'ff'],
+  ])
+    await writeFile(join(iface, f), `${v}\n`);
+  const dev = join(root, 'dev');
+  await mkdir(dev, { recursive: true });
+  await symlink(tty, join(dev, 'ttyUSB7'));
+  return { sys, dev };
+}
+
+it('without libusb, flashes the modem through the qcserial tty sysfs names for 05c6:9008', async () => {
+  const modem = new SimulatedModem();
+  const pty = await ptyModem(modem);
+  try {
+    const { sys, dev } = await edlTree(pty.path);
+    const lines: string[] = [];
+    const edl = await openEdlTty(
+      { waitSeconds: 5, onMessage: (l) => lines.push(l) },
+      { sysRoot: sys, devRoot: dev },
+    );
+    expect(lines.join('\n')).toContain(`${join(dev, 'ttyUSB7')} (qcserial; no libusb here)`);
+    const report = await flash(await buildDemoPackage(join(root, 'pkg')), edl);
+    await edl.close();
+    expect(report.state).toBe('flashed');
+  } finally {
+    pty.stop();
+  }
+}, 60_000);

@@ -1,0 +1,79 @@
+/**
+ * qfh where no native code can load (a router: no usb prebuild for its CPU, or node
+ * --no-addons): every path that needs no libusb works, and the usb one says why it cannot.
+ * Both the built CLI and the single-file bundle are run, the bundle from a folder with no
+ * node_modules anywhere above it.
+ */
+import { execFile } from 'node:child_process';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { serveModem, SimulatedModem } from '../../src/sim/index.js';
+import { BIN } from '../helpers/cli.js';
+
+const BUNDLE = join(process.cwd(), 'dist/bundle/qfh.mjs');
+let alone: string;
+let bundle: string;
+
+beforeAll(async () => {
+  alone = await mkdtemp(join(tmpdir(), 'qfh-alone-'));
+  bundle = join(alone, 'qfh.mjs');
+  await copyFile(BUNDLE, bundle);
+});
+afterAll(async () => {
+  await rm(alone, { recursive: true, force: true });
+});
+
+async function noAddons(script: string, args: string[]) {
+  return promisify(execFile)(process.execPath, ['--no-addons', script, ...args], {
+    cwd: alone,
+    maxBuffer: 16 << 20,
+  }).then(
+    (r) => ({ code: 0, out: r.stdout + r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      out: e.stdout + e.stderr,
+    }),
+  );
+}
+
+for (const [what, script] of [
+  ['the bundle, with no node_modules', () => bundle],
+  ['the built CLI', () => BIN],
+] as const) {
+  it(`${what} runs the demo under node --no-addons`, async () => {
+    const r = await noAddons(script(), ['demo']);
+    expect(r.out).toMatch(/11 of 11 images are on the simulated NAND byte for byte/);
+    expect(r.code).toBe(0);
+  });
+
+  it(`${what} reads a modem over TCP and refuses usb with a typed hint, under --no-addons`, async () => {
+    const modem = new SimulatedModem();
+    const server = await serveModem(modem, '127.0.0.1', 0);
+    try {
+      const info = await noAddons(script(), [
+        'info',
+        '--device',
+        `tcp://127.0.0.1:${server.port}`,
+        '--json',
+      ]);
+      expect(info.out).toMatch(/"ok":true/);
+      const usb = await noAddons(script(), ['info', '--device', 'usb', '--json']);
+      expect(usb.out).toContain('QFH_USB_UNAVAILABLE');
+      // The bundle has no usb beside it; the CLI has one, which --no-addons refuses.
+      expect(usb.out).toMatch(/--no-addons|is not installed/);
+      expect(usb.code).not.toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+it('the bundle prints the relay script it carries', async () => {
+  const r = await noAddons(bundle, ['relay-script']);
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/^#!\/bin\/sh/);
+  expect(r.out).toContain('qfh-relay 1');
+});
