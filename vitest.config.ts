@@ -5,5 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Property tests run many cases; keep CI on a 2-core machine comfortable.
     testTimeout: 30_000,
+    // Most test time is a simulated modem's real protocol time (a banner ≈1 s after Sahara,
+    // a 3 s switch, a boot): waiting, not CPU. Four workers on two cores overlap the waits.
+    maxWorkers: 4,
   },
 });

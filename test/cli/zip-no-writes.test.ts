@@ -65,4 +65,4 @@ it('flashes it from normal mode writing only the record it was asked for', async
   expect(r.stdout).toMatch(/flashed|verified/i);
   expect(await readdir(out)).toEqual(['record.json']);
   expect(r.temp).toEqual([]);
-});
+}, 90_000); // the simulated EG25-G boots in its real ≈30 s after the update
