@@ -29,7 +29,10 @@ export const ERROR_CODES = {
   QFH_SAHARA_UNEXPECTED: f('the PBL sent a packet that does not fit the exchange'),
   QFH_SAHARA_OUT_OF_RANGE: f('the PBL asked for bytes beyond the end of the programmer'),
   QFH_SAHARA_COMMAND_FAILED: f('a Sahara command-mode request failed'),
-  QFH_PROGRAMMER_INVALID: f('the programmer file is not a loadable Firehose ELF'),
+  QFH_PROGRAMMER_INVALID: f(
+    'the programmer file is not a loadable Firehose ELF: nothing was sent',
+    'refused',
+  ),
   QFH_FIREHOSE_XML_MALFORMED: f('the programmer sent XML that does not parse'),
   QFH_FIREHOSE_XML_NO_DATA: f('a Firehose document had no <data> root'),
   QFH_FIREHOSE_XML_TOO_LARGE: f('a Firehose document grew past the size limit'),

@@ -106,7 +106,7 @@ export class PlanRefusedError extends QfhError {
     const fixed = refusals.filter((r) => r.flag === undefined);
     super(
       'QFH_REFUSED',
-      `refused to flash (${refusals.length} problem${refusals.length === 1 ? '' : 's'}; nothing was written): ${refusals.map((r) => r.message).join('; ')}`,
+      `refused to flash (${refusals.length} problem${refusals.length === 1 ? '' : 's'}; nothing was written): ${refusals.map((r) => `${r.message} (${r.code})`).join('; ')}`,
       {
         hint:
           fixed.length > 0

@@ -168,6 +168,14 @@ export function parseExpression(text: string): Expr {
   return expr.kind === 'number' ? { ...expr, ambiguous: false } : expr;
 }
 
+/**
+ * Evaluates `expr`, negative results included (the plan refuses a negative place with the
+ * line it came from, which says more than a failed evaluation).
+ */
+export function evaluateSigned(expr: Expr, context: ExpressionContext): bigint {
+  return evaluate(expr, context);
+}
+
 /** Evaluates `expr`. Division truncates toward zero; results must not be negative. */
 export function evaluateExpression(expr: Expr, context: ExpressionContext): bigint {
   const value = evaluate(expr, context);
