@@ -60,7 +60,7 @@ async function refusedWithNothingSent(
   expect(modem.firehoseRuns).toEqual([]);
 }
 
-describe('bad packages are refused with zero bytes sent to the modem', () => {
+describe('bad packages are refused with zero bytes sent to the modem: damaged or unsafe files', () => {
   it('md5 mismatch (and --allow-md5-mismatch accepts exactly that)', async () => {
     const root = await demo();
     await appendFile(join(root, 'update/rpm.mbn'), Buffer.from([1]));
@@ -94,7 +94,9 @@ describe('bad packages are refused with zero bytes sent to the modem', () => {
     await writeFile(join(root, RP), rp.replace('</data>', '<erase />\n</data>'));
     await refusedWithNothingSent(root, 'PKG_ERASE_WHOLE_DEVICE', ['allow-md5-mismatch']);
   });
+});
 
+describe('bad packages are refused with zero bytes sent to the modem: corrupt images, junk folders', () => {
   it('a corrupt sparse image', async () => {
     const good = encodeSparse(new Uint8Array(8 * 4096).fill(7), { blockSize: 4096 });
     const files = {
@@ -119,7 +121,9 @@ describe('bad packages are refused with zero bytes sent to the modem', () => {
       'PKG_NO_RAWPROGRAM',
     );
   });
+});
 
+describe('packages wrong for this modem are refused before any erase or program', () => {
   it('a 2 KiB-page package on a 4 KiB-page modem: refused after the modem said so, before any erase or program', async () => {
     const modem = new SimulatedModem({ profile: 'rm500q' });
     const e = await flash(await demo(), modem.connect()).catch((x: unknown) => x);
