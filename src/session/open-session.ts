@@ -75,7 +75,9 @@ export async function openFirehoseSession(
     signal,
     initialBytes: upload?.leftover,
   });
-  // A programmer that was already running sent its banner long ago.
+  // A programmer that was already running sent its banner long ago; what it sends now
+  // answers someone else (an earlier session, or the probe that found it).
+  if (upload?.alreadyRunning) await client.discardStale();
   const banner = upload?.alreadyRunning ? [] : await client.readBanner();
   const traits = storageTraits(options.storage);
   const negotiated = await client.configure({

@@ -260,13 +260,13 @@ export class SimulatedModem {
     if (this.stateValue === 'normal' && this.at) return output.send(this.at.receive(data));
     if (this.sahara && !this.port) {
       output.send(this.sahara.receive(data));
-      if (this.sahara.programmerRunning) this.startProgrammer(link, output);
+      if (this.sahara.programmerRunning) this.startProgrammer();
       return;
     }
     await this.port?.receive(data);
   }
 
-  private startProgrammer(link: SimLink, output: DeviceOutput): void {
+  private startProgrammer(): void {
     const port: ProgrammerPort = new ProgrammerPort(
       {
         profile: this.profile,
@@ -278,8 +278,8 @@ export class SimulatedModem {
         unplug: (reason) => this.unplug(reason),
         effect: (effect, target) => this.takeEffect(effect, target),
       },
-      output,
-      () => this.port === port && link.attached,
+      () => this.output,
+      () => this.port === port && this.link?.attached === true,
     );
     this.port = port;
     this.firehoseRuns.push(port.target);

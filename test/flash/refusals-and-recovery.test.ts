@@ -15,9 +15,9 @@ import { encodeSparse } from '../../src/sparse/index.js';
 import { PlanRefusedError } from '../../src/errors.js';
 import { Counting } from '../helpers/counting.js';
 import { makePackage, md5Txt } from '../helpers/package-dir.js';
-import { lines, padded } from '../helpers/reference.js';
+import { demoMismatches } from '../helpers/demo-expected.js';
 
-const RP = 'update/firehose/rawprogram_nand_p2K_b128K_update.xml';
+import { DEMO_RAWPROGRAM as RP } from '../helpers/demo-expected.js';
 
 async function demo(): Promise<string> {
   return buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-pkg-')));
@@ -25,21 +25,7 @@ async function demo(): Promise<string> {
 
 /** The demo package's images must be on the modem, padded (the test's own check). */
 async function expectFlashed(modem: SimulatedModem, root: string): Promise<void> {
-  const rp = await readFile(join(root, RP), 'utf8');
-  for (const p of lines(rp, 'program')) {
-    const file = join(
-      root,
-      (p['filename'] ?? '')
-        .replace(/^\.\.\\/, 'update/')
-        .replace(/^([^\\/]+)$/, 'update/firehose/$1'),
-    );
-    const data = padded(new Uint8Array(await readFile(file)), 2048);
-    expect(
-      Buffer.from(modem.storage.export(0, Number(p['start_sector']), data.length / 2048)).equals(
-        Buffer.from(data),
-      ),
-    ).toBe(true);
-  }
+  expect(await demoMismatches(modem, root)).toEqual([]);
 }
 
 async function refusedWithNothingSent(
