@@ -21,6 +21,10 @@ export const ERROR_CODES = {
   QFH_INTERRUPTED: f('stopped by Ctrl-C or SIGTERM at a safe point', 'interrupted'),
   QFH_NO_DEVICE: f('no modem matched --device (or none appeared in time)', 'no-device'),
   QFH_DEVICE_AMBIGUOUS: f('more than one modem matched: pick one with --device', 'no-device'),
+  QFH_DEVICE_BUSY: f(
+    'the device server is serving another host (qfh simulate): nothing was sent',
+    'no-device',
+  ),
   QFH_SAHARA_TRUNCATED: f('a Sahara packet from the device was cut short'),
   QFH_SAHARA_BAD_LENGTH: f('a Sahara packet had an impossible length field'),
   QFH_SAHARA_UNKNOWN_COMMAND: f('the device sent a Sahara command qfh does not know'),

@@ -79,7 +79,7 @@ export class TransportClosedError extends TransportError {
 }
 
 /** Codes of {@link DeviceNotFoundError}. */
-export type DeviceNotFoundCode = 'QFH_NO_DEVICE' | 'QFH_DEVICE_AMBIGUOUS';
+export type DeviceNotFoundCode = 'QFH_NO_DEVICE' | 'QFH_DEVICE_AMBIGUOUS' | 'QFH_DEVICE_BUSY';
 
 /** No device (or more than one) matched what the user asked for. */
 export class DeviceNotFoundError extends QfhError {
