@@ -55,8 +55,9 @@ export class ProgrammerPort {
     const banner = (): void => {
       if (isCurrent()) this.currentOutput()?.send(this.target.banner());
     };
+    // Even with no delay the banner follows the programmer's start, never runs inside it.
     if (delay > 0) setTimeout(banner, delay).unref();
-    else banner();
+    else queueMicrotask(banner);
   }
 
   private commandFault(index: number): 'nak' | 'silent' | undefined {
