@@ -99,6 +99,10 @@ export async function main(
       },
     );
   parser = parser
+    .completion(
+      'completion',
+      'Print a shell completion script: qfh completion >> ~/.bashrc (or ~/.zshrc), then open a new shell',
+    )
     .demandCommand(1, 'Name a command.')
     .strict()
     .help()

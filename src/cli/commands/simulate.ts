@@ -66,7 +66,18 @@ async function serve(
     c.say(
       `warning: listening on ${host}, not loopback: anyone who can reach it can flash this simulated modem`,
     );
-  const server = await serveModem(modem, host, port, { onEvent: c.say });
+  const server = await serveModem(modem, host, port, { onEvent: c.say }).catch((e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw e;
+    throw new UsageError('QFH_USAGE', `--listen ${o.listen}: ${(e as Error).message}`, {
+      hint:
+        code === 'EADDRINUSE'
+          ? 'Another program (or another qfh simulate) listens there: pick another port, or --listen 127.0.0.1:0 for a free one.'
+          : code === 'EACCES'
+            ? 'Ports below 1024 need root: pick a port above 1024, or 0 for a free one.'
+            : 'That address is not on this machine: use 127.0.0.1, or one of its own addresses.',
+    });
+  });
   return {
     where: `tcp://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`,
     stop: () => server.close(),
