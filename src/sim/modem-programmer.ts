@@ -54,8 +54,10 @@ export class ProgrammerPort {
     const banner = (): void => {
       if (isCurrent()) this.output.send(this.target.banner());
     };
+    // Even with no delay the banner goes out after this constructor: the modem only knows
+    // this port as its programmer once it returns (protocol: 'instant' used to throw here).
     if (delay > 0) setTimeout(banner, delay).unref();
-    else banner();
+    else queueMicrotask(banner);
   }
 
   private commandFault(index: number): 'nak' | 'silent' | undefined {
