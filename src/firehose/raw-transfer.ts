@@ -21,14 +21,27 @@ export interface RawWrite {
   readonly onBytes?: ((sent: number) => void) | undefined;
 }
 
-/** Sends `data` (pieces of any size) as payloads, zero-padded to `w.total`. */
+/** Bytes per write on a byte stream: several payloads at once, fewer writes per GiB. */
+const STREAM_WRITE_BYTES = 1 << 20;
+
+/** The size of each write: one payload, or whole payloads up to 1 MiB on a byte stream. */
+export function writeSize(payload: number, byteStream: boolean): number {
+  if (!byteStream) return payload;
+  return Math.max(payload, Math.floor(STREAM_WRITE_BYTES / payload) * payload);
+}
+
+/**
+ * Sends `data` (pieces of any size) as payloads, zero-padded to `w.total`. On a byte stream
+ * several payloads go in one write: the programmer reads payloads from the stream either way.
+ */
 export async function writeRaw(
   reader: ResponseReader,
   data: AsyncIterable<Uint8Array>,
   w: RawWrite,
 ): Promise<void> {
   const transport = reader.transport;
-  const buffer = new Uint8Array(w.payload);
+  const payload = writeSize(w.payload, transport.byteStream === true);
+  const buffer = new Uint8Array(payload);
   let filled = 0;
   let sent = 0;
   const send = async (bytes: Uint8Array): Promise<void> => {
@@ -45,16 +58,16 @@ export async function writeRaw(
       );
     let at = 0;
     // Whole payloads straight from the source's piece, no copy into the buffer.
-    while (filled === 0 && piece.length - at >= w.payload) {
-      await send(piece.subarray(at, at + w.payload));
-      at += w.payload;
+    while (filled === 0 && piece.length - at >= payload) {
+      await send(piece.subarray(at, at + payload));
+      at += payload;
     }
     while (at < piece.length) {
-      const n = Math.min(w.payload - filled, piece.length - at);
+      const n = Math.min(payload - filled, piece.length - at);
       buffer.set(piece.subarray(at, at + n), filled);
       filled += n;
       at += n;
-      if (filled === w.payload) {
+      if (filled === payload) {
         await send(buffer);
         filled = 0;
       }
@@ -62,10 +75,10 @@ export async function writeRaw(
   }
   // Zero-pad to the announced size (the last sector, or a shorter-than-partition image).
   while (sent + filled < w.total) {
-    const n = Math.min(w.payload - filled, w.total - sent - filled);
+    const n = Math.min(payload - filled, w.total - sent - filled);
     buffer.fill(0, filled, filled + n);
     filled += n;
-    if (filled === w.payload || sent + filled === w.total) {
+    if (filled === payload || sent + filled === w.total) {
       await send(buffer.subarray(0, filled));
       filled = 0;
     }

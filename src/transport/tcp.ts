@@ -51,6 +51,7 @@ export async function openTcpTransport(
 
 /** The stream of one TCP connection. */
 export class TcpTransport implements Transport {
+  readonly byteStream = true;
   private readonly chunks: Buffer[] = [];
   private closed: TransportClosedError | undefined;
   private wake: (() => void) | undefined;
