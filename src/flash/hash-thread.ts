@@ -55,9 +55,19 @@ class HashThread {
   /** Replies awaited, by `id:slot` (a slot's hash) or `id:digest`. */
   private readonly waiting = new Map<string, Waiter>();
 
+  /** Why a thread cannot be started here (Node's permission model without --allow-worker). */
+  private unavailable: unknown;
+
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    if (this.unavailable !== undefined) throw this.unavailable;
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_SOURCE, { eval: true });
+    } catch (e) {
+      this.unavailable = e;
+      throw e;
+    }
     worker.on('message', (m: Reply) => {
       const key = m.type === 'hashed' ? `${m.id}:${m.slot}` : `${m.id}:digest`;
       const waiter = this.waiting.get(key);
@@ -122,7 +132,15 @@ class HashThread {
 
 const thread = new HashThread();
 
-/** A SHA-256 job on the process's hashing thread, reading `slots`. */
-export function hashOnThread(slots: readonly SharedArrayBuffer[]): PieceHasher {
-  return thread.job(slots);
+/**
+ * A SHA-256 job on the process's hashing thread, reading `slots`; `undefined` where no
+ * thread may be started (Node's permission model without --allow-worker): the caller
+ * hashes on its own thread.
+ */
+export function hashOnThread(slots: readonly SharedArrayBuffer[]): PieceHasher | undefined {
+  try {
+    return thread.job(slots);
+  } catch {
+    return undefined;
+  }
 }

@@ -66,7 +66,9 @@ export function imagePieces(
     );
     const views = buffers.map((b) => new Uint8Array(b));
     if (o.hash)
-      hasher = threaded ? hashOnThread(buffers as SharedArrayBuffer[]) : inlineHasher(views);
+      hasher =
+        (threaded ? hashOnThread(buffers as SharedArrayBuffer[]) : undefined) ??
+        inlineHasher(views);
     const filler = await sourceFiller(source, files);
     const hashed: Promise<void>[] = [];
     let next: Promise<number> = filler.fill(views[0] as Uint8Array);
