@@ -41,7 +41,9 @@ export async function writeRaw(
 ): Promise<void> {
   const transport = reader.transport;
   const payload = writeSize(w.payload, transport.byteStream === true);
-  const buffer = new Uint8Array(payload);
+  // Only pieces that do not end on a payload boundary (and the padding) need it.
+  let joined: Uint8Array | undefined;
+  const buffer = (): Uint8Array => (joined ??= new Uint8Array(payload));
   let filled = 0;
   let sent = 0;
   const send = async (bytes: Uint8Array): Promise<void> => {
@@ -64,11 +66,11 @@ export async function writeRaw(
     }
     while (at < piece.length) {
       const n = Math.min(payload - filled, piece.length - at);
-      buffer.set(piece.subarray(at, at + n), filled);
+      buffer().set(piece.subarray(at, at + n), filled);
       filled += n;
       at += n;
       if (filled === payload) {
-        await send(buffer);
+        await send(buffer());
         filled = 0;
       }
     }
@@ -76,14 +78,14 @@ export async function writeRaw(
   // Zero-pad to the announced size (the last sector, or a shorter-than-partition image).
   while (sent + filled < w.total) {
     const n = Math.min(payload - filled, w.total - sent - filled);
-    buffer.fill(0, filled, filled + n);
+    buffer().fill(0, filled, filled + n);
     filled += n;
     if (filled === payload || sent + filled === w.total) {
-      await send(buffer.subarray(0, filled));
+      await send(buffer().subarray(0, filled));
       filled = 0;
     }
   }
-  if (filled > 0) await send(buffer.subarray(0, filled));
+  if (filled > 0) await send(buffer().subarray(0, filled));
 }
 
 /** Reads `total` raw bytes, handing each piece to `onData` as it arrives. */

@@ -2,7 +2,7 @@
  * An image on its way to the device: read into a small ring of reused buffers, one piece
  * ahead of the piece being sent, and hashed (when it will be verified) while it is sent: on
  * the hashing thread for large images, so reading, hashing and the transfer overlap instead
- * of adding up. Memory is the ring (4 MiB), whatever the image's size.
+ * of adding up. Memory is the ring (2 MiB, 4 MiB when hashed), whatever the image's size.
  *
  * @module
  */
@@ -13,7 +13,9 @@ import { sourceFiller } from './data-source.js';
 import { hashOnThread, type PieceHasher } from './hash-thread.js';
 
 const PIECE = 1 << 20;
-const SLOTS = 4;
+/** Buffers in the ring: one being sent and one being read ahead, plus two the hashing may lag. */
+const SLOTS_HASHED = 4;
+const SLOTS_PLAIN = 2;
 /** Smaller images are hashed on the main thread: handing them over would cost more than it saves. */
 const THREAD_MIN_BYTES = 8 << 20;
 
@@ -60,8 +62,9 @@ export function imagePieces(
   const size = Math.max(4, Math.min(PIECE, Math.ceil(o.bytes / 4) * 4));
   const threaded = o.hash && o.bytes >= THREAD_MIN_BYTES;
   let hasher: PieceHasher | undefined;
+  const slots = o.hash ? SLOTS_HASHED : SLOTS_PLAIN;
   async function* pieces(): AsyncGenerator<Uint8Array> {
-    const buffers = Array.from({ length: SLOTS }, () =>
+    const buffers = Array.from({ length: slots }, () =>
       threaded ? new SharedArrayBuffer(size) : new ArrayBuffer(size),
     );
     const views = buffers.map((b) => new Uint8Array(b));
@@ -74,11 +77,11 @@ export function imagePieces(
     let next: Promise<number> = filler.fill(views[0] as Uint8Array);
     let finished = false;
     try {
-      for (let slot = 0; ; slot = (slot + 1) % SLOTS) {
+      for (let slot = 0; ; slot = (slot + 1) % slots) {
         const n = await next;
         if (n === 0) break;
         if (hasher) hashed[slot] = hasher.update(slot, n);
-        const following = (slot + 1) % SLOTS;
+        const following = (slot + 1) % slots;
         // The next piece is read while this one is sent; its buffer is reused once hashed.
         next = (async () => {
           await hashed[following];
