@@ -21,18 +21,14 @@ export interface RawWrite {
   readonly onBytes?: ((sent: number) => void) | undefined;
 }
 
-/** Bytes per write on a byte stream: several payloads at once, fewer writes per GiB. */
-const STREAM_WRITE_BYTES = 1 << 20;
-
-/** The size of each write: one payload, or whole payloads up to 1 MiB on a byte stream. */
-export function writeSize(payload: number, byteStream: boolean): number {
-  if (!byteStream) return payload;
-  return Math.max(payload, Math.floor(STREAM_WRITE_BYTES / payload) * payload);
-}
+/** Zero padding written at a time on a byte stream. */
+const PADDING_WRITE_BYTES = 1 << 20;
 
 /**
  * Sends `data` (pieces of any size) as payloads, zero-padded to `w.total`. On a byte stream
- * several payloads go in one write: the programmer reads payloads from the stream either way.
+ * (`Transport.byteStream`) each piece goes out whole, several payloads in one write: the
+ * programmer reads payloads from the stream either way, and a write per 8 KiB payload
+ * costs a promise, a timer and a syscall each.
  */
 export async function writeRaw(
   reader: ResponseReader,
@@ -40,24 +36,45 @@ export async function writeRaw(
   w: RawWrite,
 ): Promise<void> {
   const transport = reader.transport;
-  const payload = writeSize(w.payload, transport.byteStream === true);
-  // Only pieces that do not end on a payload boundary (and the padding) need it.
-  let joined: Uint8Array | undefined;
-  const buffer = (): Uint8Array => (joined ??= new Uint8Array(payload));
-  let filled = 0;
   let sent = 0;
   const send = async (bytes: Uint8Array): Promise<void> => {
     await transport.write(bytes, { timeoutMs: w.timeouts.rawData });
     sent += bytes.length;
     w.onBytes?.(sent);
   };
+  if (transport.byteStream) {
+    for await (const piece of data) {
+      checkLength(sent + piece.length, w.total);
+      if (piece.length > 0) await send(piece);
+    }
+    const zeros = new Uint8Array(Math.min(PADDING_WRITE_BYTES, w.total - sent));
+    while (sent < w.total) await send(zeros.subarray(0, Math.min(zeros.length, w.total - sent)));
+    return;
+  }
+  await writePayloads(data, { ...w, send, sent: () => sent });
+}
+
+function checkLength(bytes: number, total: number): void {
+  if (bytes > total)
+    throw new FirehoseError(
+      'QFH_FIREHOSE_UNEXPECTED',
+      `image data is longer than the ${total} bytes the command announced`,
+      { hint: 'This is a bug in the plan that sent it; nothing past the partition was written.' },
+    );
+}
+
+/** One payload per write (USB: each payload one transfer, as programmers expect). */
+async function writePayloads(
+  data: AsyncIterable<Uint8Array>,
+  w: RawWrite & { send: (bytes: Uint8Array) => Promise<void>; sent: () => number },
+): Promise<void> {
+  const { payload, send, sent } = w;
+  // Only pieces that do not end on a payload boundary (and the padding) need it.
+  let joined: Uint8Array | undefined;
+  const buffer = (): Uint8Array => (joined ??= new Uint8Array(payload));
+  let filled = 0;
   for await (const piece of data) {
-    if (sent + filled + piece.length > w.total)
-      throw new FirehoseError(
-        'QFH_FIREHOSE_UNEXPECTED',
-        `image data is longer than the ${w.total} bytes the command announced`,
-        { hint: 'This is a bug in the plan that sent it; nothing past the partition was written.' },
-      );
+    checkLength(sent() + filled + piece.length, w.total);
     let at = 0;
     // Whole payloads straight from the source's piece, no copy into the buffer.
     while (filled === 0 && piece.length - at >= payload) {
@@ -76,11 +93,11 @@ export async function writeRaw(
     }
   }
   // Zero-pad to the announced size (the last sector, or a shorter-than-partition image).
-  while (sent + filled < w.total) {
-    const n = Math.min(payload - filled, w.total - sent - filled);
+  while (sent() + filled < w.total) {
+    const n = Math.min(payload - filled, w.total - sent() - filled);
     buffer().fill(0, filled, filled + n);
     filled += n;
-    if (filled === payload || sent + filled === w.total) {
+    if (filled === payload || sent() + filled === w.total) {
       await send(buffer().subarray(0, filled));
       filled = 0;
     }

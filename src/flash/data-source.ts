@@ -47,6 +47,7 @@ export async function sourceFiller(
   source: DataSource,
   files: PackageSource,
 ): Promise<SourceFiller> {
+  if (source.kind === 'fill') return fillFiller(source.pattern, source.length);
   if (source.kind === 'file') {
     const file = await files.open(source.path);
     const readInto = file.readInto?.bind(file);
@@ -87,7 +88,22 @@ function segmentFiller(
   };
 }
 
-/** Copies pieces of any size into the target (zip entries, patched bytes, fills). */
+/** A FILL pattern written straight into the target (targets are whole multiples of 4 bytes). */
+function fillFiller(pattern: Uint8Array, length: number): SourceFiller {
+  const value = Buffer.from(pattern.buffer, pattern.byteOffset, Math.min(4, pattern.length));
+  let left = length;
+  return {
+    fill: (target) => {
+      const n = Math.min(left, target.length);
+      Buffer.from(target.buffer, target.byteOffset, n).fill(value);
+      left -= n;
+      return Promise.resolve(n);
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Copies pieces of any size into the target (zip entries, patched bytes). */
 function pieceFiller(pieces: AsyncGenerator<Uint8Array>): SourceFiller {
   let carry: Uint8Array | undefined;
   return {

@@ -2,7 +2,8 @@
  * An image on its way to the device: read into a small ring of reused buffers, one piece
  * ahead of the piece being sent, and hashed (when it will be verified) while it is sent: on
  * the hashing thread for large images, so reading, hashing and the transfer overlap instead
- * of adding up. Memory is the ring (2 MiB, 4 MiB when hashed), whatever the image's size.
+ * of adding up. Memory is the ring (2 MiB; 12 MiB when hashed on the thread), whatever the
+ * image's size.
  *
  * @module
  */
@@ -13,8 +14,13 @@ import { sourceFiller } from './data-source.js';
 import { hashOnThread, type PieceHasher } from './hash-thread.js';
 
 const PIECE = 1 << 20;
-/** Buffers in the ring: one being sent and one being read ahead, plus two the hashing may lag. */
-const SLOTS_HASHED = 4;
+/**
+ * Pieces of an image hashed on the thread are larger: fewer reads, messages and writes
+ * (a 1 GiB verified flash over TCP: 1.15 → 1.06 CPU s/GiB with 4 MiB writes).
+ */
+const THREAD_PIECE = 4 << 20;
+/** Buffers in the ring: one being sent and one being read ahead, plus one the hashing may lag. */
+const SLOTS_HASHED = 3;
 const SLOTS_PLAIN = 2;
 /** Smaller images are hashed on the main thread: handing them over would cost more than it saves. */
 const THREAD_MIN_BYTES = 8 << 20;
@@ -33,6 +39,26 @@ export interface ImagePiecesOptions {
   readonly hash: boolean;
   /** The image's size (picks the buffers and where it is hashed). */
   readonly bytes: number;
+}
+
+/**
+ * Buffers of finished images, kept for the next (a sparse image is dozens of program ops;
+ * a new ring per op left megabytes to the garbage collector each time). A few of each kind.
+ */
+const spare = new Map<string, ArrayBufferLike[]>();
+const SPARE_MAX = SLOTS_HASHED;
+
+function takeBuffer(size: number, shared: boolean): ArrayBufferLike {
+  const reused = spare.get(`${shared ? 's' : 'p'}${size}`)?.pop();
+  return reused ?? (shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+}
+
+function giveBack(buffers: readonly ArrayBufferLike[], shared: boolean): void {
+  if (buffers[0] === undefined) return;
+  const key = `${shared ? 's' : 'p'}${buffers[0].byteLength}`;
+  const list = spare.get(key) ?? [];
+  spare.set(key, list);
+  for (const b of buffers) if (list.length < SPARE_MAX) list.push(b);
 }
 
 /** A hasher on this thread, for small images. */
@@ -59,14 +85,13 @@ export function imagePieces(
   files: PackageSource,
   o: ImagePiecesOptions,
 ): ImagePieces {
-  const size = Math.max(4, Math.min(PIECE, Math.ceil(o.bytes / 4) * 4));
   const threaded = o.hash && o.bytes >= THREAD_MIN_BYTES;
+  const size = Math.max(4, Math.min(threaded ? THREAD_PIECE : PIECE, Math.ceil(o.bytes / 4) * 4));
   let hasher: PieceHasher | undefined;
+  let giveBackAfter: (() => void) | undefined;
   const slots = o.hash ? SLOTS_HASHED : SLOTS_PLAIN;
   async function* pieces(): AsyncGenerator<Uint8Array> {
-    const buffers = Array.from({ length: slots }, () =>
-      threaded ? new SharedArrayBuffer(size) : new ArrayBuffer(size),
-    );
+    const buffers = Array.from({ length: slots }, () => takeBuffer(size, threaded));
     const views = buffers.map((b) => new Uint8Array(b));
     if (o.hash)
       hasher =
@@ -95,13 +120,20 @@ export function imagePieces(
       await next.catch(() => undefined);
       await filler.close();
       if (!finished) hasher?.dispose();
+      // The hashing thread may still read them until the digest: only plain ones go back now.
+      if (!threaded) giveBack(buffers, false);
+      else if (!finished) giveBackAfter = undefined;
+      else giveBackAfter = () => giveBack(buffers, true);
     }
   }
   return {
     pieces,
     digest: async (padding) => {
       if (!hasher) throw new Error('imagePieces: no hash was asked for, or no piece was read');
-      return hasher.digest(padding);
+      const digest = await hasher.digest(padding);
+      giveBackAfter?.();
+      giveBackAfter = undefined;
+      return digest;
     },
   };
 }

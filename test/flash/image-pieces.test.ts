@@ -34,7 +34,7 @@ async function readAll(
 // 20 MiB is hashed on the worker thread, 300 KiB on the main thread: both must agree with
 // an independent SHA-256 of the same bytes and zero padding.
 for (const size of [20 * MiB + 12345, 300_000])
-  it(`reads file segments in order into 1 MiB pieces and hashes them with padding (${size} bytes)`, async () => {
+  it(`reads file segments in order into bounded pieces and hashes them with padding (${size} bytes)`, async () => {
     const file = bytesOf(size + 8192, 7);
     const root = await makePackage({ 'img.bin': file });
     // Two segments, as a sparse image's RAW runs are: the bytes between them are skipped.
@@ -51,7 +51,7 @@ for (const size of [20 * MiB + 12345, 300_000])
         padding,
       });
       expect(sha(got.bytes)).toBe(sha(expected));
-      expect(got.largest).toBeLessThanOrEqual(MiB);
+      expect(got.largest).toBeLessThanOrEqual(4 * MiB); // the ring's buffers, whatever the size
       expect(got.digest).toBe(sha(expected, new Uint8Array(padding)));
     }
   });
