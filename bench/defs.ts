@@ -112,7 +112,7 @@ export const FIGURES: readonly FigureDef[] = [
   {
     name: 'memory.zip',
     unit: 'MiB',
-    limit: '32 MiB (the goal)',
+    limit: '32 MiB (the raw and sparse goal)',
     note: 'the same for a raw image deflated inside a Quectel-shaped zip (1 GiB; 256 MiB with --quick)',
   },
   {
