@@ -32,6 +32,7 @@ import { EventWriter } from './events.js';
 import { ExitCode } from './exit-codes.js';
 import { processOutput } from './output.js';
 import { reportError } from './report-error.js';
+import { withoutHelpCache } from './help-cache.js';
 
 /** Every command, in the order --help lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -119,7 +120,7 @@ export async function main(
     })
     .wrap(100);
   try {
-    await parser.parseAsync([...args], {}, (_err, _argv, output) => {
+    await withoutHelpCache(parser).parseAsync([...args], {}, (_err, _argv, output) => {
       if (output) ctx.out.stdout(`${output}\n`);
     });
     return code;

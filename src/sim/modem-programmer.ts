@@ -55,7 +55,8 @@ export class ProgrammerPort {
     const banner = (): void => {
       if (isCurrent()) this.currentOutput()?.send(this.target.banner());
     };
-    // Even with no delay the banner follows the programmer's start, never runs inside it.
+    // Even with no delay the banner goes out after this constructor: the modem only knows
+    // this port as its programmer once it returns (protocol: 'instant' used to throw here).
     if (delay > 0) setTimeout(banner, delay).unref();
     else queueMicrotask(banner);
   }
