@@ -139,8 +139,15 @@ export class VerifyMismatchError extends QfhError {
 
 /** qfh was asked to stop (Ctrl-C, SIGTERM, an aborted AbortSignal) and stopped at a safe point. */
 export class InterruptedError extends QfhError {
-  constructor(message = 'stopped on request', options: QfhErrorOptions = {}) {
+  /** Stopped at once (a second Ctrl-C), in the middle of a step: the programmer was cut off. */
+  readonly forced: boolean;
+
+  constructor(
+    message = 'stopped on request',
+    options: QfhErrorOptions & { forced?: boolean } = {},
+  ) {
     super('QFH_INTERRUPTED', message, options);
+    this.forced = options.forced ?? false;
   }
 }
 

@@ -150,19 +150,22 @@ export class FirehoseClient {
     o: { onBytes?: (sent: number) => void; element?: FirehoseElement } = {},
   ): Promise<Exchange> {
     const t = this.timeouts;
-    const ack = await this.exchange(o.element ?? programCommand(range), t.programAck);
-    if (attr(ack.attributes, 'rawmode') !== 'true')
-      throw new FirehoseError(
-        'QFH_FIREHOSE_UNEXPECTED',
-        '<program> was ACKed without rawmode="true"',
-      );
-    await writeRaw(this.reader, data, {
-      total: bytesOf(range),
-      payload: this.payload(),
-      timeouts: t,
-      onBytes: o.onBytes,
+    this.reader.throwIfAborted();
+    return this.reader.shielded(async () => {
+      const ack = await this.exchange(o.element ?? programCommand(range), t.programAck);
+      if (attr(ack.attributes, 'rawmode') !== 'true')
+        throw new FirehoseError(
+          'QFH_FIREHOSE_UNEXPECTED',
+          '<program> was ACKed without rawmode="true"',
+        );
+      await writeRaw(this.reader, data, {
+        total: bytesOf(range),
+        payload: this.payload(),
+        timeouts: t,
+        onBytes: o.onBytes,
+      });
+      return this.reader.awaitResponse('program', t.programFinal);
     });
-    return this.reader.awaitResponse('program', t.programFinal);
   }
 
   /** Reads `range` in raw mode, handing each piece to `onData`. */
@@ -171,12 +174,18 @@ export class FirehoseClient {
     onData: (piece: Uint8Array) => void | Promise<void>,
   ): Promise<Exchange> {
     const t = this.timeouts;
-    const ack = await this.exchange(readCommand(range), t.programAck);
-    if (attr(ack.attributes, 'rawmode') !== 'true')
-      throw new FirehoseError('QFH_FIREHOSE_UNEXPECTED', '<read> was ACKed without rawmode="true"');
-    const readChunk = this.options.readChunk ?? 1 << 20;
-    await readRaw(this.reader, bytesOf(range), { timeouts: t, readChunk, onData });
-    return this.reader.awaitResponse('read', t.programFinal);
+    this.reader.throwIfAborted();
+    return this.reader.shielded(async () => {
+      const ack = await this.exchange(readCommand(range), t.programAck);
+      if (attr(ack.attributes, 'rawmode') !== 'true')
+        throw new FirehoseError(
+          'QFH_FIREHOSE_UNEXPECTED',
+          '<read> was ACKed without rawmode="true"',
+        );
+      const readChunk = this.options.readChunk ?? 1 << 20;
+      await readRaw(this.reader, bytesOf(range), { timeouts: t, readChunk, onData });
+      return this.reader.awaitResponse('read', t.programFinal);
+    });
   }
 
   /** Erases a sector range. */

@@ -64,7 +64,25 @@ export class ResponseReader {
   }
 
   throwIfAborted(): void {
-    if (this.options.signal?.aborted) throw new InterruptedError('stopped before the next command');
+    if (this.shield === 0 && this.options.signal?.aborted)
+      throw new InterruptedError('stopped before the next command');
+  }
+
+  /** Nesting of {@link shielded} sections: a stop request waits while it is above 0. */
+  private shield = 0;
+
+  /**
+   * Runs `fn` deaf to stop requests: once a `<program>` or `<read>` is sent the programmer
+   * expects its raw data phase and final answer, and a host that stopped in between would
+   * leave it waiting for bytes that the next session's XML would then fill.
+   */
+  async shielded<T>(fn: () => Promise<T>): Promise<T> {
+    this.shield++;
+    try {
+      return await fn();
+    } finally {
+      this.shield--;
+    }
   }
 
   /** Reads until a whole document is there; returns its messages. */
@@ -76,7 +94,7 @@ export class ResponseReader {
       const left = deadline - Date.now();
       if (left <= 0) throw new FirehoseSilence(what, waitMs);
       try {
-        const signal = this.options.signal;
+        const signal = this.shield === 0 ? this.options.signal : undefined;
         const piece = await this.transport.read(this.options.readChunk ?? 1 << 20, {
           timeoutMs: left,
           ...(signal ? { signal } : {}),

@@ -35,7 +35,7 @@ function programmerAnswered(error: QfhError): boolean {
   return (
     error instanceof FirehoseNakError ||
     error instanceof VerifyMismatchError ||
-    error instanceof InterruptedError ||
+    (error instanceof InterruptedError && !error.forced) ||
     error instanceof PlanRefusedError
   );
 }
@@ -52,7 +52,8 @@ export function nextStep(c: AdviceContext): string {
     return `The firmware zip is damaged: download it again. The modem is partly written and will not boot. ${POWER_CYCLE}, then run: qfh edl-recover NEW-ZIP${device}`;
   switch (c.state) {
     case 'untouched':
-      return answered
+      // A stop before any write may have cut the programmer upload short: start over.
+      return answered && !(c.error instanceof InterruptedError)
         ? `Nothing was written: the modem keeps its firmware. Fix the problem above, then run: qfh flash ${quote(c.packagePath)}${device}`
         : `Nothing was written: the modem keeps its firmware. ${POWER_CYCLE} (or boots normally), then run the same command again.`;
     case 'partial':

@@ -62,11 +62,25 @@ export async function executePlan(
       if (skips?.skipped.has(index)) run.skip(index, op);
       else await run.op(index, op);
     } catch (e) {
-      throw run.failed(index, asQfhError(e));
+      throw run.failed(index, stopOrError(e, options.signal));
     }
   }
   run.emit({ phase: 'done' });
   return run.report(undefined);
+}
+
+/**
+ * A failure after a stop request is the stop: a second Ctrl-C closes the device under a step
+ * (the transport then reports it closed), which is the user's doing, not a fault; and the
+ * programmer was cut off mid-step, so it must be restarted.
+ */
+function stopOrError(e: unknown, signal: AbortSignal | undefined): QfhError {
+  const error = asQfhError(e);
+  if (!signal?.aborted || error instanceof InterruptedError) return error;
+  return new InterruptedError(`stopped at once on a second request (${error.message})`, {
+    cause: error,
+    forced: true,
+  });
 }
 
 /** The bookkeeping of one execution. */

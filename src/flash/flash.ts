@@ -9,7 +9,7 @@
  */
 import { resolve } from 'node:path';
 import type { AcceptFlag } from '../accept-flags.js';
-import { asQfhError, PlanRefusedError } from '../errors.js';
+import { asQfhError, InterruptedError, PlanRefusedError } from '../errors.js';
 import { readPackage, type FirmwarePackage } from '../package/read-package.js';
 import { checkedPlan, type PlanRequest } from '../plan/gates.js';
 import type { FlashPlan } from '../plan/types.js';
@@ -166,7 +166,10 @@ function failedBeforeWrites(
   transport: Transport,
   c: { error: unknown; options: FlashOptions },
 ): FlashError {
-  const error = asQfhError(c.error);
+  // A stop request ends whatever wait was running; it is the stop, not that wait, to report.
+  const error = c.options.signal?.aborted
+    ? new InterruptedError('stopped on request before anything was written', { cause: c.error })
+    : asQfhError(c.error);
   const next = nextStep({
     state: 'untouched',
     error,

@@ -44,6 +44,11 @@ export class FirehoseTarget {
   private readonly replies: Replies;
   private readonly disk: Disk;
   private raw: RawProgram | undefined;
+
+  /** Whether a `<program>`'s data is still owed (a host stopping now would cut it short). */
+  get inRawTransfer(): boolean {
+    return this.raw !== undefined;
+  }
   private opened = false;
   private rawStart = 0;
   private payloadToTarget: number;

@@ -102,17 +102,23 @@ export class TcpTransport implements Transport {
       }
       if (this.closed) throw this.closed;
       const left = deadline - Date.now();
-      if (left <= 0 || options.signal?.aborted)
+      if (options.signal?.aborted)
+        throw new TransportTimeoutError(`${this.description}: read aborted`);
+      if (left <= 0)
         throw new TransportTimeoutError(
           `${this.description}: no data within ${options.timeoutMs} ms`,
         );
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
+        const done = (): void => {
           clearTimeout(timer);
+          options.signal?.removeEventListener('abort', done);
           this.wake = undefined;
           resolve();
         };
+        const timer = setTimeout(done, left);
+        // A stop request ends the wait at once, not at the read's deadline.
+        options.signal?.addEventListener('abort', done, { once: true });
+        this.wake = done;
       });
     }
   }

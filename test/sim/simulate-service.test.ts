@@ -111,6 +111,28 @@ describe('qfh simulate without restarts', () => {
     expect((await readFile(join(again, 'lun0.img'))).equals(image)).toBe(true);
   }, 120_000);
 
+  it('stops when the process that started it dies (no orphan left listening)', async () => {
+    const shell = spawn('sh', [
+      '-c',
+      `"${process.execPath}" "${BIN}" simulate --listen 127.0.0.1:0 --instant & echo "pid $!"; wait`,
+    ]);
+    let out = '';
+    shell.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await until(() => /listening on tcp:/.test(out) && /pid \d+/.test(out), 'the simulator');
+    const pid = Number(/pid (\d+)/.exec(out)?.[1]);
+    shell.kill('SIGKILL');
+    const alive = (): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await until(() => !alive(), 'the orphaned simulator to stop', 10_000);
+    expect(alive()).toBe(false);
+  });
+
   it('warns when it listens beyond loopback', async () => {
     const sim = simulate(['--profile', 'eg25g', '--listen', '0.0.0.0:0', '--instant']);
     await until(() => /listening on tcp:/.test(sim.out()), 'listening');

@@ -8,6 +8,7 @@
 import { UsageError } from '../../errors.js';
 import { dumpStorage, loadStorage } from '../../sim/dump-storage.js';
 import { preloadPackage } from '../sim-preload.js';
+import { serviceSignals, watchParent } from '../simulate-controls.js';
 import { PROFILES, SimulatedModem } from '../../sim/index.js';
 import { serveFunctionFs } from '../../sim/functionfs-gadget.js';
 import { serveModem } from '../../sim/tcp-server.js';
@@ -227,14 +228,17 @@ export async function runSimulate(
   // Every signal handler is in place before the line that tells a supervisor it may send them.
   const controls = serviceSignals(modem, { dump: o.dump, say });
   const stopped = new Promise<void>((resolve) => {
-    const dispose = ctx.signals.onStop(() => {
-      dispose();
-      resolve();
+    const orphaned = watchParent(() => {
+      say('the process that started qfh simulate is gone: stopping');
+      finish();
     });
-    void stop?.then(() => {
+    const dispose = ctx.signals.onStop(() => finish());
+    function finish(): void {
       dispose();
+      clearInterval(orphaned);
       resolve();
-    });
+    }
+    void stop?.then(finish);
   });
   ctx.out.stdout(
     `qfh simulate: ${modem.profile.module} (${o.profile}) in ${mode}, ${o.functionfs ? 'as' : 'listening on'} ${where}\n`,
@@ -258,28 +262,3 @@ export async function runSimulate(
 
 const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || /^127\./.test(host);
-
-/** SIGHUP power-cycles the modem; SIGUSR2 writes the --dump now. */
-function serviceSignals(
-  modem: SimulatedModem,
-  o: { dump: string | undefined; say: (line: string) => void },
-): { dispose(): void } {
-  const cycle = (): void => {
-    o.say('SIGHUP: power-cycling the modem');
-    modem.powerCycle();
-  };
-  const dump = (): void => {
-    if (!o.dump) return o.say('SIGUSR2: no --dump folder given');
-    void dumpStorage(modem.storage, o.dump).then((files) =>
-      o.say(`storage written to ${files.join(', ')}`),
-    );
-  };
-  process.on('SIGHUP', cycle);
-  process.on('SIGUSR2', dump);
-  return {
-    dispose: () => {
-      process.off('SIGHUP', cycle);
-      process.off('SIGUSR2', dump);
-    },
-  };
-}
