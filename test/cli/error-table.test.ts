@@ -1,0 +1,177 @@
+/**
+ * Issue 14's error table: each way a person gets the command line wrong ends in a QfhError
+ * with a stable code, the exit status of its outcome and one line that says what happened,
+ * with a hint that fits the situation (never "This is a bug in qfh" for a user's mistake).
+ */
+import { createServer, type Server } from 'node:net';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/main.js';
+import { buildDemoPackage } from '../../src/sim/index.js';
+import { runCli } from '../helpers/cli.js';
+
+let demo: string;
+let busy: Server;
+let busyPort = 0;
+beforeAll(async () => {
+  demo = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-errors-')));
+  busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  busyPort = (busy.address() as { port: number }).port;
+});
+afterAll(() => busy.close());
+
+type Row = {
+  what: string;
+  args: () => string[];
+  code: string;
+  exit: number;
+  line: RegExp;
+  hint?: RegExp;
+  /** Not in the hint: advice for another situation. */
+  notHint?: RegExp;
+};
+
+const ROWS: Row[] = [
+  {
+    what: 'a --programmer that does not exist',
+    args: () => ['flash', demo, '--device', 'sim:eg25g', '--yes', '--programmer', '/no/prog.mbn'],
+    code: 'QFH_PROGRAMMER_INVALID',
+    exit: 3,
+    line: /cannot read the programmer \/no\/prog\.mbn/,
+  },
+  {
+    what: 'a fota file that does not exist',
+    args: () => ['fota', '/no/delta.zip', '--device', 'sim:eg25g:normal'],
+    code: 'QFH_INPUT_UNREADABLE',
+    exit: 2,
+    line: /cannot read the delta package \/no\/delta\.zip/,
+    notHint: /EDL|replug/i,
+  },
+  {
+    what: 'a --listen port already taken',
+    args: () => ['simulate', '--listen', `127.0.0.1:${busyPort}`],
+    code: 'QFH_USAGE',
+    exit: 2,
+    line: /--listen 127\.0\.0\.1:\d+: .*EADDRINUSE/,
+    hint: /pick another port/,
+  },
+  {
+    what: 'a simulator profile that does not exist',
+    args: () => ['flash', demo, '--device', 'sim:nosuch', '--yes'],
+    code: 'QFH_USAGE',
+    exit: 2,
+    line: /--device sim:nosuch: no such simulator profile/,
+    hint: /eg25g/,
+  },
+  {
+    what: 'verify without --device',
+    args: () => ['verify'],
+    code: 'QFH_USAGE',
+    exit: 2,
+    line: /qfh verify needs the modem's AT port/,
+  },
+  {
+    what: 'fota without --device',
+    args: () => ['fota', demo],
+    code: 'QFH_USAGE',
+    exit: 2,
+    line: /qfh fota needs the modem's AT port/,
+  },
+  {
+    what: '--wait that is not a number',
+    args: () => ['flash', demo, '--device', 'sim:eg25g', '--wait', 'abc'],
+    code: 'QFH_USAGE',
+    exit: 2,
+    line: /--wait wants a number of seconds/,
+  },
+  {
+    what: '--device in no known form',
+    args: () => ['flash', demo, '--device', 'bogus:x', '--yes'],
+    code: 'QFH_USAGE',
+    exit: 2,
+    line: /--device "bogus:x" is not usb/,
+  },
+  {
+    what: 'the update/firehose folder instead of the package',
+    args: () => ['plan', join(demo, 'update/firehose')],
+    code: 'PKG_NOT_ROOT',
+    exit: 3,
+    line: /is a folder inside a firmware package; the package is .*EG25GGBR07A08M2G/,
+  },
+  {
+    what: 'info on a modem in normal mode',
+    args: () => ['info', '--device', 'sim:eg25g:normal'],
+    code: 'QFH_USAGE',
+    exit: 2,
+    line: /qfh info reads the PBL, which only answers in EDL/,
+  },
+  {
+    what: 'backup on a modem in normal mode',
+    args: () => [
+      'backup',
+      join(tmpdir(), 'qfh-never-written'),
+      '--device',
+      'sim:eg25g:normal',
+      '--from',
+      demo,
+    ],
+    code: 'QFH_USAGE',
+    exit: 2,
+    line: /qfh backup reads through the programmer, so the modem must be in EDL/,
+  },
+  {
+    what: 'a package folder that does not exist',
+    args: () => ['plan', '/no/such/package'],
+    code: 'QFH_PACKAGE_NOT_FOUND',
+    exit: 2,
+    line: /cannot read \/no\/such\/package/,
+    notHint: /bug in qfh/,
+  },
+];
+
+describe('error table: code, exit status, one line, a hint that fits', () => {
+  for (const row of ROWS)
+    it(row.what, async () => {
+      const { code, stdout, stderr } = await runCli(row.args());
+      const text = stdout + stderr;
+      expect(code, text).toBe(row.exit);
+      expect(text).toContain(row.code);
+      expect(text).toMatch(row.line);
+      expect(text).not.toMatch(/This is a bug in qfh/);
+      if (row.hint) expect(stderr).toMatch(row.hint);
+      if (row.notHint) expect(stderr).not.toMatch(row.notHint);
+    });
+
+  it('a wrong --device is reported before the plan is printed', async () => {
+    const { stdout } = await runCli(['flash', demo, '--device', 'bogus:x', '--yes']);
+    expect(stdout).not.toMatch(/Plan for/);
+  });
+});
+
+describe('help a person can find', () => {
+  it('--version, -h, and an examples section in every command’s --help', async () => {
+    expect((await runCli(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect((await runCli(['-h'])).stdout).toContain('qfh <command> [options]');
+    for (const c of COMMANDS) {
+      const name = c.syntax[0]?.split(' ')[0] ?? '';
+      const { code, stdout } = await runCli([name, '--help']);
+      expect(code, name).toBe(0);
+      expect(stdout, name).toContain('Examples:');
+    }
+  });
+
+  it('each accept flag’s help says the risk it accepts', async () => {
+    const { stdout } = await runCli(['flash', '--help']);
+    expect(stdout).toMatch(/--force-variant\s+accept the risk: flash firmware built for another/);
+    expect(stdout).toMatch(/--allow-downgrade\s+accept the risk:/);
+  });
+
+  it('qfh completion prints a shell completion script', async () => {
+    const { code, stdout } = await runCli(['completion']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('qfh-completions');
+  });
+});
