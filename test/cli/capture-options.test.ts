@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importUsbmon, parseDebugBundle } from '../../src/capture/index.js';
 import { dissectorPath } from '../../src/cli/commands/wireshark.js';
+import { serveModem, SimulatedModem } from '../../src/sim/index.js';
 import { runCli } from '../helpers/cli.js';
 import { demoPackage } from '../helpers/demo-capture.js';
 import { elfStub } from '../helpers/package-dir.js';
@@ -71,23 +72,26 @@ describe('a debug bundle nobody asked for', () => {
   it('is written when a command fails after opening the device, and says where', async () => {
     const programmer = join(dir, 'prog.elf');
     await writeFile(programmer, elfStub());
-    // A 1 ms command timeout fails the session once the programmer is up.
+    // The modem never answers its third Firehose command: the session fails once the
+    // programmer is up, whatever the machine's load (a race on a 1 ms timeout was not).
+    const modem = new SimulatedModem({ profile: 'eg25g', faults: { silentCommand: 2 } });
+    const server = await serveModem(modem, '127.0.0.1', 0);
     const { code, stderr } = await run(
       'backup',
       join(dir, 'backup'),
       '--device',
-      'sim:eg25g',
+      `tcp://127.0.0.1:${server.port}`,
       '--programmer',
       programmer,
       '--timeout',
-      'command=1',
-    );
+      'command=300',
+    ).finally(() => server.close());
     expect(code).toBe(1);
     const path = /debug bundle written to (\S+)/.exec(stderr)?.[1];
     if (!path) throw new Error(`no bundle named in: ${stderr}`);
     try {
       const bundle = parseDebugBundle(await readFile(path, 'utf8'));
-      expect(bundle?.error?.code).toBe('QFH_TRANSPORT_TIMEOUT');
+      expect(bundle?.error?.code).toBe('QFH_FIREHOSE_TIMEOUT');
       expect(bundle?.command).toContain('backup');
       expect(Array.isArray(bundle?.host) || typeof bundle?.host === 'object').toBe(true);
     } finally {
