@@ -54,8 +54,10 @@ export class ProgrammerPort {
     const banner = (): void => {
       if (isCurrent()) this.output.send(this.target.banner());
     };
+    // Even an instant banner comes after this constructor returns: the modem installs the
+    // port only then, and a banner sent before would find no current port.
     if (delay > 0) setTimeout(banner, delay).unref();
-    else banner();
+    else queueMicrotask(banner);
   }
 
   private commandFault(index: number): 'nak' | 'silent' | undefined {
