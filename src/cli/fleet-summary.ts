@@ -130,7 +130,7 @@ export function fleetFailure(
   const names = missed.map((r) => `${r.device} ${r.outcome}${r.code ? ` (${r.code})` : ''}`);
   return new FleetError(
     code,
-    `${missed.length} of ${rows.length} modems were not flashed: ${names.join(', ')}`,
+    `${missed.length} of ${rows.length} modems ${missed.length === 1 ? 'was' : 'were'} not flashed: ${names.join(', ')}`,
     {
       hint: retry
         ? `Retry just those: ${retry}`

@@ -23,6 +23,8 @@ export interface FleetView {
 }
 
 const MB = 1e6;
+/** Steps and outcomes line up in a column of the longest one ('identifying'). */
+const pad = (state: string): string => state.padEnd(11);
 const MIN_INTERVAL_MS = 100;
 
 interface Track {
@@ -118,7 +120,9 @@ function barView(
   const width = Math.max(...devices.map((d) => d.length));
   const bars = new cliProgress.MultiBar(
     {
-      format: ' {device} {bar} {percentage}% | {rate} MB/s | {step} | {state}',
+      // State first: a narrow terminal cuts the end of the line, and the state matters most.
+      format: ' {device} {state} {bar} {percentage}% {rate} MB/s {step}',
+      barsize: 16,
       hideCursor: true,
       fps: 10,
       stream: process.stderr,
@@ -129,7 +133,7 @@ function barView(
   const bar = new Map(
     devices.map((d) => [
       d,
-      bars.create(1, 0, { device: d.padEnd(width), rate: '0.00', step: '', state: 'waiting' }),
+      bars.create(1, 0, { device: d.padEnd(width), rate: '0.00', step: '', state: pad('waiting') }),
     ]),
   );
   return {
@@ -140,11 +144,10 @@ function barView(
       bar.get(device)?.setTotal(Math.max(1, p.bytesTotal));
       bar.get(device)?.update(p.bytesDone, { rate: c.rate(device, p), step: label.trim() });
     },
-    step: (device, step) => bar.get(device)?.update({ state: step }),
+    step: (device, step) => bar.get(device)?.update({ state: pad(step) }),
     // A message does not fit a line per modem; the summary says what matters.
     message: () => undefined,
-    done: (r) =>
-      bar.get(r.device)?.update({ state: r.error ? `${r.outcome} ${r.error.code}` : r.outcome }),
+    done: (r) => bar.get(r.device)?.update({ state: pad(r.outcome) }),
     stop: () => bars.stop(),
   };
 }

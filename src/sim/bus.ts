@@ -22,6 +22,11 @@ export interface SimulatedSlot {
   /** The physical port, as Linux names it (`1-1.4`). */
   readonly port: string;
   readonly modem: SimulatedModem;
+  /**
+   * The port it enumerates on in EDL when that is another one: the high-speed twin of a
+   * SuperSpeed port (the kernel links the two as `port/peer`).
+   */
+  readonly edlPort?: string | undefined;
 }
 
 /** ttys per port: a Quectel module in normal mode binds four (DIAG, NMEA, AT, modem). */
@@ -44,14 +49,14 @@ export class SimulatedBus {
 
   constructor(
     readonly slots: readonly SimulatedSlot[],
-    options: Omit<FakeUsbOptions, 'ports'> = {},
+    options: Omit<FakeUsbOptions, 'ports' | 'edlPorts'> = {},
   ) {
-    for (const s of slots) parsePortPath(s.port);
+    for (const s of slots) [s.port, s.edlPort ?? s.port].forEach(parsePortPath);
     if (new Set(slots.map((s) => s.port)).size !== slots.length)
       throw new RangeError('two simulated modems on one port');
     this.usb = new FakeUsb(
       slots.map((s) => s.modem),
-      { ...options, ports: slots.map((s) => s.port) },
+      { ...options, ports: slots.map((s) => s.port), edlPorts: slots.map((s) => s.edlPort) },
     );
   }
 
@@ -120,7 +125,8 @@ export class SimulatedBus {
           tty: hasTty ? tty(number) : undefined,
         }));
     return {
-      path: slot.port,
+      path: edl ? (slot.edlPort ?? slot.port) : slot.port,
+      peer: slot.edlPort === undefined ? undefined : edl ? slot.port : slot.edlPort,
       vid: edl ? (this.usb.hostOptions.edlVid ?? id.vid) : id.vid,
       pid: id.pid,
       product: edl ? `QUSB_BULK_CID:0404_SN:${serial}` : modem.profile.module,

@@ -47,6 +47,11 @@ export interface FakeUsbOptions {
    * @default `1-N.4` for the Nth modem
    */
   ports?: readonly string[];
+  /**
+   * Where each modem enumerates in EDL when that is another port: a modem on a SuperSpeed
+   * port comes back on the port's high-speed twin (another bus) as 05c6:9008.
+   */
+  edlPorts?: readonly (string | undefined)[];
 }
 
 /** Bus number and port chain of a port path such as `1-1.4`. */
@@ -92,7 +97,9 @@ export class FakeUsb implements UsbModuleLike {
         if (!id) return undefined;
         let device = this.devices.get(modem);
         if (!device || device.deviceDescriptor.idProduct !== id.pid) {
-          const port = parsePortPath(this.options.ports?.[i] ?? `1-${i + 1}.4`);
+          const home = this.options.ports?.[i] ?? `1-${i + 1}.4`;
+          const edlPort = modem.state === 'edl' ? this.options.edlPorts?.[i] : undefined;
+          const port = parsePortPath(edlPort ?? home);
           device = new FakeUsbDevice(this, modem, { ...port, address: this.nextAddress++ });
           this.devices.set(modem, device);
         }

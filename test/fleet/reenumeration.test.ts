@@ -69,3 +69,26 @@ it('two modems switched to EDL together come back in reverse order; each 9008 is
     expect(m.firehoseRuns.flatMap((r) => r.commands).some((c) => c.tag === 'program')).toBe(true);
   }
 });
+
+it('a modem that left a SuperSpeed port is flashed on the high-speed twin it comes back on, not on a neighbour', async () => {
+  const parent = await mkdtemp(join(tmpdir(), 'qfh-fleet-'));
+  made.push(parent);
+  const root = await buildDemoPackage(parent, undefined, { scale: 0.1 });
+  const superSpeed = modem(0x3333cccc, 300);
+  const neighbour = new SimulatedModem({
+    profile: { ...profile('eg25g'), sahara: { ...profile('eg25g').sahara, serial: 0x4444dddd } },
+  });
+  const bus = new SimulatedBus([
+    { port: '2-1', edlPort: '1-1', modem: superSpeed },
+    { port: '1-2', modem: neighbour },
+  ]);
+  const targets = (await bus.listing()).usb.map((d) =>
+    portTarget(bus, { port: d.path, peer: d.peer }, { waitSeconds: 20 }),
+  );
+  const result = await flashMany(targets, { firmware: root, edlSwitch: { intervalMs: 10 } });
+  expect(result.devices.map((d) => [d.device, d.outcome, d.report?.device])).toEqual([
+    ['usb:2-1', 'flashed', `usb 1-1 05c6:9008 SN:${hex(0x3333cccc)}`],
+    ['usb:1-2', 'flashed', `usb 1-2 05c6:9008 SN:${hex(0x4444dddd)}`],
+  ]);
+  expect([superSpeed, neighbour].map((m) => m.saharaBoots.length)).toEqual([1, 1]);
+});
