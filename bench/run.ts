@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick]`: qfh's speed and memory against the simulated modem, each
+ * `npm run bench [-- --quick] [--only SECTION]`: qfh's speed and memory against the simulated modem, each
  * figure next to a limit measured in the same run on the same bytes, so the numbers mean
  * something on a noisy shared machine. Prints a table, then one `BENCH {json}` line per
  * figure: {name, value, unit, limit, ratio} with ratio = value / limit.
@@ -240,12 +240,12 @@ async function planning(work: string): Promise<void> {
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'qfh-bench-'));
   const started = Date.now();
+  // `--only many` (or pipeline, memory, modelled, planning) runs one section.
+  const only = process.argv[process.argv.indexOf('--only') + 1];
+  const sections = { pipeline, memory, modelled, many: manyDevices, planning };
   try {
-    await pipeline(work);
-    await memory(work);
-    await modelled(work);
-    await manyDevices(work);
-    await planning(work);
+    for (const [name, section] of Object.entries(sections))
+      if (!process.argv.includes('--only') || only === name) await section(work);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
