@@ -2,7 +2,8 @@
  * `qfh list`'s modems, one per physical modem with the handle that names it in `--device`:
  * `usb:PORT` for USB (the port path, which stays the same when the modem switches between
  * normal mode and EDL, while its serial changes or disappears), the /dev node for PCIe.
- * The `modems` array of `qfh list --json` (README documents its fields).
+ * The `modems` array of `qfh list --json` (README documents its fields): every field is
+ * present, `null` where it is not known, so scripts read a stable shape.
  *
  * @module
  */
@@ -17,14 +18,14 @@ export interface ListedModem {
   readonly bus: 'usb' | 'pcie';
   readonly mode: 'edl' | 'normal' | 'unknown';
   /** USB port path (`1-1.4`), and its USB 2/3 peer where the kernel links one. */
-  readonly port: string | undefined;
-  readonly peer: string | undefined;
+  readonly port: string | null;
+  readonly peer: string | null;
   /** `vid:pid` in hex (USB). */
-  readonly id: string | undefined;
+  readonly id: string | null;
   /** The USB serial; in EDL, the chip serial from the product string. */
-  readonly serial: string | undefined;
+  readonly serial: string | null;
   /** The USB product string (`RM500Q-GL`, `QUSB__BULK`), or the PCIe driver. */
-  readonly identity: string | undefined;
+  readonly identity: string | null;
   /** Its ports in /dev: AT and DIAG in normal mode, the EDL tty or node. */
   readonly ports: {
     readonly at?: string;
@@ -47,10 +48,10 @@ function usbModem(d: SysfsUsbDevice): ListedModem {
     bus: 'usb',
     mode: d.mode,
     port: d.path,
-    peer: d.peer,
+    peer: d.peer ?? null,
     id: `${hex4(d.vid)}:${hex4(d.pid)}`,
-    serial: d.serial ?? (d.mode === 'edl' ? serialFromProduct(d.product) : undefined),
-    identity: d.product,
+    serial: d.serial ?? (d.mode === 'edl' ? serialFromProduct(d.product) : undefined) ?? null,
+    identity: d.product ?? null,
     ports:
       d.mode === 'edl'
         ? { ...(edl ? { edl } : {}) }
@@ -67,10 +68,10 @@ export function listedModems(listing: DeviceListing): ListedModem[] {
       handle,
       bus: 'pcie',
       mode,
-      port: undefined,
-      peer: undefined,
-      id: undefined,
-      serial: undefined,
+      port: null,
+      peer: null,
+      id: null,
+      serial: null,
       identity: `PCIe module ${p.index} (${p.driver === 'wwan' ? 'upstream wwan driver' : "Quectel's pcie_mhi driver"})`,
       ports: {
         ...(p.at ? { at: p.at } : {}),

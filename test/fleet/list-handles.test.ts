@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -13,8 +13,8 @@ afterAll(async () => Promise.all(made.map((d) => rm(d, { recursive: true, force:
 interface Listed {
   handle: string;
   mode: string;
-  serial?: string;
-  identity?: string;
+  serial: string | null;
+  identity: string | null;
   ports: Record<string, string>;
 }
 
@@ -40,7 +40,7 @@ it('qfh list: a modem keeps its usb:PORT handle from normal mode to EDL, where i
     }),
     expect.objectContaining({ handle: 'usb:3-2', mode: 'edl', serial: '3B090F7D' }),
   ]);
-  expect(modemsOf(before.stdout)[0]?.serial).toBeUndefined();
+  expect(modemsOf(before.stdout)[0]?.serial).toBeNull();
 
   await switchToEdl(await bus.openTty('ttyUSB0'), { attempts: 3, intervalMs: 10 });
   for (let i = 0; i < 1000 && rm500q.state !== 'edl'; i++)
@@ -72,4 +72,18 @@ it('reads the USB 2/3 peer of a port from sysfs port/peer links', async () => {
     '2-1.4.1',
     undefined,
   ]);
+});
+
+it('README documents every field of qfh list --json modems, and nothing else', async () => {
+  const bus = new SimulatedBus([
+    { port: '1-1', modem: new SimulatedModem({ profile: 'rm500q', state: 'normal' }) },
+  ]);
+  const { stdout } = await qfhOnBus(['list', '--json'], bus);
+  const [modem] = modemsOf(stdout);
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.split('### `qfh list --json`')[1]?.split('\n#')[0] ?? '';
+  const documented = [...section.matchAll(/^\| ((?:`\w+`(?:, )?)+) \|/gm)].flatMap((m) =>
+    [...(m[1] ?? '').matchAll(/`(\w+)`/g)].map((f) => f[1]),
+  );
+  expect(documented.sort()).toEqual(Object.keys(modem ?? {}).sort());
 });
