@@ -1,5 +1,6 @@
 /** Simulated modems on ports and a 4 KiB-page NAND package for the many-modem tests. */
 import { expect } from 'vitest';
+import type { SignalSource } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';
 import type { ModemBus } from '../../src/fleet/index.js';
 import {
@@ -111,17 +112,18 @@ export function fleetModem(o: {
   });
 }
 
-/** Runs `main()` in-process with `bus` as the host's modems. */
+/** Runs `main()` in-process with `bus` as the host's modems (and `signals` as Ctrl-C). */
 export async function qfhOnBus(
   args: readonly string[],
   bus: ModemBus,
+  signals: SignalSource = { onStop: () => () => undefined },
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
     out: { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
     terminal: { canAsk: false, isTTY: false, confirm: async () => false },
-    signals: { onStop: () => () => undefined },
+    signals,
     bus,
   });
   return { code, stdout, stderr };
