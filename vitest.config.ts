@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-tmp.ts'],
     // Property tests run many cases; keep CI on a 2-core machine comfortable.
     testTimeout: 30_000,
     // Most test time is a simulated modem's real protocol time (a banner ≈1 s after Sahara,

@@ -21,6 +21,10 @@ export const ERROR_CODES = {
   QFH_INTERRUPTED: f('stopped by Ctrl-C or SIGTERM at a safe point', 'interrupted'),
   QFH_NO_DEVICE: f('no modem matched --device (or none appeared in time)', 'no-device'),
   QFH_DEVICE_AMBIGUOUS: f('more than one modem matched: pick one with --device', 'no-device'),
+  QFH_DEVICE_BUSY: f(
+    'the device server is serving another host (qfh simulate): nothing was sent',
+    'no-device',
+  ),
   QFH_SAHARA_TRUNCATED: f('a Sahara packet from the device was cut short'),
   QFH_SAHARA_BAD_LENGTH: f('a Sahara packet had an impossible length field'),
   QFH_SAHARA_UNKNOWN_COMMAND: f('the device sent a Sahara command qfh does not know'),
@@ -29,7 +33,10 @@ export const ERROR_CODES = {
   QFH_SAHARA_UNEXPECTED: f('the PBL sent a packet that does not fit the exchange'),
   QFH_SAHARA_OUT_OF_RANGE: f('the PBL asked for bytes beyond the end of the programmer'),
   QFH_SAHARA_COMMAND_FAILED: f('a Sahara command-mode request failed'),
-  QFH_PROGRAMMER_INVALID: f('the programmer file is not a loadable Firehose ELF'),
+  QFH_PROGRAMMER_INVALID: f(
+    'the programmer file is not a loadable Firehose ELF: nothing was sent',
+    'refused',
+  ),
   QFH_FIREHOSE_XML_MALFORMED: f('the programmer sent XML that does not parse'),
   QFH_FIREHOSE_XML_NO_DATA: f('a Firehose document had no <data> root'),
   QFH_FIREHOSE_XML_TOO_LARGE: f('a Firehose document grew past the size limit'),

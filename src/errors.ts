@@ -79,7 +79,7 @@ export class TransportClosedError extends TransportError {
 }
 
 /** Codes of {@link DeviceNotFoundError}. */
-export type DeviceNotFoundCode = 'QFH_NO_DEVICE' | 'QFH_DEVICE_AMBIGUOUS';
+export type DeviceNotFoundCode = 'QFH_NO_DEVICE' | 'QFH_DEVICE_AMBIGUOUS' | 'QFH_DEVICE_BUSY';
 
 /** No device (or more than one) matched what the user asked for. */
 export class DeviceNotFoundError extends QfhError {
@@ -106,7 +106,7 @@ export class PlanRefusedError extends QfhError {
     const fixed = refusals.filter((r) => r.flag === undefined);
     super(
       'QFH_REFUSED',
-      `refused to flash (${refusals.length} problem${refusals.length === 1 ? '' : 's'}; nothing was written): ${refusals.map((r) => r.message).join('; ')}`,
+      `refused to flash (${refusals.length} problem${refusals.length === 1 ? '' : 's'}; nothing was written): ${refusals.map((r) => `${r.message} (${r.code})`).join('; ')}`,
       {
         hint:
           fixed.length > 0

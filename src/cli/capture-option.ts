@@ -17,6 +17,8 @@ import { UsbPcapngWriter } from '../capture/pcapng-export.js';
 import { TappedTransport, type TransferObserver } from '../capture/tapped-transport.js';
 import { runDoctor } from '../preflight/doctor.js';
 import type { Transport } from '../transport/transport.js';
+import { asQfhError } from '../errors.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
 import type { CliOutput } from './output.js';
 
 /** What a device command calls. */
@@ -113,7 +115,10 @@ export function sessionCapture(
   let opened = false;
   const finish = async (failed: boolean, error?: unknown): Promise<void> => {
     file?.close();
-    if (!o.debugBundle && !(failed && opened)) return;
+    // A refusal, a "no" or a Ctrl-C is not a bug to report: only failures leave a bundle
+    // nobody asked for.
+    const failure = failed && exitCodeFor(asQfhError(error)) === ExitCode.FAILURE;
+    if (!o.debugBundle && !(failure && opened)) return;
     const path =
       o.debugBundle ??
       join(tmpdir(), `qfh-debug-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -31,6 +31,7 @@ import type { DeviceSpec } from '../transport/select-device.js';
 import { listDevices } from '../transport/sysfs-devices.js';
 import type { Transport } from '../transport/transport.js';
 import type { RunContext } from './command.js';
+import { checkProgrammerFile } from '../sahara/programmer-file.js';
 import { openCliDevice } from './devices.js';
 import { ExitCode } from './exit-codes.js';
 import { progressRenderer, type ProgressRenderer } from './progress.js';
@@ -60,6 +61,8 @@ export interface FlashRun {
 
 /** Pre-flight, then the flash; resolves to the exit status. */
 export async function runFlashOnDevice(run: FlashRun, ctx: RunContext): Promise<number> {
+  // Before any device is looked for: a bad --programmer is refused with nothing touched.
+  if (run.request.programmer !== undefined) await checkProgrammerFile(run.request.programmer);
   const restore = await preflight(run, ctx);
   let restoreServices: (() => Promise<void>) | undefined;
   try {

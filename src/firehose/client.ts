@@ -9,7 +9,8 @@
 import { FirehoseError, FirehoseNakError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
 import { digestTimeout, eraseTimeout, type Timeouts } from '../timeouts.js';
-import { endsFunctionList, FunctionListReader } from './banner.js';
+import { awaitBanner } from './await-banner.js';
+import { FunctionListReader } from './banner.js';
 import {
   eraseCommand,
   nopCommand,
@@ -26,7 +27,7 @@ import {
 } from './commands.js';
 import { configure, type ConfigureRequest, type Negotiated } from './configure.js';
 import { readRaw, writeRaw } from './raw-transfer.js';
-import { FirehoseSilence, ResponseReader, type Exchange } from './response-reader.js';
+import { ResponseReader, type Exchange } from './response-reader.js';
 import { parseStorageInfo, type StorageInfo } from './storage-info.js';
 import { encodeDocument, type Attribute, type FirehoseElement } from './xml.js';
 
@@ -106,22 +107,12 @@ export class FirehoseClient {
    * function list, or once lines have come and the line has been quiet for a moment.
    */
   async readBanner(): Promise<string[]> {
-    const lines: string[] = [];
-    const end = Date.now() + this.timeouts.firehoseBanner;
-    for (;;) {
-      const quiet = lines.length > 0 ? 250 : end - Date.now();
-      let messages;
-      try {
-        messages = await this.reader.nextDocument(Math.max(0, quiet), 'with its banner');
-      } catch (e) {
-        if (e instanceof FirehoseSilence) break;
-        throw e;
-      }
-      for (const m of messages) if (m.kind === 'log') lines.push(m.value);
-      for (const m of messages) if (m.kind === 'log') this.reader.log(m.value);
-      if (lines.some(endsFunctionList) || Date.now() >= end) break;
-    }
-    return lines;
+    return awaitBanner(this.reader, this.timeouts.firehoseBanner);
+  }
+
+  /** Drops what a programmer that was already running still sends (see the reader). */
+  async discardStale(): Promise<void> {
+    await this.reader.discardUntilQuiet(this.timeouts.staleQuiet);
   }
 
   /** Sends one command (after settling owed answers) and reads logs until its response. */

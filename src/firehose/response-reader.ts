@@ -174,6 +174,26 @@ export class ResponseReader {
     this.owed = 0;
   }
 
+  /**
+   * Drops whatever a programmer that was already running still had to say (answers to an
+   * earlier session, or to the Sahara probe that found it), until the line is quiet for
+   * `quietMs`: none of it answers a command of this session.
+   */
+  async discardUntilQuiet(quietMs: number): Promise<void> {
+    for (;;) {
+      let messages: Messages;
+      try {
+        messages = await this.nextDocument(quietMs, 'a programmer that was already running');
+      } catch (e) {
+        if (e instanceof FirehoseSilence) return;
+        throw e;
+      }
+      for (const m of messages)
+        if (m.kind === 'log') this.log(m.value);
+        else if (m.kind === 'response') this.log(`(qfh: dropped a stale ${m.value})`);
+    }
+  }
+
   /** Logs that arrive within `quietMs` (after the last command, e.g. power). */
   async drainLogs(quietMs: number): Promise<string[]> {
     const out = this.takeLateLogs();

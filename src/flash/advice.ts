@@ -45,6 +45,8 @@ export function nextStep(c: AdviceContext): string {
   const device = c.deviceArgument ? ` --device ${c.deviceArgument}` : '';
   const recover = `qfh edl-recover ${quote(c.packagePath)}${device}`;
   const answered = programmerAnswered(c.error);
+  if (c.error.code === 'QFH_DEVICE_BUSY')
+    return 'Nothing was written: another host is using the modem. Wait until it has finished, then run the same command again.';
   // The same damaged zip fails the same way: a fresh download comes first.
   if (c.error instanceof ZipError && c.state !== 'untouched')
     return `The firmware zip is damaged: download it again. The modem is partly written and will not boot. ${POWER_CYCLE}, then run: qfh edl-recover NEW-ZIP${device}`;

@@ -14,6 +14,7 @@ import { readPackage, type FirmwarePackage } from '../package/read-package.js';
 import { checkedPlan, type PlanRequest } from '../plan/gates.js';
 import type { FlashPlan } from '../plan/types.js';
 import type { ProgrammerSource } from '../sahara/client.js';
+import { checkProgrammerFile } from '../sahara/programmer-file.js';
 import { openFirehoseSession, type FirehoseSession } from '../session/open-session.js';
 import type { Timeouts } from '../timeouts.js';
 import type { Transport } from '../transport/transport.js';
@@ -73,6 +74,7 @@ export async function flash(
   const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
   const request = planRequest(options);
   const staticPlan = checkedPlan(pkg, request);
+  if (request.programmer !== undefined) await checkProgrammerFile(request.programmer);
   const session = await startSession(pkg, transport, { staticPlan, options });
   let plan: FlashPlan;
   try {

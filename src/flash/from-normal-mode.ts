@@ -12,6 +12,7 @@ import { switchToEdl, type EdlSwitchOptions } from '../at/edl-switch.js';
 import type { ModemIdentity } from '../at/identify.js';
 import { checkModem, type ModemCheck } from '../at/post-check.js';
 import { AtError, DeviceNotFoundError, TransportError } from '../errors.js';
+import { checkProgrammerFile } from '../sahara/programmer-file.js';
 import { readPackage, type FirmwarePackage } from '../package/read-package.js';
 import { checkedPlan } from '../plan/gates.js';
 import type { Transport } from '../transport/transport.js';
@@ -76,7 +77,9 @@ export async function flashFromNormalMode(
     };
     options.onIdentity?.(beforeCheck.identity);
     refuseUnlessQuectel(beforeCheck.identity);
-    checkedPlan(pkg, planRequest(gated)); // PlanRefusedError: nothing sent, the modem stays as it is
+    const request = planRequest(gated);
+    checkedPlan(pkg, request); // PlanRefusedError: nothing sent, the modem stays as it is
+    if (request.programmer !== undefined) await checkProgrammerFile(request.programmer);
     await access.beforeSwitch?.(beforeCheck.identity, pkg);
     await switchToEdl(access.diag, options.edlSwitch);
   } finally {

@@ -39,6 +39,13 @@ export interface ExpressionContext {
 type Token =
   { kind: 'num'; text: string } | { kind: 'ident'; text: string } | { kind: 'op'; text: string };
 
+/**
+ * Real expressions are a few tokens (`CRC32(NUM_DISK_SECTORS-33.,92)`); these bounds keep a
+ * hostile one from exhausting the stack of the recursive parser and evaluator.
+ */
+const MAX_TOKENS = 512;
+const MAX_DEPTH = 64;
+
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   const re = /\s*(?:(0[xX][0-9a-fA-F]+|\d+\.?)|([A-Za-z_][A-Za-z0-9_]*)|([-+*/(),]))/y;
@@ -56,12 +63,18 @@ function tokenize(text: string): Token[] {
     else if (m[2] !== undefined) tokens.push({ kind: 'ident', text: m[2] });
     else tokens.push({ kind: 'op', text: m[3] ?? '' });
     at = re.lastIndex;
+    if (tokens.length > MAX_TOKENS)
+      throw new ExpressionError(
+        'QFH_EXPRESSION_SYNTAX',
+        `expression is longer than ${MAX_TOKENS} tokens; real ones are a few`,
+      );
   }
   return tokens;
 }
 
 class Parser {
   private at = 0;
+  private depth = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly source: string,
@@ -106,6 +119,15 @@ class Parser {
   }
 
   private unary(): Expr {
+    if (++this.depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
+    try {
+      return this.signed();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private signed(): Expr {
     if (this.peek('-')) {
       this.at++;
       return { kind: 'negate', operand: this.unary() };
@@ -166,6 +188,14 @@ export function parseExpression(text: string): Expr {
   const expr = new Parser(tokens, text).parse();
   // A lone number (`start_sector="13952"`) is decimal everywhere; only arithmetic is ambiguous.
   return expr.kind === 'number' ? { ...expr, ambiguous: false } : expr;
+}
+
+/**
+ * Evaluates `expr`, negative results included (the plan refuses a negative place with the
+ * line it came from, which says more than a failed evaluation).
+ */
+export function evaluateSigned(expr: Expr, context: ExpressionContext): bigint {
+  return evaluate(expr, context);
 }
 
 /** Evaluates `expr`. Division truncates toward zero; results must not be negative. */

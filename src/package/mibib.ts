@@ -45,8 +45,15 @@ export interface Mibib {
     | undefined;
 }
 
-const u32 = (b: Uint8Array, at: number): number =>
-  new DataView(b.buffer, b.byteOffset + at, 4).getUint32(0, true);
+/** A field of `b`, never of whatever buffer `b` may be a view into. */
+function u32(b: Uint8Array, at: number): number {
+  if (at < 0 || at + 4 > b.length)
+    throw new PartitionTableError(
+      'QFH_MIBIB_TRUNCATED',
+      `MIBIB image is ${b.length} bytes and ends inside its table (a field at byte ${at})`,
+    );
+  return new DataView(b.buffer, b.byteOffset + at, 4).getUint32(0, true);
+}
 const hasMagic = (b: Uint8Array, at: number, magic: readonly [number, number]): boolean =>
   b.length >= at + 8 && u32(b, at) === magic[0] && u32(b, at + 4) === magic[1];
 
@@ -79,6 +86,12 @@ export function parseMibib(bytes: Uint8Array): Mibib {
       `MIBIB table claims ${count} partitions, more than one ${pageSize}-byte page holds`,
     );
   }
+  const tableEnd = pageSize + TABLE_HEADER_SIZE + count * ENTRY_SIZE;
+  if (bytes.length < tableEnd)
+    throw new PartitionTableError(
+      'QFH_MIBIB_TRUNCATED',
+      `MIBIB image is ${bytes.length} bytes but its ${count}-partition table ends at byte ${tableEnd}`,
+    );
   const partitions: MibibPartition[] = [];
   for (let i = 0; i < count; i++) {
     const at = pageSize + TABLE_HEADER_SIZE + i * ENTRY_SIZE;

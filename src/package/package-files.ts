@@ -8,6 +8,7 @@
  */
 import { QfhError } from '../errors.js';
 import { isSparseImage } from '../sparse/format.js';
+import { expandSparse } from '../sparse/expand.js';
 import { indexSparseImage, type SparseIndex } from '../sparse/index-image.js';
 import { finding, type Finding } from './findings.js';
 import type { PackageEntry, PackageSource } from './package-source.js';
@@ -98,6 +99,15 @@ export class FileResolver {
     };
   }
 
+  /**
+   * An image that carries CRC32 chunks is expanded once here, data discarded, so a damaged
+   * one is refused before anything is sent rather than found halfway through its transfer.
+   * Most images carry none (img2simg writes none by default) and cost nothing.
+   */
+  private async checkCrc(path: string): Promise<void> {
+    for await (const extent of expandSparse(this.source.stream(path))) void extent;
+  }
+
   private async indexSparse(path: string): Promise<SparseIndex | undefined> {
     const file = await this.source.open(path);
     try {
@@ -111,6 +121,7 @@ export class FileResolver {
             { file: path },
           ),
         );
+      if (index.entries.some((e) => e.kind === 'crc32')) await this.checkCrc(path);
       return index;
     } catch (e) {
       if (!(e instanceof QfhError)) throw e;

@@ -11,6 +11,7 @@ import type { Finding, FirmwarePackage } from '../package/index.js';
 import { androidOps } from './android-ops.js';
 import { deviceFindings } from './device-checks.js';
 import { nandOps } from './nand-ops.js';
+import { placementFindings } from './placement.js';
 import type { FlashPlan } from './types.js';
 
 /** Builds the plan. Without `facts`, ops whose place depends on the disk size stay unresolved. */
@@ -19,6 +20,7 @@ export function buildPlan(pkg: FirmwarePackage, facts?: DeviceFacts): FlashPlan 
   if (facts) findings.push(...deviceFindings(pkg, facts));
   const build = { facts, findings };
   const ops = pkg.storage.kind === 'nand' ? nandOps(pkg, build) : androidOps(pkg, build);
+  findings.push(...placementFindings(pkg, ops, facts));
   return {
     schema: 'qfh-plan/2',
     package: pkg.root,

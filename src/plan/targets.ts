@@ -7,10 +7,13 @@
  */
 import type { DeviceFacts } from '../device-facts.js';
 import { ExpressionError } from '../errors.js';
-import { evaluateExpression, type ExprValue, type ProgramListEntry } from '../package/index.js';
+import { evaluateSigned, type ExprValue, type ProgramListEntry } from '../package/index.js';
 import type { SectorTarget } from './types.js';
 
-/** The value of `value` on LUN `lun`, or `undefined` while it needs a disk size not known. */
+/**
+ * The value of `value` on LUN `lun` (negative ones too: placement refuses them), or
+ * `undefined` while it needs a disk size not known.
+ */
 export function evaluateOn(
   value: ExprValue | undefined,
   lun: number,
@@ -26,7 +29,7 @@ export function evaluateOn(
           ...(facts?.nandBlocks === undefined ? {} : { NUM_DISK_BLOCKS: BigInt(facts.nandBlocks) }),
         };
   try {
-    return Number(evaluateExpression(value.expr, context));
+    return Number(evaluateSigned(value.expr, context));
   } catch (e) {
     if (e instanceof ExpressionError) return undefined;
     throw e;

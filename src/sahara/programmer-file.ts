@@ -46,3 +46,13 @@ export async function openProgrammer(
     throw e;
   }
 }
+
+/**
+ * Checks a programmer file the user named, before any device is touched (a modem in normal
+ * mode is not switched to EDL for a programmer that could never load).
+ * @throws ProgrammerFileError when it is not a loadable programmer.
+ */
+export async function checkProgrammerFile(path: string): Promise<void> {
+  const file = await openProgrammer(path);
+  await file.close();
+}

@@ -9,7 +9,7 @@
  * @module
  */
 import { deviceFacts, type DeviceFacts, type StorageReport } from '../device-facts.js';
-import { UsageError } from '../errors.js';
+import { FirehoseNakError, UsageError } from '../errors.js';
 import { FirehoseClient, type Negotiated } from '../firehose/client.js';
 import { uploadProgrammer, type ProgrammerSource, type UploadResult } from '../sahara/client.js';
 import { openProgrammer } from '../sahara/programmer-file.js';
@@ -75,7 +75,9 @@ export async function openFirehoseSession(
     signal,
     initialBytes: upload?.leftover,
   });
-  // A programmer that was already running sent its banner long ago.
+  // A programmer that was already running sent its banner long ago; what it sends now
+  // answers someone else (an earlier session, or the probe that found it).
+  if (upload?.alreadyRunning) await client.discardStale();
   const banner = upload?.alreadyRunning ? [] : await client.readBanner();
   const traits = storageTraits(options.storage);
   const negotiated = await client.configure({
@@ -83,10 +85,12 @@ export async function openFirehoseSession(
     maxPayload: options.maxPayload ?? traits.defaultPayload,
   });
   const storage = new Map<number, StorageReport>();
-  const luns = new Set(options.luns ?? [0]);
-  if (luns.size > 0 && client.supports('getstorageinfo') !== 'no') {
+  // LUN 0 always: its answer says how many LUNs there are (num_physical).
+  const asked = options.luns ?? [0];
+  const luns = asked.length === 0 ? [] : [...new Set([0, ...asked])].sort((a, b) => a - b);
+  if (luns.length > 0 && client.supports('getstorageinfo') !== 'no') {
     options.onPhase?.('storage-info');
-    for (const lun of luns) storage.set(lun, await client.storageInfo(lun));
+    await readStorageInfo(client, { luns, storage });
   }
   const facts = deviceFacts(options.storage, storage);
   return { client, timeouts, upload, banner, negotiated, storage, facts };
@@ -117,5 +121,28 @@ async function uploadOnce(
     return await upload(file);
   } finally {
     await file.close();
+  }
+}
+
+/**
+ * Asks each LUN the package uses, lowest first. A LUN beyond the device's `num_physical`
+ * is not asked, and one the programmer refuses is left out: the plan then refuses the lines
+ * that use it (`PLAN_NO_SUCH_LUN`) before anything is written, instead of the session
+ * failing on a NAK that says less.
+ */
+async function readStorageInfo(
+  client: FirehoseClient,
+  c: { luns: readonly number[]; storage: Map<number, StorageReport> },
+): Promise<void> {
+  let count: number | undefined;
+  for (const lun of c.luns) {
+    if (count !== undefined && lun >= count) continue;
+    try {
+      const info = await client.storageInfo(lun);
+      c.storage.set(lun, info);
+      count ??= info.numPhysical;
+    } catch (e) {
+      if (!(e instanceof FirehoseNakError) || lun === 0) throw e;
+    }
   }
 }

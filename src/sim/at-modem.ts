@@ -97,7 +97,10 @@ export class AtModem {
       ...[10, 40, 70, 100].map((n) => urc(`"UPDATING",${n}`)),
       urc(`"END",${code}`),
     ];
-    this.actions.later(steps, 5);
+    // A real module takes minutes (it reboots into its recovery image); the simulator keeps
+    // the order and spaces the URCs 150 ms apart, long enough that a host's timeout is a race
+    // it cannot win by accident.
+    steps.forEach((step, i) => this.actions.later([step], 150 * (i + 1)));
     if (code === 0) this.actions.updated();
     return '\r\nOK\r\n';
   }

@@ -21,12 +21,13 @@ import {
 import type { SimulatedModem } from './modem.js';
 import type { SimLink } from './sim-transport.js';
 
-/** wMaxPacketSize of the fake's bulk endpoints (high speed). */
-export const FAKE_PACKET = 512;
-
 /** What an endpoint needs of its device. */
 export interface FakeEndpointDevice {
   readonly modem: SimulatedModem;
+  /** wMaxPacketSize of its bulk endpoints. */
+  readonly packetSize: number;
+  /** Registers a submitted transfer until it completes (close cancels those in flight). */
+  track(transfer: { cancel(): boolean }): () => void;
   /** The open link; throws LIBUSB_ERROR_NO_DEVICE when the device is not open. */
   readonly openLink: SimLink;
   readonly options: { readonly stallOut?: boolean; readonly lateTimeoutsMs?: number };
@@ -63,6 +64,7 @@ class FakeTransfer implements UsbTransferLike {
   private readonly abort = new AbortController();
 
   constructor(
+    private readonly device: FakeEndpointDevice,
     private readonly start: (buffer: Buffer, signal: AbortSignal) => Promise<number>,
     private readonly callback: UsbTransferCallback,
   ) {}
@@ -70,16 +72,22 @@ class FakeTransfer implements UsbTransferLike {
   submit(buffer: Buffer): this {
     if (this.pending) throw new Error('Transfer is already active');
     this.pending = true;
+    const untrack = this.device.track(this);
     this.start(buffer, this.abort.signal).then(
-      (actual) => this.complete(undefined, buffer, actual),
-      (e: unknown) =>
+      (actual) => {
+        untrack();
+        this.complete(undefined, buffer, actual);
+      },
+      (e: unknown) => {
+        untrack();
         this.complete(
           (e as UsbErrorLike).errno === undefined
             ? transferError(e, this.abort.signal.aborted)
             : (e as UsbErrorLike),
           buffer,
           0,
-        ),
+        );
+      },
     );
     return this;
   }
@@ -106,20 +114,32 @@ export class FakeInEndpoint implements UsbInEndpointLike {
     private readonly device: FakeEndpointDevice,
     address: number,
   ) {
-    this.descriptor = { bEndpointAddress: address, bmAttributes: 2, wMaxPacketSize: FAKE_PACKET };
+    this.descriptor = {
+      bEndpointAddress: address,
+      bmAttributes: 2,
+      wMaxPacketSize: device.packetSize,
+    };
   }
 
   makeTransfer(timeout: number, callback: UsbTransferCallback): UsbTransferLike {
-    return new FakeTransfer(async (buffer, signal) => {
-      const link = this.device.openLink;
-      // A request that is not whole packets overflows when a full packet arrives (libusb).
-      const limit = buffer.length % FAKE_PACKET === 0 ? buffer.length : buffer.length + 1;
-      const data = await link.read(limit, { timeoutMs: libusbWait(this.device, timeout), signal });
-      if (data.length > buffer.length)
-        throw usbError(LIBUSB.TRANSFER_OVERFLOW, 'LIBUSB_TRANSFER_OVERFLOW');
-      buffer.set(data);
-      return data.length;
-    }, callback);
+    return new FakeTransfer(
+      this.device,
+      async (buffer, signal) => {
+        const link = this.device.openLink;
+        // A request that is not whole packets overflows when a full packet arrives (libusb).
+        const packet = this.device.packetSize;
+        const limit = buffer.length % packet === 0 ? buffer.length : buffer.length + 1;
+        const data = await link.read(limit, {
+          timeoutMs: libusbWait(this.device, timeout),
+          signal,
+        });
+        if (data.length > buffer.length)
+          throw usbError(LIBUSB.TRANSFER_OVERFLOW, 'LIBUSB_TRANSFER_OVERFLOW');
+        buffer.set(data);
+        return data.length;
+      },
+      callback,
+    );
   }
 
   transfer(
@@ -143,46 +163,64 @@ export class FakeOutEndpoint implements UsbOutEndpointLike {
   readonly descriptor;
   timeout = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Whole packets the device has taken but not yet handed on (no short packet since). */
+  private held: Buffer[] = [];
 
   constructor(
     private readonly device: FakeEndpointDevice,
     address: number,
   ) {
-    this.descriptor = { bEndpointAddress: address, bmAttributes: 2, wMaxPacketSize: FAKE_PACKET };
+    this.descriptor = {
+      bEndpointAddress: address,
+      bmAttributes: 2,
+      wMaxPacketSize: device.packetSize,
+    };
   }
 
   makeTransfer(timeout: number, callback: UsbTransferCallback): UsbTransferLike {
-    return new FakeTransfer(async (buffer, signal) => {
-      const device = this.device;
-      device.owner.recordOut(device.modem, buffer.length);
-      const link = device.openLink;
-      if (device.options.stallOut || buffer.length === 0) {
-        await new Promise((r) => setImmediate(r));
-        if (device.options.stallOut) throw usbError(LIBUSB.TRANSFER_STALL, 'LIBUSB_TRANSFER_STALL');
-        return 0;
-      }
-      const owner = device.owner;
-      owner.outInFlight++;
-      owner.maxOutInFlight = Math.max(owner.maxOutInFlight, owner.outInFlight);
-      // Transfers submitted together reach the device in submission order, as on the bus.
-      const turn = this.queue.then(async () => {
-        if (signal.aborted) throw new TransportTimeoutError('cancelled before it was sent');
-        // A cancelled URB ends at once; the device keeps what it already took.
-        const cancelled = new Promise<never>((_, reject) =>
-          signal.addEventListener('abort', () => reject(new TransportTimeoutError('cancelled'))),
-        );
-        const write = link.write(buffer, { timeoutMs: libusbWait(device, timeout) });
-        write.catch(() => undefined);
-        await Promise.race([write, cancelled]);
-        return buffer.length;
-      });
-      this.queue = turn.catch(() => undefined);
-      try {
-        return await turn;
-      } finally {
-        owner.outInFlight--;
-      }
-    }, callback);
+    return new FakeTransfer(
+      this.device,
+      async (buffer, signal) => {
+        const device = this.device;
+        device.owner.recordOut(device.modem, buffer.length);
+        const link = device.openLink;
+        if (device.options.stallOut) {
+          await new Promise((r) => setImmediate(r));
+          throw usbError(LIBUSB.TRANSFER_STALL, 'LIBUSB_TRANSFER_STALL');
+        }
+        const owner = device.owner;
+        owner.outInFlight++;
+        owner.maxOutInFlight = Math.max(owner.maxOutInFlight, owner.outInFlight);
+        // Transfers submitted together reach the device in submission order, as on the bus.
+        const turn = this.queue.then(async () => {
+          if (signal.aborted) throw new TransportTimeoutError('cancelled before it was sent');
+          // A cancelled URB ends at once; the device keeps what it already took.
+          const cancelled = new Promise<never>((_, reject) =>
+            signal.addEventListener('abort', () => reject(new TransportTimeoutError('cancelled'))),
+          );
+          // The device's read ends at a short packet: whole packets wait in its buffer until
+          // one comes (a ZLP, or the short tail of the next transfer), as with ZlpAwareHost=1.
+          if (buffer.length > 0 && buffer.length % device.packetSize === 0) {
+            this.held.push(Buffer.from(buffer));
+            return buffer.length;
+          }
+          const whole = this.held.length > 0 ? Buffer.concat([...this.held, buffer]) : buffer;
+          this.held = [];
+          if (whole.length === 0) return 0;
+          const write = link.write(whole, { timeoutMs: libusbWait(device, timeout) });
+          write.catch(() => undefined);
+          await Promise.race([write, cancelled]);
+          return buffer.length;
+        });
+        this.queue = turn.catch(() => undefined);
+        try {
+          return await turn;
+        } finally {
+          owner.outInFlight--;
+        }
+      },
+      callback,
+    );
   }
 
   transfer(

@@ -134,6 +134,9 @@ export class FakeUsbDevice implements UsbDeviceLike {
   };
   interfaces: FakeUsbInterface[] | undefined;
   private link: SimLink | undefined;
+  private readonly inFlight = new Set<{ cancel(): boolean }>();
+  /** wMaxPacketSize of the EDL bulk endpoints (the profile's, or 512). */
+  readonly packetSize: number;
   kernelDriverActive: boolean;
 
   readonly options: FakeUsbOptions;
@@ -152,6 +155,7 @@ export class FakeUsbDevice implements UsbDeviceLike {
     const vid = modem.state === 'edl' && options.edlVid !== undefined ? options.edlVid : id.vid;
     this.deviceDescriptor = { idVendor: vid, idProduct: id.pid, iProduct: 2, iSerialNumber: 0 };
     this.kernelDriverActive = !options.noKernelDriver;
+    this.packetSize = modem.profile.usb.edlPacketSize ?? 512;
     const edl = modem.state === 'edl';
     const protocols = edl ? [modem.profile.usb.edlInterfaceProtocol] : [0xff, 0, 0, 0, 0xff];
     this.configDescriptor = {
@@ -184,7 +188,15 @@ export class FakeUsbDevice implements UsbDeviceLike {
     );
   }
 
+  /** Keeps `transfer` until its completion calls the returned function. */
+  track(transfer: { cancel(): boolean }): () => void {
+    this.inFlight.add(transfer);
+    return () => this.inFlight.delete(transfer);
+  }
+
   close(): void {
+    // libusb cancels what is still in flight when a handle closes (LIBUSB_TRANSFER_CANCELLED).
+    for (const t of [...this.inFlight]) t.cancel();
     void this.link?.close();
     this.link = undefined;
     this.interfaces = undefined;

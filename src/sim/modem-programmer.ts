@@ -39,7 +39,8 @@ export class ProgrammerPort {
 
   constructor(
     private readonly ctx: PortContext,
-    private readonly output: DeviceOutput,
+    /** The device's output on whichever link is attached now: a programmer outlives the host's handle. */
+    private readonly currentOutput: () => DeviceOutput | undefined,
     isCurrent: () => boolean,
   ) {
     this.target = new FirehoseTarget(ctx.profile, ctx.storage, {
@@ -52,7 +53,7 @@ export class ProgrammerPort {
     if (ctx.holdBanner) return;
     const delay = ctx.timing.protocolMs('bannerMs') + late;
     const banner = (): void => {
-      if (isCurrent()) this.output.send(this.target.banner());
+      if (isCurrent()) this.currentOutput()?.send(this.target.banner());
     };
     // Even an instant banner comes after this constructor returns: the modem installs the
     // port only then, and a banner sent before would find no current port.
@@ -69,7 +70,9 @@ export class ProgrammerPort {
     if (f.atCommand('nakCommand', index)) return 'nak';
     if (f.atCommand('silentCommand', index)) return 'silent';
     if (f.atCommand('garbageCommand', index)) {
-      this.output.send([Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x13, 0x37, 0x42])]);
+      this.currentOutput()?.send([
+        Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x13, 0x37, 0x42]),
+      ]);
       return 'silent';
     }
     return undefined;
@@ -107,7 +110,7 @@ export class ProgrammerPort {
     if (ctx.faults.plan.logsAfterResponse) out = logsAfterResponses(out);
     const slow = this.slowConfigure(commands.some((c) => c.tag === 'configure'));
     const zlpStallMs = ctx.faults.plan.zlpStallMs;
-    this.output.send(out, {
+    this.currentOutput()?.send(out, {
       ...(slow ? { delayMs: slow } : {}),
       ...(zlpStallMs === undefined ? {} : { zlpStallMs }),
     });

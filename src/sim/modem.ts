@@ -10,45 +10,24 @@
  * @module
  */
 import { TransportClosedError } from '../errors.js';
-import { buildTestProgrammer } from './programmer-image.js';
 import { AtModem } from './at-modem.js';
 import { holdsBootLoader } from './boot-check.js';
 import { DeviceOutput } from './device-output.js';
+import { writeFactoryContents } from './factory-contents.js';
 import { FaultState, type FaultPlan } from './faults.js';
+import type { SimulatedModemOptions } from './modem-options.js';
 import type { FirehoseEffect, FirehoseTarget } from './firehose-target.js';
 import { ProgrammerPort } from './modem-programmer.js';
 import { profile as profileById, type DeviceProfile } from './profiles.js';
 import { SaharaTarget } from './sahara-target.js';
 import { SimLink } from './sim-transport.js';
 import { Storage } from './storage/storage.js';
-import { DeviceClock, noWork, SimTiming, type TimingChoice } from './timing.js';
+import { DeviceClock, noWork, SimTiming } from './timing.js';
+
+export type { SimulatedModemOptions } from './modem-options.js';
 
 /** What the device currently is on the bus. */
 export type ModemState = 'edl' | 'normal' | 'gone' | 'off';
-
-/** Options for {@link SimulatedModem}. */
-export interface SimulatedModemOptions {
-  /** Profile id or object. @default 'eg25g' */
-  profile?: string | DeviceProfile;
-  /** Boot state. @default 'edl' */
-  state?: 'edl' | 'normal';
-  faults?: FaultPlan;
-  /** Reuse an existing storage (a modem that keeps its flash across simulator restarts). */
-  storage?: Storage;
-  /**
-   * The revision the modem reports after a flash that ends in a reset (the simulator cannot
-   * read a version out of the images it was sent; a test or demo says what the new firmware is).
-   */
-  afterUpdateRevision?: { revision: string; fullRevision: string };
-  /** Real protocol timing by default; bulk data time instant unless scaled (timing.ts). */
-  timing?: TimingChoice;
-  /** Every boot comes up in EDL, as with the EDL pin held (repeated flashes need it). @default false */
-  holdEdl?: boolean;
-  /** The programmer keeps its start-up banner back. @default false */
-  holdBanner?: boolean;
-  /** Connection and state changes, one line each (qfh simulate prints them). */
-  onEvent?: (line: string) => void;
-}
 
 /** One simulated device. */
 export class SimulatedModem {
@@ -91,19 +70,7 @@ export class SimulatedModem {
     this.stateValue = options.state ?? 'edl';
     this.holdEdl = options.holdEdl ?? false;
     this.bootableDrive = this.profile.storage.kind === 'ufs' ? 1 : 0;
-    if (!options.storage) this.factoryContents();
-  }
-
-  /** What a modem from the factory holds: NAND modems their boot loader and partition table. */
-  private factoryContents(): void {
-    if (this.profile.storage.kind !== 'nand') return;
-    const loader = buildTestProgrammer({ segmentSizes: [8192], signatureBytes: 64, seed: 7 });
-    const page = this.storage.sectorSize;
-    const padded = new Uint8Array(Math.ceil(loader.length / page) * page);
-    padded.set(loader);
-    this.storage.write(0, 0, padded);
-    const table = this.profile.partitionTable;
-    if (table) this.storage.write(0, table.sector, table.image());
+    if (!options.storage) writeFactoryContents(this.profile, this.storage);
   }
 
   private event(line: string): void {
@@ -293,13 +260,13 @@ export class SimulatedModem {
     if (this.stateValue === 'normal' && this.at) return output.send(this.at.receive(data));
     if (this.sahara && !this.port) {
       output.send(this.sahara.receive(data));
-      if (this.sahara.programmerRunning) this.startProgrammer(link, output);
+      if (this.sahara.programmerRunning) this.startProgrammer();
       return;
     }
     await this.port?.receive(data);
   }
 
-  private startProgrammer(link: SimLink, output: DeviceOutput): void {
+  private startProgrammer(): void {
     const port: ProgrammerPort = new ProgrammerPort(
       {
         profile: this.profile,
@@ -311,8 +278,8 @@ export class SimulatedModem {
         unplug: (reason) => this.unplug(reason),
         effect: (effect, target) => this.takeEffect(effect, target),
       },
-      output,
-      () => this.port === port && link.attached,
+      () => this.output,
+      () => this.port === port && this.link?.attached === true,
     );
     this.port = port;
     this.firehoseRuns.push(port.target);

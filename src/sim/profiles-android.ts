@@ -108,7 +108,8 @@ const sm8150: DeviceProfile = {
   id: 'sm8150-ufs',
   module: 'Xiaomi K20 Pro (UFS phone)',
   chip: 'SM8150',
-  usb: { edlInterfaceProtocol: 0xff, normal: { vid: 0x05c6, pid: 0x9006 } },
+  // The phone's USB 3.1 port: its EDL device on a SuperSpeed port has 1024-byte packets.
+  usb: { edlInterfaceProtocol: 0xff, normal: { vid: 0x05c6, pid: 0x9006 }, edlPacketSize: 1024 },
   sahara: {
     version: 2,
     versionSupported: 1,

@@ -25,6 +25,12 @@ export interface DeviceProfile {
     readonly edlInterfaceProtocol: number;
     /** VID:PID in normal mode. */
     readonly normal: { readonly vid: number; readonly pid: number };
+    /**
+     * wMaxPacketSize of the EDL bulk endpoints: 512 at high speed; 1024 where the device
+     * enumerates at SuperSpeed (qdl measured SuperSpeed EDL devices, research/peers.md).
+     * @default 512
+     */
+    readonly edlPacketSize?: 512 | 1024;
   };
   readonly sahara: {
     readonly version: number;

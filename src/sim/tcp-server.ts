@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { busyNotice } from '../transport/busy-notice.js';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { TransportClosedError, TransportTimeoutError } from '../errors.js';
 import type { SimulatedModem } from './modem.js';
@@ -43,7 +44,7 @@ export async function serveModem(
     socket.on('error', () => socket.destroy());
     if (holder && !holder.destroyed) {
       options.onEvent?.(`refused ${peer}: the modem is in use by another connection`);
-      socket.destroy();
+      socket.end(busyNotice('the simulated modem is in use by another connection'));
       return;
     }
     holder = socket;

@@ -6,7 +6,14 @@
  * @module
  */
 import { connect, type Socket } from 'node:net';
-import { TransportClosedError, TransportError, TransportTimeoutError } from '../errors.js';
+import {
+  DeviceNotFoundError,
+  type QfhError,
+  TransportClosedError,
+  TransportError,
+  TransportTimeoutError,
+} from '../errors.js';
+import { busyReason } from './busy-notice.js';
 import type { ReadOptions, Transport, WriteOptions } from './transport.js';
 
 /** Options for {@link openTcpTransport}. */
@@ -52,7 +59,8 @@ export async function openTcpTransport(
 /** The stream of one TCP connection. */
 export class TcpTransport implements Transport {
   private readonly chunks: Buffer[] = [];
-  private closed: TransportClosedError | undefined;
+  private closed: QfhError | undefined;
+  private received = false;
   private wake: (() => void) | undefined;
 
   constructor(
@@ -60,7 +68,11 @@ export class TcpTransport implements Transport {
     readonly description: string,
   ) {
     socket.on('data', (d: Buffer) => {
-      this.chunks.push(d);
+      const first = !this.received;
+      this.received = true;
+      const busy = first ? busyReason(d) : undefined;
+      if (busy !== undefined) this.closed ??= busyError(description, busy);
+      else this.chunks.push(d);
       this.wake?.();
     });
     const end = (): void => {
@@ -134,4 +146,10 @@ export class TcpTransport implements Transport {
     this.wake?.();
     await Promise.resolve();
   }
+}
+
+function busyError(description: string, reason: string): DeviceNotFoundError {
+  return new DeviceNotFoundError('QFH_DEVICE_BUSY', `${description}: ${reason}`, {
+    hint: 'Another host is using this modem. Wait until it has finished, then run the same command again; do not power-cycle it in the middle of that flash.',
+  });
 }

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { DeviceNotFoundError, TransportClosedError, TransportError } from '../errors.js';
+import { DeviceNotFoundError, TransportClosedError } from '../errors.js';
 import type { ReadOptions, Transport, WriteOptions } from './transport.js';
 import type {
   UsbDeviceLike,

@@ -65,10 +65,10 @@ describe('the modem in normal mode', () => {
   });
 });
 
-describe('qfh flash from normal mode, on the simulator', () => {
-  const access = (modem: SimulatedModem): SimulatedAccess =>
-    simulatorAccess(modem, { waitSeconds: 20 });
+const access = (modem: SimulatedModem): SimulatedAccess =>
+  simulatorAccess(modem, { waitSeconds: 20 });
 
+describe('qfh flash from normal mode, on the simulator', () => {
   it('identifies, switches through DIAG, flashes, and reads the identity again once the modem is back', async () => {
     const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
     const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal', timing: SHORT_BOOT });
@@ -80,7 +80,9 @@ describe('qfh flash from normal mode, on the simulator', () => {
     expect(result.after?.revision).toBe('EG25GGBR07A08M2G');
     expect(modem.saharaBoots).toHaveLength(1);
   });
+});
 
+describe('qfh flash from normal mode refuses before the EDL switch, unless accepted', () => {
   it('refuses a package for another variant before the switch frame is sent; --force-variant proceeds', async () => {
     const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
     const gc = new SimulatedModem({ profile: 'eg25g-gc', state: 'normal', timing: SHORT_BOOT });

@@ -98,7 +98,9 @@ describe('flashing a PCIe module from normal mode (upstream wwan driver)', () =>
       /the kernel will load .*prog_nand_firehose_9x07\.mbn on the switch/,
     );
   });
+});
 
+describe('finding a PCIe module in normal mode: unsupported driver, no module', () => {
   it("refuses Quectel's pcie_mhi driver before opening any port: the module is never left in EDL unflashable", async () => {
     const { dev, sys } = await fixture(['mhi_DUN', 'mhi_DIAG', 'mhi_BHI']);
     const opened: string[] = [];

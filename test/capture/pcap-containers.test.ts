@@ -15,7 +15,7 @@ const packet = fc.record({
   data: fc.uint8Array({ maxLength: 300 }),
 });
 
-describe('pcap and pcapng containers', () => {
+describe('pcap and pcapng containers: properties over any packets and any bytes', () => {
   it('reads back what it wrote, both formats, any packets', () => {
     fc.assert(
       fc.property(
@@ -88,7 +88,9 @@ describe('pcap and pcapng containers', () => {
       ),
     );
   });
+});
 
+describe('pcapng blocks written by hand: options, sections, malformed blocks', () => {
   it('honours pcapng interface resolution, several sections and simple packet blocks', () => {
     // Interface with if_tsresol = 2^-10 (option 9, value 0x8a), written by hand.
     const idb = Uint8Array.from([

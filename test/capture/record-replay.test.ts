@@ -34,7 +34,7 @@ async function session(transport: Transport, fill: number): Promise<void> {
   );
 }
 
-describe('captures', () => {
+describe('captures: recording a session and replaying it', () => {
   it('records a simulated session as JSON Lines and replays it against the same host actions', async () => {
     const lines: string[] = [];
     await session(
@@ -74,7 +74,9 @@ describe('captures', () => {
     expect((e as ReplayMismatchError).message).toMatch(/host byte 0 is 0x22, the capture has 0x11/);
     await expect(replay.write(new Uint8Array(1))).rejects.toBeInstanceOf(ReplayMismatchError);
   });
+});
 
+describe('captures: reading capture files and converting QFirehose logs', () => {
   it('rejects a file that is not a capture with a one-line reason', () => {
     expect(() => readCapture('{"format":"pcap"}')).toThrow(/not a qfh capture/);
     expect(() => readCapture('{"format":"qfh-capture","version":1}\n{"dir":"sideways"}')).toThrow(

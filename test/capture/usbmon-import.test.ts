@@ -131,7 +131,7 @@ const shape = (s: ReturnType<typeof importUsbmon>) =>
     length: t.length,
   }));
 
-describe('usbmon import of kernel-shaped captures', () => {
+describe('usbmon import of kernel-shaped captures: transfers from every container', () => {
   const files: [string, Uint8Array][] = [
     ['pcap, link type 189', writePcap(189, packets(kernelRecords(), 189))],
     ['pcapng, link type 220', writePcapng(220, packets(kernelRecords(), 220))],
@@ -164,7 +164,9 @@ describe('usbmon import of kernel-shaped captures', () => {
     const cut = s.transfers.map((t) => (t.index === 1 ? { ...t, data: t.data.subarray(0, 8) } : t));
     expect(() => transfersToScript(cut)).toThrow(/transfer 1 \(in\) kept 8 of its 48 bytes/);
   });
+});
 
+describe('usbmon import of kernel-shaped captures: which device, and refusals', () => {
   it('finds the device by its Sahara HELLO when the capture has no enumeration, or by bus and address', () => {
     const bare = writePcapng(220, packets(kernelRecords({ enumerate: false }), 220));
     expect(importUsbmon(bare).device).toMatchObject({
@@ -201,7 +203,9 @@ describe('usbmon import of kernel-shaped captures', () => {
       importUsbmon(writePcap(1, [{ timestampUs: 0, data: new Uint8Array(60) }])),
     ).toThrow(/no Linux USB packets \(link types 1;/);
   });
+});
 
+describe('usbmon import of what the pcapng exporter wrote', () => {
   it('gives back any transfers written through the exporter, whatever the interleaving of their URBs', () => {
     const transfer = fc.record({
       dir: fc.constantFrom('in' as const, 'out' as const),

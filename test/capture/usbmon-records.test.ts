@@ -35,7 +35,7 @@ function handBuilt(header: 48 | 64, littleEndian: boolean): Uint8Array {
   return out;
 }
 
-describe('usbmon binary records', () => {
+describe('usbmon binary records laid out by hand', () => {
   for (const [linkType, header] of [
     [LINKTYPE_USB_LINUX, 48],
     [LINKTYPE_USB_LINUX_MMAPPED, 64],
@@ -68,7 +68,9 @@ describe('usbmon binary records', () => {
     expect(r.length).toBe(8);
     expect(r.data.length).toBe(4);
   });
+});
 
+describe('usbmon binary records: malformed records, and round trips of any record', () => {
   it('rejects a record shorter than its header, and an unknown event type', () => {
     expect(() =>
       decodeUsbmonRecord(new Uint8Array(40), { linkType: 189, littleEndian: true }),

@@ -41,6 +41,105 @@ const FIELDS = [
 
 const one = (f: TsharkFrame, k: string): string | undefined => f[k]?.[0];
 
+/** Every Sahara frame tshark decoded names the command and each field as the packet has it. */
+function expectSaharaDecoded(frames: TsharkFrame[], transfers: CapturedTransfer[]): void {
+  let sahara = 0;
+  const exchange: string[] = [];
+  transfers.forEach((t, i) => {
+    const f = frames[i] ?? {};
+    if (one(f, 'qfh_edl.protocol') !== 'Sahara') return;
+    sahara++;
+    const p = decodeSaharaPacket(t.data);
+    const id = new DataView(t.data.buffer, t.data.byteOffset).getUint32(0, true);
+    expect(one(f, 'qfh_edl.sahara.name')).toBe(SAHARA_COMMANDS.get(id)?.name);
+    if ('version' in p) expect(one(f, 'qfh_edl.sahara.version')).toBe(String(p.version));
+    if ('status' in p)
+      expect(one(f, 'qfh_edl.sahara.status_name')).toBe(saharaStatusInfo(p.status).name);
+    if (p.type === 'readData') {
+      expect(one(f, 'qfh_edl.sahara.image_id')).toBe(String(p.imageId));
+      expect(Number(one(f, 'qfh_edl.sahara.offset'))).toBe(p.offset);
+    }
+    if (p.type === 'doneResponse')
+      expect(one(f, 'qfh_edl.sahara.image_tx_status')).toBe(String(p.imageTxStatus));
+    const name = one(f, 'qfh_edl.sahara.name') ?? '?';
+    if (exchange.at(-1)?.startsWith(name) && name === 'READ_DATA') {
+      const n = Number(/×(\d+)/.exec(exchange.at(-1) ?? '')?.[1] ?? 1) + 1;
+      exchange[exchange.length - 1] = `READ_DATA ×${n}`;
+    } else exchange.push(name);
+  });
+  // Every Sahara packet the host and the simulated PBL exchanged, in the test output.
+  console.log(`Sahara exchange decoded by tshark: ${exchange.join(' → ')}`);
+  expect(exchange[0]).toBe('HELLO');
+  expect(exchange.at(-1)).toBe('DONE_RESP');
+  expect(sahara).toBeGreaterThan(5);
+}
+
+/** Every Firehose frame tshark decoded lists the document's elements, attributes, responses and logs. */
+function expectFirehoseDecoded(frames: TsharkFrame[], transfers: CapturedTransfer[]): void {
+  const commands: string[] = [];
+  transfers.forEach((t, i) => {
+    const f = frames[i] ?? {};
+    if (one(f, 'qfh_edl.protocol') !== 'Firehose') return;
+    const text = Buffer.from(t.data).toString('utf8');
+    const elements: FirehoseElement[] = (text.match(/<\?xml[\s\S]*?<\/data>/g) ?? []).flatMap(
+      (doc) => parseDocument(doc),
+    );
+    expect(f['qfh_edl.firehose.tag']).toEqual(elements.map((e) => e.tag));
+    expect(f['qfh_edl.firehose.attribute']).toEqual(
+      elements.flatMap((e) => e.attributes.map(([k, v]) => `${k}=${v}`)),
+    );
+    const responses = elements.filter((e) => e.tag === 'response');
+    expect(f['qfh_edl.firehose.response']).toEqual(
+      responses.length
+        ? responses.map((e) => e.attributes.find(([k]) => k === 'value')?.[1])
+        : undefined,
+    );
+    const logs = elements
+      .filter((e) => e.tag === 'log')
+      .map((e) => e.attributes.find(([k]) => k === 'value')?.[1]);
+    expect(f['qfh_edl.firehose.log']).toEqual(logs.length ? logs : undefined);
+    if (t.dir === 'out') commands.push(...elements.map((e) => e.tag));
+  });
+  console.log(`Firehose commands decoded by tshark (${commands.length}): ${commands.join(', ')}`);
+  // The host's commands, read straight from its transfers.
+  const sent = transfers
+    .filter((t) => t.dir === 'out' && isDocument(t))
+    .flatMap((t) => parseDocument(Buffer.from(t.data).toString('utf8')).map((e) => e.tag));
+  expect(commands).toEqual(sent);
+  expect(commands).toEqual(
+    expect.arrayContaining(['configure', 'erase', 'program', 'read', 'power']),
+  );
+}
+
+/** tshark names each raw data phase after its program or read and counts all its bytes. */
+function expectRawPhasesCounted(frames: TsharkFrame[], transfers: CapturedTransfer[]): void {
+  const expected = new Map<string, number>();
+  const got = new Map<string, number>();
+  transfers.forEach((t, i) => {
+    const f = frames[i] ?? {};
+    const label = one(f, 'qfh_edl.raw.for');
+    if (label) got.set(label, (got.get(label) ?? 0) + Number(one(f, 'qfh_edl.raw.bytes')));
+  });
+  for (const t of transfers) {
+    if (t.dir !== 'out' || !isDocument(t)) continue;
+    for (const e of parseDocument(Buffer.from(t.data).toString('utf8'))) {
+      if (e.tag !== 'program' && e.tag !== 'read') continue;
+      const a = (k: string): string => e.attributes.find(([n]) => n === k)?.[1] ?? '';
+      const label = `<${e.tag}> ${a('filename') || a('label')} LUN ${a('physical_partition_number') || '0'} sector ${a('start_sector')}`;
+      expected.set(
+        label,
+        (expected.get(label) ?? 0) +
+          Number(a('num_partition_sectors')) * Number(a('SECTOR_SIZE_IN_BYTES')),
+      );
+    }
+  }
+  const programs = [...got].filter(([k]) => k.startsWith('<'));
+  expect(new Map(programs)).toEqual(expected);
+  console.log(
+    `Raw data phases decoded by tshark: ${programs.length} (${[...expected.keys()].slice(0, 3).join('; ')}; …)`,
+  );
+}
+
 describe.skipIf(!available)('the Wireshark dissector (tshark) on an exported demo flash', () => {
   let dir: string;
   let frames: TsharkFrame[];
@@ -77,99 +176,15 @@ describe.skipIf(!available)('the Wireshark dissector (tshark) on an exported dem
   });
 
   it('decodes every Sahara packet: command name and each field, statuses by name', () => {
-    let sahara = 0;
-    const exchange: string[] = [];
-    transfers.forEach((t, i) => {
-      const f = frames[i] ?? {};
-      if (one(f, 'qfh_edl.protocol') !== 'Sahara') return;
-      sahara++;
-      const p = decodeSaharaPacket(t.data);
-      const id = new DataView(t.data.buffer, t.data.byteOffset).getUint32(0, true);
-      expect(one(f, 'qfh_edl.sahara.name')).toBe(SAHARA_COMMANDS.get(id)?.name);
-      if ('version' in p) expect(one(f, 'qfh_edl.sahara.version')).toBe(String(p.version));
-      if ('status' in p)
-        expect(one(f, 'qfh_edl.sahara.status_name')).toBe(saharaStatusInfo(p.status).name);
-      if (p.type === 'readData') {
-        expect(one(f, 'qfh_edl.sahara.image_id')).toBe(String(p.imageId));
-        expect(Number(one(f, 'qfh_edl.sahara.offset'))).toBe(p.offset);
-      }
-      if (p.type === 'doneResponse')
-        expect(one(f, 'qfh_edl.sahara.image_tx_status')).toBe(String(p.imageTxStatus));
-      const name = one(f, 'qfh_edl.sahara.name') ?? '?';
-      if (exchange.at(-1)?.startsWith(name) && name === 'READ_DATA') {
-        const n = Number(/×(\d+)/.exec(exchange.at(-1) ?? '')?.[1] ?? 1) + 1;
-        exchange[exchange.length - 1] = `READ_DATA ×${n}`;
-      } else exchange.push(name);
-    });
-    // Every Sahara packet the host and the simulated PBL exchanged, in the test output.
-    console.log(`Sahara exchange decoded by tshark: ${exchange.join(' → ')}`);
-    expect(exchange[0]).toBe('HELLO');
-    expect(exchange.at(-1)).toBe('DONE_RESP');
-    expect(sahara).toBeGreaterThan(5);
+    expectSaharaDecoded(frames, transfers);
   });
 
   it('decodes every Firehose document: elements, attributes, ACK/NAK, logs', () => {
-    const commands: string[] = [];
-    transfers.forEach((t, i) => {
-      const f = frames[i] ?? {};
-      if (one(f, 'qfh_edl.protocol') !== 'Firehose') return;
-      const text = Buffer.from(t.data).toString('utf8');
-      const elements: FirehoseElement[] = (text.match(/<\?xml[\s\S]*?<\/data>/g) ?? []).flatMap(
-        (doc) => parseDocument(doc),
-      );
-      expect(f['qfh_edl.firehose.tag']).toEqual(elements.map((e) => e.tag));
-      expect(f['qfh_edl.firehose.attribute']).toEqual(
-        elements.flatMap((e) => e.attributes.map(([k, v]) => `${k}=${v}`)),
-      );
-      const responses = elements.filter((e) => e.tag === 'response');
-      expect(f['qfh_edl.firehose.response']).toEqual(
-        responses.length
-          ? responses.map((e) => e.attributes.find(([k]) => k === 'value')?.[1])
-          : undefined,
-      );
-      const logs = elements
-        .filter((e) => e.tag === 'log')
-        .map((e) => e.attributes.find(([k]) => k === 'value')?.[1]);
-      expect(f['qfh_edl.firehose.log']).toEqual(logs.length ? logs : undefined);
-      if (t.dir === 'out') commands.push(...elements.map((e) => e.tag));
-    });
-    console.log(`Firehose commands decoded by tshark (${commands.length}): ${commands.join(', ')}`);
-    // The host's commands, read straight from its transfers.
-    const sent = transfers
-      .filter((t) => t.dir === 'out' && isDocument(t))
-      .flatMap((t) => parseDocument(Buffer.from(t.data).toString('utf8')).map((e) => e.tag));
-    expect(commands).toEqual(sent);
-    expect(commands).toEqual(
-      expect.arrayContaining(['configure', 'erase', 'program', 'read', 'power']),
-    );
+    expectFirehoseDecoded(frames, transfers);
   });
 
   it('names the raw data phases after their program and counts every byte', () => {
-    const expected = new Map<string, number>();
-    const got = new Map<string, number>();
-    transfers.forEach((t, i) => {
-      const f = frames[i] ?? {};
-      const label = one(f, 'qfh_edl.raw.for');
-      if (label) got.set(label, (got.get(label) ?? 0) + Number(one(f, 'qfh_edl.raw.bytes')));
-    });
-    for (const t of transfers) {
-      if (t.dir !== 'out' || !isDocument(t)) continue;
-      for (const e of parseDocument(Buffer.from(t.data).toString('utf8'))) {
-        if (e.tag !== 'program' && e.tag !== 'read') continue;
-        const a = (k: string): string => e.attributes.find(([n]) => n === k)?.[1] ?? '';
-        const label = `<${e.tag}> ${a('filename') || a('label')} LUN ${a('physical_partition_number') || '0'} sector ${a('start_sector')}`;
-        expected.set(
-          label,
-          (expected.get(label) ?? 0) +
-            Number(a('num_partition_sectors')) * Number(a('SECTOR_SIZE_IN_BYTES')),
-        );
-      }
-    }
-    const programs = [...got].filter(([k]) => k.startsWith('<'));
-    expect(new Map(programs)).toEqual(expected);
-    console.log(
-      `Raw data phases decoded by tshark: ${programs.length} (${[...expected.keys()].slice(0, 3).join('; ')}; …)`,
-    );
+    expectRawPhasesCounted(frames, transfers);
   });
 });
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { importUsbmon, parseDebugBundle } from '../../src/capture/index.js';
 import { dissectorPath } from '../../src/cli/commands/wireshark.js';
 import { runCli } from '../helpers/cli.js';
 import { demoPackage } from '../helpers/demo-capture.js';
+import { elfStub } from '../helpers/package-dir.js';
 
 const run = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
   runCli(args);
@@ -64,27 +65,48 @@ describe('--capture and --debug-bundle', () => {
     );
     expect(inspected.stdout).toMatch(/ power .* → ACK/);
   });
+});
 
-  it('writes a bundle on its own when a command fails after opening the device, and says where', async () => {
+describe('a debug bundle nobody asked for', () => {
+  it('is written when a command fails after opening the device, and says where', async () => {
+    const programmer = join(dir, 'prog.elf');
+    await writeFile(programmer, elfStub());
+    // A 1 ms command timeout fails the session once the programmer is up.
     const { code, stderr } = await run(
       'backup',
       join(dir, 'backup'),
       '--device',
       'sim:eg25g',
       '--programmer',
-      join(dir, 'missing.mbn'),
+      programmer,
+      '--timeout',
+      'command=1',
     );
-    expect(code).not.toBe(0);
+    expect(code).toBe(1);
     const path = /debug bundle written to (\S+)/.exec(stderr)?.[1];
     if (!path) throw new Error(`no bundle named in: ${stderr}`);
     try {
       const bundle = parseDebugBundle(await readFile(path, 'utf8'));
-      expect(bundle?.error?.message).toMatch(/missing\.mbn/);
+      expect(bundle?.error?.code).toBe('QFH_TRANSPORT_TIMEOUT');
       expect(bundle?.command).toContain('backup');
       expect(Array.isArray(bundle?.host) || typeof bundle?.host === 'object').toBe(true);
     } finally {
       await rm(path, { force: true });
     }
+  });
+
+  it('writes no bundle for a refusal: nothing went wrong that a bug report could explain', async () => {
+    const { code, stderr } = await run(
+      'backup',
+      join(dir, 'backup-refused'),
+      '--device',
+      'sim:eg25g',
+      '--programmer',
+      join(dir, 'missing.mbn'),
+    );
+    expect(code).toBe(3);
+    expect(stderr).toContain('QFH_PROGRAMMER_INVALID');
+    expect(stderr).not.toMatch(/debug bundle/);
   });
 
   it('writes no bundle for a failure before any device was opened', async () => {

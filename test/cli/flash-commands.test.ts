@@ -9,7 +9,7 @@ import { buildDemoPackage } from '../../src/sim/index.js';
 const demo = async (): Promise<string> =>
   buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-cli-')));
 
-describe('qfh plan / flash / edl-recover / demo on the command line', () => {
+describe('qfh plan on the command line', () => {
   it('qfh plan --json prints schema qfh-plan/2 with every op, exit 0', async () => {
     const { code, stdout } = await qfh('plan', '--json', await demo());
     expect(code).toBe(0);
@@ -40,7 +40,9 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
     );
     expect(stdout).toContain('qfh will NOT flash this package');
   });
+});
 
+describe('qfh flash / edl-recover on the command line, device in EDL (simulator)', () => {
   it('qfh flash --device sim:eg25g --yes flashes and reports (plain lines off a TTY)', async () => {
     const { code, stdout, stderr } = await qfh(
       'flash',
@@ -115,7 +117,9 @@ describe('qfh plan / flash / edl-recover / demo on the command line', () => {
     // Without the optional usb package qfh cannot look on the bus, and says so.
     expect(stderr).toMatch(usbInstalled ? /no EDL device found; seen:/ : /no USB backend/);
   });
+});
 
+describe('qfh demo on the command line', () => {
   it('qfh demo runs with no arguments, in seconds, and checks the simulated NAND byte for byte', async () => {
     const started = Date.now();
     const { code, stdout } = await qfh('demo');

@@ -45,7 +45,9 @@ describeReal('qfh inspect --json on every real folder and file', () => {
       });
     }
   }
+});
 
+describeReal('qfh inspect --json on real files: the facts it reports', () => {
   it('reports the facts: the 30.006 rawprogram, the MIBIB checksum, the OnePlus GPT CRCs', async () => {
     const rp = JSON.parse(
       (
@@ -81,7 +83,9 @@ describeReal('qfh inspect --json on every real folder and file', () => {
       entriesCrcComputed: 0xeb7bd8ba,
     });
   });
+});
 
+describeReal('qfh inspect on a corrupt real file', () => {
   it('a corrupt file exits 1 with a one-line reason and no stack trace (child process)', async () => {
     const { code, stdout, stderr } = await qfh(
       'inspect',

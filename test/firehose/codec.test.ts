@@ -21,7 +21,7 @@ import { FirehoseXmlError, QfhError } from '../../src/errors.js';
 
 const strip = (s: string): string => s.replace(/\s+/g, ' ').replace(/ ?\/>/, ' />');
 
-describe('Firehose command builders', () => {
+describe('Firehose command builders: attributes in the order real hosts send them', () => {
   it('builds configure exactly as QFirehose sends it to a NAND modem (GC session log)', () => {
     const doc = buildDocument([
       configureCommand({ memoryName: 'nand', maxPayloadSizeToTargetInBytes: 8192 }),
@@ -87,7 +87,9 @@ describe('Firehose command builders', () => {
   it('refuses an erase with no attributes (a whole-device wipe)', () => {
     expect(() => verbatimEraseCommand([])).toThrow(FirehoseXmlError);
   });
+});
 
+describe('Firehose command builders: the remaining commands, escaping and names', () => {
   it('builds the remaining commands', () => {
     const docs = [
       eraseCommand({

@@ -15,9 +15,9 @@ import { encodeSparse } from '../../src/sparse/index.js';
 import { PlanRefusedError } from '../../src/errors.js';
 import { Counting } from '../helpers/counting.js';
 import { makePackage, md5Txt } from '../helpers/package-dir.js';
-import { lines, padded } from '../helpers/reference.js';
+import { demoMismatches } from '../helpers/demo-expected.js';
 
-const RP = 'update/firehose/rawprogram_nand_p2K_b128K_update.xml';
+import { DEMO_RAWPROGRAM as RP } from '../helpers/demo-expected.js';
 
 async function demo(): Promise<string> {
   return buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-pkg-')));
@@ -25,21 +25,7 @@ async function demo(): Promise<string> {
 
 /** The demo package's images must be on the modem, padded (the test's own check). */
 async function expectFlashed(modem: SimulatedModem, root: string): Promise<void> {
-  const rp = await readFile(join(root, RP), 'utf8');
-  for (const p of lines(rp, 'program')) {
-    const file = join(
-      root,
-      (p['filename'] ?? '')
-        .replace(/^\.\.\\/, 'update/')
-        .replace(/^([^\\/]+)$/, 'update/firehose/$1'),
-    );
-    const data = padded(new Uint8Array(await readFile(file)), 2048);
-    expect(
-      Buffer.from(modem.storage.export(0, Number(p['start_sector']), data.length / 2048)).equals(
-        Buffer.from(data),
-      ),
-    ).toBe(true);
-  }
+  expect(await demoMismatches(modem, root)).toEqual([]);
 }
 
 async function refusedWithNothingSent(
@@ -60,7 +46,7 @@ async function refusedWithNothingSent(
   expect(modem.firehoseRuns).toEqual([]);
 }
 
-describe('bad packages are refused with zero bytes sent to the modem', () => {
+describe('bad packages are refused with zero bytes sent to the modem: damaged or unsafe files', () => {
   it('md5 mismatch (and --allow-md5-mismatch accepts exactly that)', async () => {
     const root = await demo();
     await appendFile(join(root, 'update/rpm.mbn'), Buffer.from([1]));
@@ -94,7 +80,9 @@ describe('bad packages are refused with zero bytes sent to the modem', () => {
     await writeFile(join(root, RP), rp.replace('</data>', '<erase />\n</data>'));
     await refusedWithNothingSent(root, 'PKG_ERASE_WHOLE_DEVICE', ['allow-md5-mismatch']);
   });
+});
 
+describe('bad packages are refused with zero bytes sent to the modem: corrupt images, junk folders', () => {
   it('a corrupt sparse image', async () => {
     const good = encodeSparse(new Uint8Array(8 * 4096).fill(7), { blockSize: 4096 });
     const files = {
@@ -119,7 +107,9 @@ describe('bad packages are refused with zero bytes sent to the modem', () => {
       'PKG_NO_RAWPROGRAM',
     );
   });
+});
 
+describe('packages wrong for this modem are refused before any erase or program', () => {
   it('a 2 KiB-page package on a 4 KiB-page modem: refused after the modem said so, before any erase or program', async () => {
     const modem = new SimulatedModem({ profile: 'rm500q' });
     const e = await flash(await demo(), modem.connect()).catch((x: unknown) => x);

@@ -19,7 +19,7 @@ const ev = (text: string, ctx = {}): bigint =>
     ...ctx,
   });
 
-describe('rawprogram/patch expressions', () => {
+describe('rawprogram/patch expressions: values, CRC32 calls, what an expression needs', () => {
   it.each([
     ['NUM_DISK_SECTORS-33.', N - 33n],
     ['NUM_DISK_SECTORS-1', N - 1n],
@@ -62,7 +62,9 @@ describe('rawprogram/patch expressions', () => {
     expect(expressionNeeds(parseExpression('NUM_DISK_SECTORS-1')).ambiguous).toBe(false);
     expect(expressionNeeds(parseExpression('13952')).ambiguous).toBe(false);
   });
+});
 
+describe('rawprogram/patch expressions: rejections, ranges, random arithmetic', () => {
   it.each([
     ['', 'QFH_EXPRESSION_SYNTAX'],
     ['NUM_DISK_SECTORS-', 'QFH_EXPRESSION_SYNTAX'],

@@ -39,7 +39,7 @@ describe('readPackage on a clean Quectel-shaped folder', () => {
   });
 });
 
-describe('readPackage refuses bad packages with a finding naming the file', () => {
+describe('readPackage refuses bad packages with a finding naming the file: damaged or unsafe files', () => {
   it('a digest mismatch refuses, naming --allow-md5-mismatch', async () => {
     const root = await cleanPackage();
     await writeFile(join(root, 'update/tz.mbn'), bytesOf(526844, 99));
@@ -109,7 +109,9 @@ describe('readPackage refuses bad packages with a finding naming the file', () =
     expect(codes(pkg, 'refuse')).toEqual(['PKG_ERASE_WHOLE_DEVICE']);
     expect(codes(pkg, 'info')).toContain('PKG_VENDOR_ERASE');
   });
+});
 
+describe('readPackage refuses bad packages with a finding naming the file: junk, programmer, manifest, path', () => {
   it('a folder holding only AppleDouble junk has no rawprogram and no programmer', async () => {
     const junk = new Uint8Array(4096);
     junk.set([0x00, 0x05, 0x16, 0x07]);

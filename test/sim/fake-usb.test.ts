@@ -25,7 +25,7 @@ function endpoints(device: UsbDeviceLike): {
   return { input, output };
 }
 
-describe('fake usb module in front of the simulator', () => {
+describe('fake usb module in front of the simulator: enumeration and the PBL over bulk', () => {
   it('enumerates an EDL device as real ones do and serves the PBL over bulk transfers', async () => {
     const modem = new SimulatedModem({ profile: 'rm500q' });
     const fake = new FakeUsb([modem]);
@@ -76,7 +76,9 @@ describe('fake usb module in front of the simulator', () => {
       length: 0x34,
     });
   });
+});
 
+describe('fake usb module in front of the simulator: transfer errors as libusb reports them', () => {
   it('times out a transfer only when the endpoint has a timeout (libusb: 0 waits forever), keeping the data', async () => {
     const modem = new SimulatedModem({ profile: 'eg25g', faults: { missHello: true } });
     const device = new FakeUsb([modem], {

@@ -25,7 +25,7 @@ async function running(
   return { modem, link };
 }
 
-describe('fault injection: each fault happens as specified', () => {
+describe('fault injection, each as specified: disconnects and broken replies', () => {
   it('disconnect at host byte N: the link drops and further writes fail', async () => {
     const modem = new SimulatedModem({ profile: 'eg25g', faults: { disconnectAtHostByte: 1000 } });
     const link = modem.connect();
@@ -75,7 +75,9 @@ describe('fault injection: each fault happens as specified', () => {
     expect(response).toBeDefined();
     expect(response).not.toContain('</data>');
   });
+});
 
+describe('fault injection, each as specified: short reads, late logs, late ZLPs', () => {
   it('short reads: no transfer is longer than the limit', async () => {
     const modem = new SimulatedModem({ profile: 'eg25g', faults: { shortReadBytes: 7 } });
     const link = modem.connect();
@@ -117,7 +119,9 @@ describe('fault injection: each fault happens as specified', () => {
     expect(got).toEqual(['log', 'log', 'ACK raw', 'ZLP']);
     expect(Date.now() - started).toBeGreaterThanOrEqual(45);
   });
+});
 
+describe('fault injection, each as specified: Sahara faults, power loss, a slow device', () => {
   it('missed HELLO: nothing arrives until the host resets the state machine', async () => {
     const modem = new SimulatedModem({ profile: 'eg25g', faults: { missHello: true } });
     const link = modem.connect();

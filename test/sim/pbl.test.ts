@@ -6,7 +6,7 @@ import { readPacket, sendPacket, upload } from './host-script.js';
 const Z6 = [0, 0, 0, 0, 0, 0] as const;
 const programmer = buildTestProgrammer();
 
-describe('simulated PBL: programmer upload', () => {
+describe('simulated PBL: programmer upload, read as real PBLs read it', () => {
   for (const id of PROFILES.keys()) {
     it(`${id}: accepts a built test programmer over READ_DATA${PROFILES.get(id)?.sahara.readData64 ? '_64' : ''}`, async () => {
       const modem = new SimulatedModem({ profile: id });
@@ -48,7 +48,9 @@ describe('simulated PBL: programmer upload', () => {
     const offsets = reads.map(([o]) => o);
     expect(offsets.slice(4).some((o, i) => o < (offsets[3 + i] ?? 0))).toBe(true);
   });
+});
 
+describe('simulated PBL: programmer upload of a damaged image fails with the real status', () => {
   it.each([
     [
       'a corrupted segment',
@@ -86,7 +88,9 @@ describe('simulated PBL: programmer upload', () => {
     const { status } = await upload(new SimulatedModem({ profile: 'eg25g' }).connect(), p);
     expect(status).toBe(SaharaStatus['NAK_INVALID_ELF_HDR']);
   });
+});
 
+describe('simulated PBL: after the upload, DONE and the programmer banner', () => {
   it('answers DONE with DONE_RESP complete, then the programmer banner follows about a second later', async () => {
     const modem = new SimulatedModem({ profile: 'eg25g' });
     const link = modem.connect();

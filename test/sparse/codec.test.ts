@@ -41,7 +41,7 @@ async function codeOf(bytes: Uint8Array): Promise<string> {
   return (err as SparseFormatError).code;
 }
 
-describe('sparse header and chunk rules (libsparse, captures.md §4)', () => {
+describe('sparse header and chunk rules (libsparse, captures.md §4): longer headers', () => {
   it('accepts longer file and chunk headers, skipping their extra bytes', async () => {
     const h = header({
       fileHeaderSize: 32,
@@ -62,7 +62,9 @@ describe('sparse header and chunk rules (libsparse, captures.md §4)', () => {
       'fill',
     ]);
   });
+});
 
+describe('sparse header and chunk rules (libsparse, captures.md §4): malformed images', () => {
   it.each([
     ['bad magic', Buffer.alloc(28), 'QFH_SPARSE_BAD_MAGIC'],
     ['major version 2', image(header({ majorVersion: 2 })), 'QFH_SPARSE_BAD_VERSION'],

@@ -15,7 +15,7 @@ const T = {
   command: 1000,
 };
 
-describe('usb backend against the simulator behind a fake usb module', () => {
+describe('usb backend against the simulator behind a fake usb module: finding EDL devices', () => {
   it('finds EDL devices by VID and interface class, never by PID, and skips normal-mode modems', () => {
     const fake = new FakeUsb([
       new SimulatedModem({ profile: 'rm500q' }),
@@ -32,6 +32,20 @@ describe('usb backend against the simulator behind a fake usb module', () => {
     expect(findEdlDevices(oem, [0x1234])).toHaveLength(1);
   });
 
+  it('reads serials from real iProduct strings', () => {
+    expect(serialFromProduct('QUSB_BULK_CID:0404_SN:3EB3EBC4')).toBe('3EB3EBC4');
+    expect(serialFromProduct('QHSUSB__BULK')).toBeUndefined();
+  });
+
+  it('every profile enumerates with its real EDL interface protocol', () => {
+    for (const [id, p] of PROFILES)
+      expect(
+        findEdlDevices(new FakeUsb([new SimulatedModem({ profile: id })]))[0]?.interfaceProtocol,
+      ).toBe(p.usb.edlInterfaceProtocol);
+  });
+});
+
+describe('usb backend against the simulator behind a fake usb module: whole sessions and large writes', () => {
   it('reads the serial from iProduct, detaches qcserial with a notice, claims, and runs a whole session', async () => {
     for (const id of ['eg25g', 'rm500q', 'sm8150-ufs']) {
       const modem = new SimulatedModem({ profile: id });
@@ -102,7 +116,9 @@ describe('usb backend against the simulator behind a fake usb module', () => {
     expect(fake.maxOutInFlight).toBeGreaterThanOrEqual(2);
     expect(modem.storage.export(0, 0, 256).every((b) => b === 3)).toBe(true);
   });
+});
 
+describe('usb backend against the simulator behind a fake usb module: each failure as its typed error', () => {
   it('sets a timeout on every transfer: a silent device gives a timeout error, not a hang', async () => {
     const modem = new SimulatedModem({ profile: 'eg25g', faults: { missHello: true } });
     const usb = await openUsbTransport(findEdlDevices(new FakeUsb([modem]))[0]!);
@@ -139,17 +155,5 @@ describe('usb backend against the simulator behind a fake usb module', () => {
     await expect(usb.read(512, { timeoutMs: 100 })).rejects.toMatchObject({
       code: 'QFH_TRANSPORT_DISCONNECTED',
     });
-  });
-
-  it('reads serials from real iProduct strings', () => {
-    expect(serialFromProduct('QUSB_BULK_CID:0404_SN:3EB3EBC4')).toBe('3EB3EBC4');
-    expect(serialFromProduct('QHSUSB__BULK')).toBeUndefined();
-  });
-
-  it('every profile enumerates with its real EDL interface protocol', () => {
-    for (const [id, p] of PROFILES)
-      expect(
-        findEdlDevices(new FakeUsb([new SimulatedModem({ profile: id })]))[0]?.interfaceProtocol,
-      ).toBe(p.usb.edlInterfaceProtocol);
   });
 });

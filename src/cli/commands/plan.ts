@@ -7,6 +7,7 @@
 import { readPackage } from '../../package/read-package.js';
 import { planPackage, standingRefusals } from '../../plan/gates.js';
 import { planToJson, renderPlan } from '../../plan/render-plan.js';
+import { checkProgrammerFile } from '../../sahara/programmer-file.js';
 import { defineCommand } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import { jsonLine } from '../events.js';
@@ -42,6 +43,7 @@ export const planCommand = defineCommand({
     ),
   run: async (argv, ctx) => {
     const pkg = await readPackage(argv.package);
+    if (argv.programmer !== undefined) await checkProgrammerFile(argv.programmer);
     const request = {
       accept: acceptedFlags(argv),
       modemRevision: argv.modemRevision,

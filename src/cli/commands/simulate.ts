@@ -196,13 +196,9 @@ export async function runSimulate(
   if (o.load) say(`loaded ${await loadStorage(modem.storage, o.load)} bytes from ${o.load}`);
   const { where, stop: stopServing } = await serve(o, modem, { out: ctx.out, say });
   const mode = o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode';
-  ctx.out.stdout(
-    `qfh simulate: ${modem.profile.module} (${o.profile}) in ${mode}, ${o.functionfs ? 'as' : 'listening on'} ${where}\n`,
-  );
+  // Every signal handler is in place before the line that tells a supervisor it may send them.
   const controls = serviceSignals(modem, { dump: o.dump, say });
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-  await new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve) => {
     const dispose = ctx.signals.onStop(() => {
       dispose();
       resolve();
@@ -212,6 +208,12 @@ export async function runSimulate(
       resolve();
     });
   });
+  ctx.out.stdout(
+    `qfh simulate: ${modem.profile.module} (${o.profile}) in ${mode}, ${o.functionfs ? 'as' : 'listening on'} ${where}\n`,
+  );
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+  await stopped;
   controls.dispose();
   clearInterval(sampler);
   await stopServing();
