@@ -18,6 +18,8 @@ export interface Figure {
   note: string;
 }
 export const figures: Figure[] = [];
+// Five positional fields, as every caller passes them; the perf branch replaces this file.
+/* eslint-disable max-params */
 export const record = (
   name: string,
   value: number,
@@ -34,6 +36,7 @@ export const record = (
     note,
   });
 };
+/* eslint-enable max-params */
 const round = (n: number): number => Math.round(n * 1000) / 1000;
 
 /** Wall seconds and this process's CPU seconds of `fn`. */
