@@ -55,8 +55,8 @@ export class ProgrammerPort {
     const banner = (): void => {
       if (isCurrent()) this.currentOutput()?.send(this.target.banner());
     };
-    // Even an instant banner comes after this constructor returns: the modem installs the
-    // port only then, and a banner sent before would find no current port.
+    // Even with no delay the banner goes out after this constructor: the modem only knows
+    // this port as its programmer once it returns (protocol: 'instant' used to throw here).
     if (delay > 0) setTimeout(banner, delay).unref();
     else queueMicrotask(banner);
   }

@@ -100,10 +100,16 @@ export const noWork = (): DeviceWork => ({
 /**
  * The device's own clock: work advances it, and the simulator waits only when the device
  * runs ahead of real time by more than a few milliseconds, so timer granularity (≈1 ms per
- * setTimeout) does not inflate thousands of sub-millisecond costs.
+ * setTimeout) does not inflate thousands of sub-millisecond costs. When the simulator's
+ * timer wakes the device late (a busy event loop shared with the host and other simulated
+ * modems, a loaded machine), that lateness is given back on the next wait: a real device
+ * runs on its own clock, so the host must not be charged for the simulator's scheduling.
+ * Time the device spends waiting for the host is still counted.
  */
 export class DeviceClock {
   private at = 0;
+  /** How late the timer woke the device last time, in ms. */
+  private late = 0;
   /** Device time spent so far, in ms. */
   spentMs = 0;
 
@@ -111,8 +117,11 @@ export class DeviceClock {
     if (ms <= 0) return;
     this.spentMs += ms;
     const now = performance.now();
-    this.at = Math.max(this.at, now) + ms;
+    this.at = Math.max(this.at, now - this.late) + ms;
     const ahead = this.at - now;
-    if (ahead > 4) await new Promise((r) => setTimeout(r, ahead));
+    if (ahead <= 4) return;
+    const due = this.at;
+    await new Promise((r) => setTimeout(r, ahead));
+    this.late = Math.max(0, performance.now() - due);
   }
 }
