@@ -25,7 +25,17 @@ export interface BundleTransfer {
   readonly data: string;
   /** Non-zero when the transfer ended early (usbmon errno: -2 a read that timed out). */
   readonly status?: number;
+  /**
+   * This entry stands for that many raw-data transfers in a row (the middle of a long data
+   * phase, whose bytes a bundle does not keep anyway): `len` is their sum, `t` the last one's.
+   */
+  readonly merged?: number;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Raw transfers of a run kept one by one at its start; the rest are merged but the last. */
+const RUN_HEAD = 4;
 
 /** The file. */
 export interface DebugBundle {
@@ -76,6 +86,8 @@ export class DebugBundleRecorder {
   private readonly transfers: BundleTransfer[] = [];
   private readonly lines: { t: number; line: string }[] = [];
   private readonly outData = new Map<number, Uint8Array>();
+  /** The current run of raw transfers: how many, the merged entry, the last one. */
+  private run: { dir: 'in' | 'out'; count: number; merged?: Mutable<BundleTransfer> } | undefined;
   private plan: unknown;
   private device: string | undefined;
 
@@ -93,18 +105,38 @@ export class DebugBundleRecorder {
     }
     const full = e.dir === 'out' ? (this.outData.get(e.urb) ?? new Uint8Array(0)) : e.data;
     this.outData.delete(e.urb);
-    const keep = isProtocolMessage(full)
-      ? (this.limits.documentBytes ?? 8192)
-      : (this.limits.rawBytes ?? 64);
+    const protocol = isProtocolMessage(full);
+    const keep = protocol ? (this.limits.documentBytes ?? 8192) : (this.limits.rawBytes ?? 64);
     const kept = full.subarray(0, Math.min(keep, e.length));
-    this.transfers.push({
+    const entry: Mutable<BundleTransfer> = {
       t: this.now(),
       dir: e.dir,
       len: e.length,
       data: Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength).toString('base64'),
       ...(e.status !== 0 ? { status: e.status } : {}),
-    });
+    };
+    const raw = !protocol && e.status === 0 && e.length > 0;
+    if (!raw || this.run?.dir !== e.dir) this.run = raw ? { dir: e.dir, count: 0 } : undefined;
+    if (this.run && ++this.run.count > RUN_HEAD + 1) this.mergeLast(this.run);
+    this.transfers.push(entry);
   };
+
+  /**
+   * Folds the previous raw transfer of a long run into the run's merged entry, so a GiB
+   * written costs a handful of entries, not one per transfer (memory stays flat).
+   */
+  private mergeLast(run: { count: number; merged?: Mutable<BundleTransfer> }): void {
+    const last = this.transfers.pop();
+    if (!last) return;
+    if (!run.merged) {
+      run.merged = { ...last, merged: 1 };
+      this.transfers.push(run.merged);
+      return;
+    }
+    run.merged.len += last.len;
+    run.merged.t = last.t;
+    run.merged.merged = (run.merged.merged ?? 1) + 1;
+  }
 
   /** Records qfh output text (split into lines). */
   log(text: string): void {

@@ -79,6 +79,15 @@ export class TappedTransport implements Transport {
     return this.inner.firehoseOnly ?? false;
   }
 
+  /**
+   * As the medium tapped: a byte stream stays one (its large writes are recorded as
+   * transfers of `transferSize`), or every CLI flash, which is always tapped for the
+   * failure bundle, would send 8 KiB NAND payloads one write each.
+   */
+  get byteStream(): boolean {
+    return this.inner.byteStream ?? false;
+  }
+
   get description(): string {
     return this.inner.description;
   }

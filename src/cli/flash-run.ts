@@ -122,6 +122,7 @@ function flashOptions(
     ...(run.request.programmer ? { programmer: run.request.programmer } : {}),
     ...(run.request.modemRevision ? { modemRevision: run.request.modemRevision } : {}),
     ...(run.deviceArgument ? { deviceArgument: run.deviceArgument } : {}),
+    ...(run.request.skipUnchanged ? { skipUnchanged: true } : {}),
   };
 }
 

@@ -32,6 +32,7 @@ import { EventWriter } from './events.js';
 import { ExitCode } from './exit-codes.js';
 import { processOutput } from './output.js';
 import { reportError } from './report-error.js';
+import { withoutHelpCache } from './help-cache.js';
 
 /** Every command, in the order --help lists them. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -100,6 +101,10 @@ export async function main(
       },
     );
   parser = parser
+    .completion(
+      'completion',
+      'Print a shell completion script: qfh completion >> ~/.bashrc (or ~/.zshrc), then open a new shell',
+    )
     .demandCommand(1, 'Name a command.')
     .strict()
     .help()
@@ -116,7 +121,7 @@ export async function main(
     })
     .wrap(100);
   try {
-    await parser.parseAsync([...args], {}, (_err, _argv, output) => {
+    await withoutHelpCache(parser).parseAsync([...args], {}, (_err, _argv, output) => {
       if (output) ctx.out.stdout(`${output}\n`);
     });
     return code;

@@ -20,7 +20,7 @@ export function renderReport(r: FlashReport): string[] {
     .filter((o) => o.kind === 'program')
     .map(
       (o) =>
-        `  ${String(o.index + 1).padStart(4)}  ${(o.label ?? '').padEnd(22)} ${String(o.lun ?? '').padStart(3)} ${String(o.startSector ?? '').padStart(9)} ${String(o.bytes).padStart(11)} ${o.seconds.toFixed(2).padStart(7)} ${(o.mbPerSecond ?? 0).toFixed(2).padStart(7)}  ${o.verified ?? ''}`,
+        `  ${String(o.index + 1).padStart(4)}  ${(o.label ?? '').padEnd(22)} ${String(o.lun ?? '').padStart(3)} ${String(o.startSector ?? '').padStart(9)} ${String(o.bytes).padStart(11)} ${o.seconds.toFixed(2).padStart(7)} ${(o.mbPerSecond ?? 0).toFixed(2).padStart(7)}  ${o.skipped ? 'unchanged, not written' : (o.verified ?? '')}`,
     );
   const notes = [...new Set(r.ops.flatMap((o) => (o.verifyNote ? [o.verifyNote] : [])))];
   return [
@@ -34,11 +34,23 @@ export function renderReport(r: FlashReport): string[] {
         ]
       : []),
     ...notes.map((n) => `  verified: ${n}`),
+    ...skipLines(r),
     ...(r.failure
       ? [
           `  failed${r.failure.op === undefined ? '' : ` at step ${r.failure.op + 1}`}: ${r.failure.message}`,
         ]
       : []),
     ...(r.next ? [`  next: ${r.next}`] : []),
+  ];
+}
+
+/** What --skip-unchanged compared and left out. */
+function skipLines(r: FlashReport): string[] {
+  const s = r.skipUnchanged;
+  if (!s) return [];
+  const erases = r.ops.filter((o) => o.skipped && o.kind === 'erase').length;
+  return [
+    `  skip-unchanged: ${s.unchanged} of ${s.compared} ranges already held the package (${(s.bytesSkipped / 1e6).toFixed(1)} MB and ${erases} erase${erases === 1 ? '' : 's'} not sent)`,
+    ...(s.note ? [`  skip-unchanged: ${s.note}`] : []),
   ];
 }

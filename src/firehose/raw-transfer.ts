@@ -21,56 +21,88 @@ export interface RawWrite {
   readonly onBytes?: ((sent: number) => void) | undefined;
 }
 
-/** Sends `data` (pieces of any size) as payloads, zero-padded to `w.total`. */
+/** Zero padding written at a time on a byte stream. */
+const PADDING_WRITE_BYTES = 1 << 20;
+
+/**
+ * Sends `data` (pieces of any size) as payloads, zero-padded to `w.total`. On a byte stream
+ * (`Transport.byteStream`) each piece goes out whole, several payloads in one write: the
+ * programmer reads payloads from the stream either way, and a write per 8 KiB payload
+ * costs a promise, a timer and a syscall each.
+ */
 export async function writeRaw(
   reader: ResponseReader,
   data: AsyncIterable<Uint8Array>,
   w: RawWrite,
 ): Promise<void> {
   const transport = reader.transport;
-  const buffer = new Uint8Array(w.payload);
-  let filled = 0;
   let sent = 0;
   const send = async (bytes: Uint8Array): Promise<void> => {
     await transport.write(bytes, { timeoutMs: w.timeouts.rawData });
     sent += bytes.length;
     w.onBytes?.(sent);
   };
+  if (transport.byteStream) {
+    for await (const piece of data) {
+      checkLength(sent + piece.length, w.total);
+      if (piece.length > 0) await send(piece);
+    }
+    const zeros = new Uint8Array(Math.min(PADDING_WRITE_BYTES, w.total - sent));
+    while (sent < w.total) await send(zeros.subarray(0, Math.min(zeros.length, w.total - sent)));
+    return;
+  }
+  await writePayloads(data, { ...w, send, sent: () => sent });
+}
+
+function checkLength(bytes: number, total: number): void {
+  if (bytes > total)
+    throw new FirehoseError(
+      'QFH_FIREHOSE_UNEXPECTED',
+      `image data is longer than the ${total} bytes the command announced`,
+      { hint: 'This is a bug in the plan that sent it; nothing past the partition was written.' },
+    );
+}
+
+/** One payload per write (USB: each payload one transfer, as programmers expect). */
+async function writePayloads(
+  data: AsyncIterable<Uint8Array>,
+  w: RawWrite & { send: (bytes: Uint8Array) => Promise<void>; sent: () => number },
+): Promise<void> {
+  const { payload, send, sent } = w;
+  // Only pieces that do not end on a payload boundary (and the padding) need it.
+  let joined: Uint8Array | undefined;
+  const buffer = (): Uint8Array => (joined ??= new Uint8Array(payload));
+  let filled = 0;
   for await (const piece of data) {
-    if (sent + filled + piece.length > w.total)
-      throw new FirehoseError(
-        'QFH_FIREHOSE_UNEXPECTED',
-        `image data is longer than the ${w.total} bytes the command announced`,
-        { hint: 'This is a bug in the plan that sent it; nothing past the partition was written.' },
-      );
+    checkLength(sent() + filled + piece.length, w.total);
     let at = 0;
     // Whole payloads straight from the source's piece, no copy into the buffer.
-    while (filled === 0 && piece.length - at >= w.payload) {
-      await send(piece.subarray(at, at + w.payload));
-      at += w.payload;
+    while (filled === 0 && piece.length - at >= payload) {
+      await send(piece.subarray(at, at + payload));
+      at += payload;
     }
     while (at < piece.length) {
-      const n = Math.min(w.payload - filled, piece.length - at);
-      buffer.set(piece.subarray(at, at + n), filled);
+      const n = Math.min(payload - filled, piece.length - at);
+      buffer().set(piece.subarray(at, at + n), filled);
       filled += n;
       at += n;
-      if (filled === w.payload) {
-        await send(buffer);
+      if (filled === payload) {
+        await send(buffer());
         filled = 0;
       }
     }
   }
   // Zero-pad to the announced size (the last sector, or a shorter-than-partition image).
-  while (sent + filled < w.total) {
-    const n = Math.min(w.payload - filled, w.total - sent - filled);
-    buffer.fill(0, filled, filled + n);
+  while (sent() + filled < w.total) {
+    const n = Math.min(payload - filled, w.total - sent() - filled);
+    buffer().fill(0, filled, filled + n);
     filled += n;
-    if (filled === w.payload || sent + filled === w.total) {
-      await send(buffer.subarray(0, filled));
+    if (filled === payload || sent() + filled === w.total) {
+      await send(buffer().subarray(0, filled));
       filled = 0;
     }
   }
-  if (filled > 0) await send(buffer.subarray(0, filled));
+  if (filled > 0) await send(buffer().subarray(0, filled));
 }
 
 /** Reads `total` raw bytes, handing each piece to `onData` as it arrives. */

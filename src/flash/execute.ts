@@ -20,6 +20,7 @@ import {
   type OpReport,
 } from './flash-report.js';
 import { runOp } from './run-op.js';
+import { decideSkips, type SkipDecision, type SkipSummary } from './skip-unchanged.js';
 
 /** Options for {@link executePlan}. */
 export interface ExecuteOptions {
@@ -34,6 +35,8 @@ export interface ExecuteOptions {
   readonly deviceArgument?: string | undefined;
   /** Stops at the next op boundary (never inside one). */
   readonly signal?: AbortSignal | undefined;
+  /** Leave out what the modem already holds (`skip-unchanged.ts`). @default false */
+  readonly skipUnchanged?: boolean | undefined;
 }
 
 const WRITE_TAGS = ['erase', 'program', 'patch'] as const;
@@ -52,10 +55,12 @@ export async function executePlan(
   options: ExecuteOptions,
 ): Promise<FlashReport> {
   const run = new Run(plan, client, options);
+  const skips = options.skipUnchanged ? await run.compare() : undefined;
   for (const [index, op] of plan.ops.entries()) {
     try {
       if (options.signal?.aborted) throw new InterruptedError('stopped on request between steps');
-      await run.op(index, op);
+      if (skips?.skipped.has(index)) run.skip(index, op);
+      else await run.op(index, op);
     } catch (e) {
       throw run.failed(index, asQfhError(e));
     }
@@ -70,6 +75,7 @@ class Run {
   private readonly done: OpReport[] = [];
   private bytesDone = 0;
   private readonly sentBefore: number;
+  private skipSummary: SkipSummary | undefined;
 
   constructor(
     private readonly plan: FlashPlan,
@@ -93,6 +99,50 @@ class Run {
     });
   }
 
+  /** Compares the modem's ranges with the package before the first write. */
+  async compare(): Promise<SkipDecision> {
+    try {
+      const decision = await decideSkips(this.plan, {
+        client: this.client,
+        files: this.options.files,
+        onCompare: (label) => this.emit({ phase: 'compare', label }),
+      });
+      this.skipSummary = decision.summary;
+      return decision;
+    } catch (e) {
+      throw this.failed(undefined, asQfhError(e));
+    }
+  }
+
+  /** Records an op left out because the modem already holds its bytes. */
+  skip(index: number, op: PlanOp): void {
+    this.bytesDone += op.bytes;
+    this.done.push({
+      ...this.opReport(index, op, 0),
+      verified: op.kind === 'program' ? 'sha256' : undefined,
+      skipped: 'unchanged',
+    });
+  }
+
+  private opReport(index: number, op: PlanOp, seconds: number): OpReport {
+    return {
+      index,
+      kind: op.kind,
+      label: labelOf(op),
+      lun:
+        op.kind === 'program' || op.kind === 'erase'
+          ? op.target.lun
+          : op.kind === 'patch'
+            ? op.lun
+            : undefined,
+      startSector: op.kind === 'program' || op.kind === 'erase' ? op.target.startSector : undefined,
+      bytes: op.bytes,
+      seconds,
+      mbPerSecond: op.kind === 'program' && seconds > 0 ? op.bytes / 1e6 / seconds : undefined,
+      verified: undefined,
+    };
+  }
+
   async op(index: number, op: PlanOp): Promise<void> {
     const opStarted = Date.now();
     const label = labelOf(op);
@@ -112,19 +162,7 @@ class Run {
     this.bytesDone = base + op.bytes;
     const seconds = (Date.now() - opStarted) / 1000;
     this.done.push({
-      index,
-      kind: op.kind,
-      label,
-      lun:
-        op.kind === 'program' || op.kind === 'erase'
-          ? op.target.lun
-          : op.kind === 'patch'
-            ? op.lun
-            : undefined,
-      startSector: op.kind === 'program' || op.kind === 'erase' ? op.target.startSector : undefined,
-      bytes: op.bytes,
-      seconds,
-      mbPerSecond: op.kind === 'program' && seconds > 0 ? op.bytes / 1e6 / seconds : undefined,
+      ...this.opReport(index, op, seconds),
       verified: outcome.verified,
       ...(outcome.verifyNote ? { verifyNote: outcome.verifyNote } : {}),
     });
@@ -137,7 +175,7 @@ class Run {
     return this.done.filter(isWrite).length === writes ? 'complete' : 'partial';
   }
 
-  report(failure: { op: number; error: QfhError } | undefined): FlashReport {
+  report(failure: { op: number | undefined; error: QfhError } | undefined): FlashReport {
     const state = this.state(failure !== undefined);
     return {
       ok: failure === undefined,
@@ -145,7 +183,7 @@ class Run {
       device: this.options.device,
       ops: this.done,
       opsTotal: this.plan.ops.length,
-      bytes: this.bytesDone,
+      bytes: this.bytesDone - (this.skipSummary?.bytesSkipped ?? 0),
       seconds: (Date.now() - this.started) / 1000,
       state,
       writesSent: this.writesOnWire() - this.sentBefore,
@@ -155,6 +193,7 @@ class Run {
         code: failure.error.code,
         message: failure.error.message,
       },
+      ...(this.skipSummary ? { skipUnchanged: this.skipSummary } : {}),
       next: failure
         ? nextStep({
             state,
@@ -166,13 +205,18 @@ class Run {
     };
   }
 
-  failed(index: number, error: QfhError): FlashError {
+  failed(index: number | undefined, error: QfhError): FlashError {
+    if (error instanceof FlashError) return error;
     const report = this.report({ op: index, error });
-    const op = this.plan.ops[index];
-    return new FlashError(
-      `flash stopped at step ${index + 1} of ${this.plan.ops.length} (${op ? labelOf(op) : '?'}): ${error.message}`,
-      report,
-      { code: error.code, cause: error, hint: report.next ?? error.hint },
-    );
+    const op = index === undefined ? undefined : this.plan.ops[index];
+    const where =
+      index === undefined
+        ? 'while comparing the modem with the package'
+        : `at step ${index + 1} of ${this.plan.ops.length} (${op ? labelOf(op) : '?'})`;
+    return new FlashError(`flash stopped ${where}: ${error.message}`, report, {
+      code: error.code,
+      cause: error,
+      hint: report.next ?? error.hint,
+    });
   }
 }

@@ -9,6 +9,7 @@
  */
 import { QfhError, type QfhErrorCode, type QfhErrorOptions } from '../errors.js';
 import type { PlanOp } from '../plan/types.js';
+import type { SkipSummary } from './skip-unchanged.js';
 
 /** A progress event. The library never prints; the CLI renders these. */
 export interface FlashProgress {
@@ -16,6 +17,7 @@ export interface FlashProgress {
     | 'sahara'
     | 'configure'
     | 'storage-info'
+    | 'compare'
     | 'erase'
     | 'program'
     | 'verify'
@@ -47,6 +49,8 @@ export interface OpReport {
   readonly verified: Verification | undefined;
   /** Why verification took the form it did (a programmer without getsha256digest reads back). */
   readonly verifyNote?: string | undefined;
+  /** Not sent: the modem's digest showed it already held these bytes (`--skip-unchanged`). */
+  readonly skipped?: 'unchanged';
 }
 
 /** The modem's state after a flash. */
@@ -71,6 +75,8 @@ export interface FlashReport {
     | undefined;
   /** What the user should run next, when something failed. */
   readonly next: string | undefined;
+  /** What `--skip-unchanged` compared and left out. */
+  readonly skipUnchanged?: SkipSummary;
 }
 
 /**

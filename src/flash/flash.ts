@@ -49,6 +49,11 @@ export interface FlashOptions {
   signal?: AbortSignal;
   /** How the user named the device (`--device …`), repeated in the advice after a failure. */
   deviceArgument?: string;
+  /**
+   * Compare each image's range with the modem's SHA-256 first and leave out (with its
+   * erase) what is already there; the report lists what was skipped. @default false
+   */
+  skipUnchanged?: boolean;
 }
 
 /** The gate request of these options. */
@@ -57,6 +62,7 @@ export function planRequest(options: FlashOptions): PlanRequest {
     accept: options.accept,
     modemRevision: options.modemRevision,
     programmer: options.programmer === undefined ? undefined : resolve(options.programmer),
+    skipUnchanged: options.skipUnchanged,
   };
 }
 
@@ -92,6 +98,7 @@ export async function flash(
     onProgress: options.onProgress,
     signal: options.signal,
     deviceArgument: options.deviceArgument,
+    skipUnchanged: options.skipUnchanged,
   });
 }
 

@@ -1,18 +1,17 @@
 /**
  * Runs one plan op over a Firehose session: the command built from the op's target, image
- * bytes streamed from the package (hashed on the way when they will be verified), and the
- * verification of each program.
+ * bytes streamed from the package (hashed on the way when they will be verified,
+ * `image-pieces.ts`), and the verification of each program.
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import type { FirehoseClient } from '../firehose/client.js';
 import type { SectorRange } from '../firehose/commands.js';
 import type { PackageSource } from '../package/package-source.js';
 import type { PlanOp } from '../plan/types.js';
 import { resolved, wireAttributes } from '../plan/wire-attributes.js';
-import { readSource } from './data-source.js';
 import type { Verification } from './flash-report.js';
+import { imagePieces } from './image-pieces.js';
 import { verifyRange } from './verify.js';
 
 /** What running an op needs. */
@@ -72,21 +71,13 @@ export async function runOp(op: PlanOp, c: OpContext): Promise<OpOutcome> {
 async function program(op: Extract<PlanOp, { kind: 'program' }>, c: OpContext): Promise<OpOutcome> {
   const range = rangeOf(op);
   const element = { tag: 'program', attributes: wireAttributes(op) };
-  const hash = c.verify ? createHash('sha256') : undefined;
-  const source = readSource(op.source, c.files);
   // Hash only when it will be compared: hashing is most of the CPU of a flash.
-  async function* hashed(): AsyncGenerator<Uint8Array> {
-    for await (const piece of source) {
-      hash?.update(piece);
-      yield piece;
-    }
-  }
-  await c.client.program(range, hash ? hashed() : source, { element, onBytes: c.onBytes });
-  if (!hash) return { verified: 'no', verifyNote: undefined };
-  const padding = op.target.sectors * op.target.sectorSize - op.bytes;
-  if (padding > 0) hash.update(new Uint8Array(padding));
+  const image = imagePieces(op.source, c.files, { hash: c.verify, bytes: op.bytes });
+  await c.client.program(range, image.pieces(), { element, onBytes: c.onBytes });
+  if (!c.verify) return { verified: 'no', verifyNote: undefined };
+  const expected = await image.digest(op.target.sectors * op.target.sectorSize - op.bytes);
   c.onVerify();
   const label = op.label ?? op.file ?? '';
-  const result = await verifyRange(c.client, range, { expected: hash.digest('hex'), label });
+  const result = await verifyRange(c.client, range, { expected, label });
   return { verified: result.how, verifyNote: result.note };
 }

@@ -31,7 +31,14 @@ export interface PackageListing {
 }
 
 /** Random access to one package file. */
-export type OpenedFile = RandomAccessSource & { close(): Promise<void> };
+export type OpenedFile = RandomAccessSource & {
+  close(): Promise<void>;
+  /**
+   * Reads up to `target.length` bytes at `position` into `target` (fewer only at the end),
+   * where the source can without allocating (a folder's files; a zip's are streamed).
+   */
+  readInto?(position: number, target: Uint8Array): Promise<number>;
+};
 
 /** Read access to a package's files. */
 export interface PackageSource {
@@ -131,6 +138,10 @@ async function openFile(absolute: string): Promise<OpenedFile> {
       const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - position)));
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       return buffer.subarray(0, bytesRead);
+    },
+    async readInto(position, target) {
+      const { bytesRead } = await handle.read(target, 0, target.length, position);
+      return bytesRead;
     },
     close: () => handle.close(),
   };

@@ -104,6 +104,7 @@ export async function readPackage(
     ...(programmer ? [programmer] : []),
   ];
   const md5 = await checkMd5(source, { files, used, verify: options.verifyMd5 ?? true }, findings);
+  findings.unshift(...insideFindings(source.location, findings));
   const geometry = geometryOf(rawprograms);
   return {
     source,
@@ -123,6 +124,31 @@ export async function readPackage(
     patchTargets,
     findings,
   };
+}
+
+/**
+ * Pointed at `update/firehose` (or `update`) of a Quectel package, the manifests name files a
+ * level up and md5.txt is out of reach: say where the root is, in one finding, instead of
+ * leaving the user with a list of escapes.
+ */
+function insideFindings(location: string, findings: readonly Finding[]): Finding[] {
+  const escaped = findings.some((f) => f.code === 'PKG_PATH_ESCAPE' || f.code === 'PKG_NO_MD5');
+  const here = posix.basename(location).toLowerCase();
+  const parent = posix.basename(posix.dirname(location)).toLowerCase();
+  const root =
+    here === 'firehose' && parent === 'update'
+      ? posix.dirname(posix.dirname(location))
+      : here === 'update'
+        ? posix.dirname(location)
+        : undefined;
+  if (!escaped || root === undefined) return [];
+  return [
+    finding(
+      'refuse',
+      'PKG_NOT_ROOT',
+      `${location} is a folder inside a firmware package; the package is ${root}: run the command on that folder`,
+    ),
+  ];
 }
 
 function noteListing(

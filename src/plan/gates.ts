@@ -31,6 +31,8 @@ export interface PlanRequest {
   readonly modemRevision?: string | undefined;
   /** A programmer the user named instead of the package's (path). */
   readonly programmer?: string | undefined;
+  /** `--skip-unchanged`: the plan notes that the flash compares before it writes. */
+  readonly skipUnchanged?: boolean | undefined;
 }
 
 /** The plan with every finding: package, device, identity; the user's programmer applied. */
@@ -38,11 +40,23 @@ export function planPackage(pkg: FirmwarePackage, request: PlanRequest = {}): Fl
   const plan = buildPlan(pkg, request.facts);
   const modem = request.modemRevision ? parseFirmwareIdentity(request.modemRevision) : undefined;
   const identity = identityFindings(modem, parseFirmwareIdentity(pkg.name));
-  const findings = [...plan.findings, ...identity];
+  const findings = [...plan.findings, ...identity, ...skipNote(request)];
   if (!request.programmer) return { ...plan, findings };
   // Findings about the package's own programmer are moot once the user names one.
   const own = findings.filter((f) => f.flag !== 'programmer');
   return { ...plan, programmer: request.programmer, findings: own };
+}
+
+/** The note that `--skip-unchanged` is on: the decisions are the modem's, made when flashing. */
+function skipNote(request: PlanRequest): Finding[] {
+  if (!request.skipUnchanged) return [];
+  return [
+    finding(
+      'info',
+      'PLAN_SKIP_UNCHANGED',
+      "--skip-unchanged: before writing, each image's range is compared with the modem's SHA-256 of it; images already there are not written, nor is their erase (the flash report lists them)",
+    ),
+  ];
 }
 
 /** The refusals that still stand after the accepted flags. */

@@ -10,6 +10,7 @@
 import type { AcceptFlag } from '../accept-flags.js';
 import { deviceChecks } from './device-checks.js';
 import { openwrtChecks } from './openwrt-services.js';
+import { permissionChecks } from './permission-checks.js';
 import {
   daemonChecks,
   holderChecks,
@@ -41,6 +42,10 @@ export interface DoctorEnvironment {
   readonly etcRoot?: string;
   /** Folders qfh writes to (temp, the backup folder…). */
   readonly folders?: readonly string[];
+  /** The user (permission checks), for tests; the process's own by default. */
+  readonly uid?: number;
+  readonly groups?: readonly number[];
+  readonly udevRuleDirs?: readonly string[];
 }
 
 /** Runs every check. */
@@ -53,5 +58,6 @@ export async function runDoctor(e: DoctorEnvironment = {}): Promise<DoctorCheck[
     ...(await remoteSessionCheck(e)),
     ...(await spaceChecks(e)),
     ...(await openwrtChecks(procs, e)),
+    ...(await permissionChecks(e)),
   ];
 }

@@ -78,8 +78,12 @@ const MDM9607_TIMING: ProfileTiming = {
   bootMs: 30_000, // "back after about 30 seconds" (quectel_eg25_recovery README)
 };
 
-/** EM20's two bad blocks (inside NON-HLOS and sysfs-sized areas of a 2048-block NAND). */
-const EM20_BAD_BLOCKS = [700, 1501] as const;
+/**
+ * Two bad blocks for the EM20 (the real log does not list any): placed inside where the real
+ * EM20 layout programs NON-HLOS.ubi (blocks 424–655) and sdxpoorwills-sysfs.ubi (1599–1844),
+ * so a flash of that layout crosses both and must skip them.
+ */
+const EM20_BAD_BLOCKS = [430, 1605] as const;
 
 /** EG25-G (GB variant), MDM9607, 256 MiB NAND of 2 KiB pages and 128 KiB blocks. */
 const eg25g: DeviceProfile = {

@@ -46,12 +46,14 @@ export class RangeIO {
       this.storage.write(lun, this.pages[at + i] ?? 0, data.subarray(i * size, (i + 1) * size));
   }
 
-  /** SHA-256 of the range, upper-case hex, hashed chunk by chunk. */
+  /** SHA-256 of the range, upper-case hex, hashed straight from the storage pages (no copy). */
   digest(): string {
     const hash = createHash('sha256');
-    const n = this.range.sectors;
-    for (let at = 0; at < n; at += this.chunk)
-      hash.update(this.read(at, Math.min(this.chunk, n - at)));
+    const { lun, start, sectors } = this.range;
+    if (!this.pages) for (const span of this.storage.spans(lun, start, sectors)) hash.update(span);
+    else
+      for (const page of this.pages)
+        for (const span of this.storage.spans(lun, page, 1)) hash.update(span);
     return hash.digest('hex').toUpperCase();
   }
 
@@ -96,11 +98,28 @@ export class RawProgram {
   store(kept: Uint8Array, offered: number): void {
     const size = this.sectorSize;
     this.received += offered;
-    const data = this.carry.length === 0 ? kept : Buffer.concat([this.carry, kept]);
-    const whole = data.length - (data.length % size);
-    this.io.write(this.stored, data.subarray(0, whole));
-    this.stored += whole / size;
-    this.carry = Uint8Array.from(data.subarray(whole));
+    let data = kept;
+    if (this.carry.length > 0 && this.carry.length + data.length >= size) {
+      // Complete the waiting sector first, then store the rest in place (no copy of the piece).
+      const first = new Uint8Array(size);
+      first.set(this.carry);
+      first.set(data.subarray(0, size - this.carry.length), this.carry.length);
+      data = data.subarray(size - this.carry.length);
+      this.carry = new Uint8Array(0);
+      this.io.write(this.stored, first);
+      this.stored++;
+    }
+    if (this.carry.length > 0) {
+      const joined = new Uint8Array(this.carry.length + data.length);
+      joined.set(this.carry);
+      joined.set(data, this.carry.length);
+      this.carry = joined;
+    } else {
+      const whole = data.length - (data.length % size);
+      this.io.write(this.stored, data.subarray(0, whole));
+      this.stored += whole / size;
+      this.carry = data.slice(whole);
+    }
     if (kept.length === offered || this.carry.length === 0) return;
     const page = this.io.read(this.stored, 1);
     page.set(this.carry);

@@ -19,6 +19,8 @@ type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
 /** One USB attachment of the simulated device. */
 export class SimLink implements Transport {
+  /** The simulated programmer reads host bytes as a stream, whatever the write sizes. */
+  readonly byteStream = true;
   /** Transfers for the host; `head` is the next one (an index, so taking one costs O(1)). */
   private queue: Uint8Array[] = [];
   private head = 0;

@@ -99,15 +99,34 @@ async function attachWhenReady(
   pump(link, socket);
 }
 
+/** Host bytes queued for the device before the socket is paused (memory stays bounded). */
+const QUEUE_HIGH_BYTES = 4 << 20;
+
 function pump(link: SimLink, socket: Socket): void {
-  // Host → device: one write at a time, pausing the socket so memory stays bounded.
-  let writing: Promise<void> = Promise.resolve();
+  // Host → device: one write at a time, in order. The socket pauses only when a few MiB
+  // wait (pausing and resuming it for every 64 KiB read made the simulator the bottleneck).
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let writing = false;
+  const drain = async (): Promise<void> => {
+    writing = true;
+    try {
+      for (let data = queue.shift(); data; data = queue.shift()) {
+        await link.write(data, { timeoutMs: 60_000 });
+        queued -= data.length;
+        if (queued < QUEUE_HIGH_BYTES && socket.isPaused()) socket.resume();
+      }
+    } catch {
+      socket.destroy();
+    } finally {
+      writing = false;
+    }
+  };
   socket.on('data', (data: Buffer) => {
-    socket.pause();
-    writing = writing
-      .then(() => link.write(data, { timeoutMs: 60_000 }))
-      .then(() => void socket.resume())
-      .catch(() => void socket.destroy());
+    queue.push(data);
+    queued += data.length;
+    if (queued >= QUEUE_HIGH_BYTES) socket.pause();
+    if (!writing) void drain();
   });
   socket.on('close', () => void link.close());
   // Device → host.

@@ -58,6 +58,7 @@ export async function openTcpTransport(
 
 /** The stream of one TCP connection. */
 export class TcpTransport implements Transport {
+  readonly byteStream = true;
   private readonly chunks: Buffer[] = [];
   private closed: QfhError | undefined;
   private received = false;

@@ -37,4 +37,10 @@ export interface Transport {
    * nodes, where the kernel or BHI loaded it), so the host must not speak Sahara here.
    */
   readonly firehoseOnly?: boolean;
+  /**
+   * The medium keeps no write boundaries (TCP, the in-process simulator): the device reads
+   * a byte stream, so protocol layers may join several payloads into one write. Unset for
+   * USB, where each payload is one transfer as the programmer expects.
+   */
+  readonly byteStream?: boolean;
 }

@@ -44,7 +44,9 @@ describe('the demo flash, exported as usbmon pcapng and imported, replayed again
     const result = await replayFlash(transfers);
     expect(result.divergence?.message).toBeUndefined();
     expect(result.value).toMatchObject({ ok: true });
-    expect(transfers.length).toBeGreaterThan(1000);
+    // A whole flash: hundreds of transfers (the simulator's link is a byte stream, so raw data
+    // goes out in large writes, recorded as 64 KiB transfers).
+    expect(transfers.length).toBeGreaterThan(500);
   });
 
   // Device responses the host acts on, found in the capture itself: each corrupted by one byte.

@@ -120,14 +120,12 @@ describe('qfh flash / edl-recover on the command line, device in EDL (simulator)
 });
 
 describe('qfh demo on the command line', () => {
-  it('qfh demo runs with no arguments, in seconds, and checks the simulated NAND byte for byte', async () => {
-    const started = Date.now();
+  it('qfh demo runs with no arguments and checks the simulated NAND byte for byte', async () => {
     const { code, stdout } = await qfh('demo');
     expect(code).toBe(0);
     expect(stdout).toContain(
       'storage check: 11 of 11 images are on the simulated NAND byte for byte.',
     );
-    expect(Date.now() - started).toBeLessThan(60_000);
   });
 });
 

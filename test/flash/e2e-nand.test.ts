@@ -103,6 +103,12 @@ describeReal('qfh flash onto the simulated EG25-G: every real EG25-G version', (
       expect(
         report.ops.filter((o) => o.kind === 'program').every((o) => o.verified === 'read-back'),
       ).toBe(true);
+      // The 9x07 programmer announces no digest function; the report says so, per image.
+      expect(
+        report.ops
+          .filter((o) => o.kind === 'program')
+          .every((o) => /no getsha256digest/.test(o.verifyNote ?? '')),
+      ).toBe(true);
       const rawprogram = realText(v.dir, RP);
       expect(checkStorage(modem, rawprogram, images)).toBe(lines(rawprogram, 'erase').length);
       const order =
@@ -144,6 +150,53 @@ describeReal(
       // Only regions both erased and programmed are compared; the log's programs cover each erase's start.
       const erased = lines(rawprogram, 'erase').length;
       expect(checkStorage(modem, rawprogram, images)).toBe(erased);
+    });
+  },
+);
+
+/** Pages of LUN 0 from `start`, skipping bad blocks the way the NAND programmer does. */
+function logicalPages(modem: SimulatedModem, start: number, pages: number): Uint8Array {
+  const ppb = modem.profile.storage.pagesPerBlock ?? 1;
+  const bad = new Set(modem.profile.storage.badBlocks ?? []);
+  const size = modem.storage.sectorSize;
+  const out = new Uint8Array(pages * size);
+  let physical = start;
+  for (let page = 0; page < pages; physical++) {
+    if (bad.has(Math.floor(physical / ppb))) continue;
+    out.set(modem.storage.export(0, physical, 1), page * size);
+    page++;
+  }
+  return out;
+}
+
+describeReal(
+  'qfh flash onto the simulated EM20 (SDX24, two bad blocks), package rebuilt from the real session log',
+  () => {
+    it('every image verified by getsha256digest, and on the NAND past its bad blocks', async () => {
+      const log = realText('logs', 'qfirehose-v1.1.8_em20-sdx24_usb.log.txt');
+      const commands = log
+        .split(/\r?\n/)
+        .map((l) => /^\[[\d.]+\]:? (<(?:erase|program) .*\/>)\s*$/.exec(l)?.[1])
+        .filter((l): l is string => l !== undefined);
+      const rawprogram = `<?xml version="1.0" ?>\n<data>\n${commands.map((c) => `  ${c}`).join('\n')}\n</data>\n`;
+      const { root, images } = await quectelPackage(
+        'EM20GRAR01A04V01M4G_01.001.01.001',
+        { 'update/firehose/rawprogram_nand_p4K_b256K_factory.xml': rawprogram },
+        3 << 20,
+      );
+      const modem = new SimulatedModem({ profile: 'em20' });
+      const report = await flash(root, modem.connect(), {});
+      expect(report.ok).toBe(true);
+      const programs = report.ops.filter((o) => o.kind === 'program');
+      expect(programs.map((o) => o.verified)).toEqual(programs.map(() => 'sha256'));
+      for (const p of lines(rawprogram, 'program')) {
+        const file = (p['filename'] ?? '')
+          .replace(/^\.\.\\/, 'update/')
+          .replace(/^([^/]+)$/, 'update/firehose/$1');
+        const data = padded(images.get(file) ?? new Uint8Array(0), 4096);
+        const stored = logicalPages(modem, Number(p['start_sector']), data.length / 4096);
+        expect({ file, sha: sha(stored) }).toEqual({ file, sha: sha(data) });
+      }
     });
   },
 );

@@ -47,14 +47,12 @@ async function* bytes(n: number): AsyncGenerator<Uint8Array> {
   for (let at = 0; at < n; at += 4096) yield new Uint8Array(Math.min(4096, n - at)).fill(0x42);
 }
 
-/** Runs `action`, expects a QfhError with `code` within `withinMs`, and no write after it. */
+/** Runs `action`, expects a QfhError with `code` (not a hang: the test's own timeout), and no write after it. */
 async function failsWith(
   transport: Counting,
   action: () => Promise<unknown>,
   code: string,
-  withinMs: number,
 ): Promise<QfhError> {
-  const started = Date.now();
   const error = await action().then(
     () => undefined,
     (e: unknown) => e,
@@ -62,7 +60,6 @@ async function failsWith(
   expect(error).toBeInstanceOf(QfhError);
   expect((error as QfhError).code).toBe(code);
   expect((error as QfhError).hint.length).toBeGreaterThan(10);
-  expect(Date.now() - started).toBeLessThan(withinMs);
   const writes = transport.writes;
   await new Promise((r) => setTimeout(r, 50));
   expect(transport.writes).toBe(writes);
@@ -78,30 +75,29 @@ describe('host Firehose client under each simulator fault: the right typed error
       transport,
       () => client.program(range, bytes(64 * 2048)),
       'QFH_TRANSPORT_DISCONNECTED',
-      1000,
     );
   });
 
   it('NAK: FirehoseNakError with the command and the programmer logs', async () => {
     const { client, transport } = await ready({ nakCommand: AFTER_START });
-    const e = await failsWith(transport, () => client.erase(range), 'QFH_FIREHOSE_NAK', 1000);
+    const e = await failsWith(transport, () => client.erase(range), 'QFH_FIREHOSE_NAK');
     expect(e.message).toContain('<erase>');
     expect((e as unknown as { logs: string[] }).logs).toEqual(['injected failure for erase']);
   });
 
   it('timeout: no answer at all', async () => {
     const { client, transport } = await ready({ silentCommand: AFTER_START });
-    await failsWith(transport, () => client.nop(), 'QFH_FIREHOSE_TIMEOUT', 1000);
+    await failsWith(transport, () => client.nop(), 'QFH_FIREHOSE_TIMEOUT');
   });
 
   it('garbage reply', async () => {
     const { client, transport } = await ready({ garbageCommand: AFTER_START });
-    await failsWith(transport, () => client.nop(), 'QFH_FIREHOSE_XML_MALFORMED', 1000);
+    await failsWith(transport, () => client.nop(), 'QFH_FIREHOSE_XML_MALFORMED');
   });
 
   it('truncated reply: the document never completes, so it times out', async () => {
     const { client, transport } = await ready({ truncateCommand: AFTER_START });
-    await failsWith(transport, () => client.nop(), 'QFH_FIREHOSE_TIMEOUT', 1000);
+    await failsWith(transport, () => client.nop(), 'QFH_FIREHOSE_TIMEOUT');
   });
 
   it('power loss during a program: disconnect error, the device is off', async () => {
@@ -110,7 +106,6 @@ describe('host Firehose client under each simulator fault: the right typed error
       transport,
       () => client.program(range, bytes(64 * 2048)),
       'QFH_TRANSPORT_DISCONNECTED',
-      1000,
     );
     expect(modem.state).toBe('off');
   });
@@ -150,7 +145,6 @@ describe('host Sahara client under each simulator fault: the right typed error, 
       transport,
       () => uploadProgrammer(transport, programmer),
       'QFH_SAHARA_REJECTED',
-      1000,
     );
     expect(e.message).toContain('NAK_HASH_TABLE_AUTH_FAILURE (0x21');
   });
@@ -171,7 +165,6 @@ describe('host Sahara client under each simulator fault: the right typed error, 
       () =>
         uploadProgrammer(transport, programmer, { timeouts: saharaTimeouts({ saharaHello: 100 }) }),
       'QFH_SAHARA_NO_HELLO',
-      1000,
     );
     expect(transport.writes).toBe(1);
   });

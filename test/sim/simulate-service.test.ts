@@ -4,7 +4,7 @@
  * a power-cycle and a dump need no restart, a dump loads back, a non-loopback --listen warns.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,11 @@ import { loadStorage } from '../../src/sim/dump-storage.js';
 import { buildDemoPackage, serveModem, SimulatedModem } from '../../src/sim/index.js';
 import { profile } from '../../src/sim/profiles.js';
 import { Storage } from '../../src/sim/storage/storage.js';
+import { parseGpt } from '../../src/package/index.js';
+import { androidPackage } from '../helpers/android-package.js';
 import { BIN, runCli } from '../helpers/cli.js';
+import { describeReal, realBytes, realText } from '../helpers/real.js';
+import { lines } from '../helpers/reference.js';
 import { demoMismatches } from '../helpers/demo-expected.js';
 
 const demo = async (): Promise<string> =>
@@ -114,4 +118,60 @@ describe('qfh simulate without restarts', () => {
     sim.child.kill('SIGINT');
     expect(await exited(sim.child)).toBe(0);
   });
+});
+
+describeReal('qfh simulate --preload', () => {
+  it('starts an eMMC phone holding a package: a valid GPT naming its partitions, and their contents', async () => {
+    const dir = 'android-emmc-oneplus-x-msm8974';
+    const { root, content } = await androidPackage(
+      {
+        'rawprogram0.xml': realText(dir, 'rawprogram0.xml'),
+        'patch0.xml': realText(dir, 'patch0.xml'),
+      },
+      {
+        'gpt_main0.bin': realBytes(dir, 'gpt_main0.bin'),
+        'gpt_backup0.bin': realBytes(dir, 'gpt_backup0.bin'),
+      },
+      512,
+    );
+    const dump = await mkdtemp(join(tmpdir(), 'qfh-preload-'));
+    const sim = simulate([
+      '--profile',
+      'msm8974-emmc',
+      '--preload',
+      root,
+      '--dump',
+      dump,
+      '--instant',
+    ]);
+    await until(() => /listening on tcp:/.test(sim.out()), 'listening', 60_000);
+    expect(sim.out()).toMatch(/preloaded \d+ images/);
+    sim.child.kill('SIGINT');
+    expect(await exited(sim.child)).toBe(0);
+    // The dump is the whole 15 GB disk (sparse on the file system): read only what is checked.
+    const disk = await open(join(dump, 'lun0.img'), 'r');
+    const at = async (offset: number, length: number): Promise<Buffer> => {
+      const out = Buffer.alloc(length);
+      await disk.read(out, 0, length, offset);
+      return out;
+    };
+    let compared = 0;
+    try {
+      const gpt = parseGpt(await at(0, 64 * 1024));
+      expect(gpt.partitions.map((p) => p.name)).toEqual(
+        expect.arrayContaining(['modem', 'boot', 'system']),
+      );
+      // Each raw image the package wrote is in its partition.
+      for (const line of lines(realText(dir, 'rawprogram0.xml'), 'program')) {
+        const data = content.get(line['filename'] ?? '');
+        if (!data || line['sparse'] === 'true' || /^gpt_/.test(line['filename'] ?? '')) continue;
+        const stored = await at(Number(line['start_sector']) * 512, data.length);
+        expect(stored.equals(Buffer.from(data))).toBe(true);
+        compared++;
+      }
+    } finally {
+      await disk.close();
+    }
+    expect(compared).toBeGreaterThan(5);
+  }, 120_000);
 });

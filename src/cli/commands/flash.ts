@@ -89,6 +89,12 @@ export const flashCommand = defineCommand({
                 default: true,
                 describe: 'verify every written image (--no-verify skips it)',
               })
+              .option('skip-unchanged', {
+                type: 'boolean',
+                default: false,
+                describe:
+                  "compare each image's range with the modem's SHA-256 first; leave out (with its erase) what is already there",
+              })
               .option('programmer', {
                 type: 'string',
                 describe: "a programmer file to use instead of the package's",
@@ -133,6 +139,7 @@ export const flashCommand = defineCommand({
       accept,
       modemRevision: argv.modemRevision,
       programmer: argv.programmer,
+      skipUnchanged: argv.skipUnchanged,
     };
     const pkg = await readPackage(argv.package);
     const plan = showPlan(pkg, request, ctx);

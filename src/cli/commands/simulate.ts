@@ -7,6 +7,7 @@
  */
 import { UsageError } from '../../errors.js';
 import { dumpStorage, loadStorage } from '../../sim/dump-storage.js';
+import { preloadPackage } from '../sim-preload.js';
 import { PROFILES, SimulatedModem } from '../../sim/index.js';
 import { serveFunctionFs } from '../../sim/functionfs-gadget.js';
 import { serveModem } from '../../sim/tcp-server.js';
@@ -21,6 +22,8 @@ export interface SimulateOptions {
   dump: string | undefined;
   /** Start from LUN images a previous --dump wrote. */
   load: string | undefined;
+  /** Flash this package onto the modem before serving (a modem with real contents). */
+  preload?: string | undefined;
   /** No protocol delays (banner, command latency, re-enumeration): for quick experiments only. */
   instant: boolean;
   /** Bulk data time at the profile's real rates (program, erase, digest, USB). */
@@ -63,7 +66,18 @@ async function serve(
     c.say(
       `warning: listening on ${host}, not loopback: anyone who can reach it can flash this simulated modem`,
     );
-  const server = await serveModem(modem, host, port, { onEvent: c.say });
+  const server = await serveModem(modem, host, port, { onEvent: c.say }).catch((e: unknown) => {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw e;
+    throw new UsageError('QFH_USAGE', `--listen ${o.listen}: ${(e as Error).message}`, {
+      hint:
+        code === 'EADDRINUSE'
+          ? 'Another program (or another qfh simulate) listens there: pick another port, or --listen 127.0.0.1:0 for a free one.'
+          : code === 'EACCES'
+            ? 'Ports below 1024 need root: pick a port above 1024, or 0 for a free one.'
+            : 'That address is not on this machine: use 127.0.0.1, or one of its own addresses.',
+    });
+  });
   return {
     where: `tcp://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`,
     stop: () => server.close(),
@@ -88,6 +102,10 @@ export const simulateCommand = defineCommand({
     'Run a simulated modem (Sahara + Firehose over simulated storage, real protocol timing) on a TCP port until Ctrl-C',
   examples: [
     ['qfh simulate --profile rm500q', 'an RM500Q in EDL on a free port (printed)'],
+    [
+      'qfh simulate --profile msm8974-emmc --preload ./fw',
+      'an eMMC phone already holding the package (its GPT and partitions)',
+    ],
     [
       'qfh simulate --listen 127.0.0.1:9008 --dump ./out',
       'a fixed port; storage written to ./out on exit',
@@ -121,6 +139,11 @@ export const simulateCommand = defineCommand({
       .option('load', {
         type: 'string',
         describe: 'start from the LUN images a --dump wrote (DIR/lunN.img)',
+      })
+      .option('preload', {
+        type: 'string',
+        describe:
+          'start as a flashed modem: flash this firmware package onto it first (its GPT and images)',
       })
       .option('instant', {
         type: 'boolean',
@@ -161,6 +184,7 @@ export const simulateCommand = defineCommand({
         state: argv.state,
         dump: argv.dump,
         load: argv.load,
+        preload: argv.preload,
         instant: argv.instant,
         realData: argv.realData,
         holdEdl: argv.holdEdl ?? argv.state === 'edl',
@@ -194,6 +218,10 @@ export async function runSimulate(
     onEvent: say,
   });
   if (o.load) say(`loaded ${await loadStorage(modem.storage, o.load)} bytes from ${o.load}`);
+  if (o.preload) {
+    const images = await preloadPackage(o.preload, { profile: o.profile, storage: modem.storage });
+    say(`preloaded ${images} images from ${o.preload}`);
+  }
   const { where, stop: stopServing } = await serve(o, modem, { out: ctx.out, say });
   const mode = o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode';
   // Every signal handler is in place before the line that tells a supervisor it may send them.

@@ -9,9 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { defineCommand } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 
-/** The dissector file, from the package root (next to dist/ and src/). */
+/** The dissector file, in the package root (beside dist/ and src/). */
 export function dissectorPath(): string {
-  return fileURLToPath(new URL('../../../wireshark/qfh-edl.lua', import.meta.url));
+  // From dist/cli/commands/ (or src/), or from the one-file bundle in dist/bundle/.
+  const candidates = ['../../../wireshark/qfh-edl.lua', '../../wireshark/qfh-edl.lua'].map((p) =>
+    fileURLToPath(new URL(p, import.meta.url)),
+  );
+  return candidates.find((p) => existsSync(p)) ?? (candidates[0] as string);
 }
 
 export const wiresharkCommand = defineCommand({

@@ -6,9 +6,19 @@
  * @module
  */
 
+/** Bytes of each block pages are cut from. */
+const BLOCK_BYTES = 16 << 20;
+
 /** Sparse memory of `size` bytes, in `pageSize` pages. */
 export class PagedMemory {
   private readonly pages = new Map<number, Uint8Array>();
+  /** One page of the erased value, shared by every span of unwritten bytes. */
+  private erasedPage: Uint8Array | undefined;
+  /** Pages are cut from large blocks: a GiB stored is 64 blocks, not 16384 separate buffers. */
+  private block: ArrayBuffer | undefined;
+  private blockUsed = 0;
+  /** Pages freed by erases, reused before a new block is cut. */
+  private readonly freePages: Uint8Array[] = [];
 
   constructor(
     /** Total bytes addressable. */
@@ -51,16 +61,34 @@ export class PagedMemory {
       const index = Math.floor(at / this.pageSize);
       const within = at - index * this.pageSize;
       const n = Math.min(this.pageSize - within, offset + data.length - at);
+      const src = data.subarray(at - offset, at - offset + n);
       let page = this.pages.get(index);
       if (!page) {
-        page = new Uint8Array(this.pageSize).fill(this.erasedValue);
+        page = this.newPage(n === this.pageSize && mode === 'replace');
         this.pages.set(index, page);
       }
-      const src = data.subarray(at - offset, at - offset + n);
       if (mode === 'replace') page.set(src, within);
       else for (let i = 0; i < n; i++) page[within + i] = (page[within + i] ?? 0) & (src[i] ?? 0);
       at += n;
     }
+  }
+
+  /** A page for writing: erased, unless the caller overwrites all of it anyway. */
+  private newPage(overwritten: boolean): Uint8Array {
+    let page = this.freePages.pop();
+    let clean = false;
+    if (!page) {
+      if (!this.block || this.blockUsed + this.pageSize > this.block.byteLength) {
+        const size = Math.ceil(this.size / this.pageSize) * this.pageSize;
+        this.block = new ArrayBuffer(Math.min(size, Math.max(this.pageSize, BLOCK_BYTES)));
+        this.blockUsed = 0;
+      }
+      page = new Uint8Array(this.block, this.blockUsed, this.pageSize);
+      this.blockUsed += this.pageSize;
+      clean = this.erasedValue === 0; // new memory reads as zeros
+    }
+    if (!overwritten && !clean) page.fill(this.erasedValue);
+    return page;
   }
 
   /** Returns `length` bytes at `offset` to the erased value, freeing whole pages. */
@@ -70,8 +98,11 @@ export class PagedMemory {
       const index = Math.floor(at / this.pageSize);
       const within = at - index * this.pageSize;
       const n = Math.min(this.pageSize - within, offset + length - at);
-      if (n === this.pageSize) this.pages.delete(index);
-      else this.pages.get(index)?.fill(this.erasedValue, within, within + n);
+      const page = this.pages.get(index);
+      if (page && n === this.pageSize) {
+        this.pages.delete(index);
+        this.freePages.push(page);
+      } else page?.fill(this.erasedValue, within, within + n);
       at += n;
     }
   }
@@ -82,8 +113,37 @@ export class PagedMemory {
       yield [index * this.pageSize, this.pages.get(index) as Uint8Array];
   }
 
+  /**
+   * The range as views, in order, without copying: subarrays of the written pages, and of
+   * one shared erased page where nothing was written (a digest of a multi-GiB range costs
+   * no allocation). A view is valid until the memory is next written.
+   */
+  *spans(offset: number, length: number): Generator<Uint8Array> {
+    this.check(offset, length);
+    for (let at = offset; at < offset + length;) {
+      const index = Math.floor(at / this.pageSize);
+      const within = at - index * this.pageSize;
+      const n = Math.min(this.pageSize - within, offset + length - at);
+      const page = this.pages.get(index) ?? this.erased();
+      yield page.subarray(within, within + n);
+      at += n;
+    }
+  }
+
+  private erased(): Uint8Array {
+    this.erasedPage ??= new Uint8Array(this.pageSize).fill(this.erasedValue);
+    return this.erasedPage;
+  }
+
   /** Whether every byte in the range still holds the erased value. */
   isErased(offset: number, length: number): boolean {
-    return this.read(offset, length).every((b) => b === this.erasedValue);
+    const erased = this.erased();
+    for (const span of this.spans(offset, length))
+      if (
+        span.buffer !== erased.buffer &&
+        !Buffer.from(span).equals(erased.subarray(0, span.length))
+      )
+        return false;
+    return true;
   }
 }

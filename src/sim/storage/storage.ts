@@ -108,6 +108,11 @@ export class Storage {
     return out;
   }
 
+  /** Sectors as views into the storage, without copying (see {@link PagedMemory.spans}). */
+  spans(lun: number, sector: number, count: number): Generator<Uint8Array> {
+    return this.lun(lun).spans(sector * this.sectorSize, count * this.sectorSize);
+  }
+
   /** Reads sectors (physical addressing). */
   read(lun: number, sector: number, count: number): Uint8Array {
     return this.lun(lun).read(sector * this.sectorSize, count * this.sectorSize);

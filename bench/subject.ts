@@ -1,0 +1,55 @@
+/**
+ * The qfh under measurement: the current tree, or another one built from a git ref
+ * (`--compare REF`). Its modules are loaded from its own `dist/`, so the same harness
+ * measures both the same way.
+ *
+ * @module
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { flash as flashFn } from '../src/flash/flash.js';
+import type { readPackage as readPackageFn } from '../src/package/read-package.js';
+import type { profile as profileFn } from '../src/sim/profiles.js';
+import type { SimulatedModem as SimulatedModemClass } from '../src/sim/modem.js';
+import type { serveModem as serveModemFn } from '../src/sim/tcp-server.js';
+import type { openTcpTransport as openTcpFn } from '../src/transport/tcp.js';
+
+/** What the harness uses of a qfh tree. */
+export interface Subject {
+  readonly root: string;
+  /** Its command line. */
+  readonly bin: string;
+  readonly flash: typeof flashFn;
+  readonly readPackage: typeof readPackageFn;
+  readonly openTcpTransport: typeof openTcpFn;
+}
+
+/** The simulator of a qfh tree. */
+export interface SubjectSim {
+  readonly SimulatedModem: typeof SimulatedModemClass;
+  readonly profile: typeof profileFn;
+  readonly serveModem: typeof serveModemFn;
+}
+
+const load = async <T>(root: string, path: string): Promise<T> =>
+  (await import(pathToFileURL(join(root, 'dist', path)).href)) as T;
+
+/** The host side of the qfh tree at `root` (built: `root/dist`). */
+export async function loadSubject(root: string): Promise<Subject> {
+  const [{ flash }, { readPackage }, { openTcpTransport }] = await Promise.all([
+    load<{ flash: typeof flashFn }>(root, 'flash/flash.js'),
+    load<{ readPackage: typeof readPackageFn }>(root, 'package/read-package.js'),
+    load<{ openTcpTransport: typeof openTcpFn }>(root, 'transport/tcp.js'),
+  ]);
+  return { root, bin: join(root, 'bin/qfh.js'), flash, readPackage, openTcpTransport };
+}
+
+/** The simulator of the qfh tree at `root`. */
+export async function loadSim(root: string): Promise<SubjectSim> {
+  const [{ SimulatedModem }, { profile }, { serveModem }] = await Promise.all([
+    load<{ SimulatedModem: typeof SimulatedModemClass }>(root, 'sim/modem.js'),
+    load<{ profile: typeof profileFn }>(root, 'sim/profiles.js'),
+    load<{ serveModem: typeof serveModemFn }>(root, 'sim/tcp-server.js'),
+  ]);
+  return { SimulatedModem, profile, serveModem };
+}

@@ -1,0 +1,121 @@
+/**
+ * `--skip-unchanged`: before anything is written, the modem's SHA-256 of each skip unit's
+ * range (`skip-units.ts`) is compared with what a full flash would leave there, computed on
+ * the host from the package while the modem computes its own. Units that match are left
+ * out, erase included. A programmer without getsha256digest compares nothing: every image
+ * is written, and the report says why.
+ *
+ * @module
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { FirehoseError } from '../errors.js';
+import type { FirehoseClient } from '../firehose/client.js';
+import type { PackageSource } from '../package/package-source.js';
+import type { FlashPlan } from '../plan/types.js';
+import { storageTraits } from '../storage-kind.js';
+import { imagePieces } from './image-pieces.js';
+import { skipUnits, type SkipUnit } from './skip-units.js';
+
+/** What the comparison found, for the report. */
+export interface SkipSummary {
+  /** Ranges whose digests were compared. */
+  readonly compared: number;
+  /** Of those, ranges that already held the package's bytes (their ops were skipped). */
+  readonly unchanged: number;
+  /** Image bytes not sent because they were already there. */
+  readonly bytesSkipped: number;
+  /** Why nothing (or not everything) could be compared. */
+  readonly note?: string;
+}
+
+/** The ops to leave out, and the summary. */
+export interface SkipDecision {
+  readonly skipped: ReadonlySet<number>;
+  readonly summary: SkipSummary;
+}
+
+/** What the comparison needs. */
+export interface CompareContext {
+  readonly client: FirehoseClient;
+  readonly files: PackageSource;
+  /** Called as each range is compared. */
+  readonly onCompare?: (label: string) => void;
+}
+
+export const NO_DIGEST_NOTE =
+  'the programmer has no getsha256digest, so --skip-unchanged compared nothing: every image was written';
+
+const ZERO_CHUNK = 1 << 20;
+
+/** Feeds `bytes` copies of `value` to `hash`. */
+function hashRepeated(hash: Hash, value: number, bytes: number): void {
+  const chunk = new Uint8Array(Math.min(bytes, ZERO_CHUNK)).fill(value);
+  for (let left = bytes; left > 0; left -= chunk.length)
+    hash.update(chunk.subarray(0, Math.min(left, chunk.length)));
+}
+
+/** SHA-256 (hex) of what a full flash leaves in the unit's range. */
+async function expectedDigest(
+  unit: SkipUnit,
+  files: PackageSource,
+  erased: number,
+): Promise<string> {
+  const hash = createHash('sha256');
+  const size = unit.target.sectorSize;
+  for (const part of unit.parts) {
+    if (part.kind === 'erased') {
+      hashRepeated(hash, erased, part.sectors * size);
+      continue;
+    }
+    const { op } = part;
+    const image = imagePieces(op.source, files, { hash: false, bytes: op.bytes });
+    for await (const piece of image.pieces()) hash.update(piece);
+    hashRepeated(hash, 0, op.target.sectors * op.target.sectorSize - op.bytes);
+  }
+  return hash.digest('hex');
+}
+
+const unsupported = (e: unknown): boolean =>
+  e instanceof FirehoseError && e.code === 'QFH_FIREHOSE_UNSUPPORTED';
+
+/** Compares every skip unit of `plan` with the modem; decides which ops are left out. */
+export async function decideSkips(plan: FlashPlan, c: CompareContext): Promise<SkipDecision> {
+  const skipped = new Set<number>();
+  let compared = 0;
+  let unchanged = 0;
+  let bytesSkipped = 0;
+  const summary = (note?: string): SkipDecision => ({
+    skipped,
+    summary: { compared, unchanged, bytesSkipped, ...(note ? { note } : {}) },
+  });
+  if (c.client.supports('getsha256digest') === 'no') return summary(NO_DIGEST_NOTE);
+  const erased = storageTraits(plan.storage).erasedByte;
+  for (const unit of skipUnits(plan.ops)) {
+    c.onCompare?.(unit.label);
+    // The host hashes the package while the modem hashes its storage.
+    const host = expectedDigest(unit, c.files, erased);
+    host.catch(() => undefined);
+    let device: string;
+    try {
+      device = await c.client.sha256({
+        sectorSizeInBytes: unit.target.sectorSize,
+        numPartitionSectors: unit.target.sectors,
+        startSector: unit.target.startSector,
+        physicalPartitionNumber: unit.target.lun,
+        ...(unit.target.pagesPerBlock === undefined
+          ? {}
+          : { pagesPerBlock: unit.target.pagesPerBlock }),
+      });
+    } catch (e) {
+      await host.catch(() => undefined);
+      if (unsupported(e)) return summary(NO_DIGEST_NOTE);
+      throw e;
+    }
+    compared++;
+    if (device !== (await host)) continue;
+    unchanged++;
+    for (const index of unit.ops) skipped.add(index);
+    for (const part of unit.parts) if (part.kind === 'program') bytesSkipped += part.op.bytes;
+  }
+  return summary();
+}
