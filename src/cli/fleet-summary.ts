@@ -14,7 +14,8 @@ import type { SkippedModem } from '../fleet/select-all.js';
 export interface DeviceSummary {
   readonly device: string;
   readonly outcome: DeviceResult['outcome'];
-  readonly mode: DeviceResult['mode'];
+  /** How it was reached; `null` when it could not be opened. */
+  readonly mode: NonNullable<DeviceResult['mode']> | null;
   readonly state: DeviceResult['state'];
   readonly bytes: number;
   readonly seconds: number;
@@ -39,7 +40,7 @@ export function summarise(result: FleetResult): DeviceSummary[] {
   return result.devices.map((d) => ({
     device: d.device,
     outcome: d.outcome,
-    mode: d.mode,
+    mode: d.mode ?? null,
     state: d.state,
     bytes: d.report?.bytes ?? 0,
     seconds: Math.round(d.seconds * 10) / 10,
