@@ -9,7 +9,9 @@
  */
 import type { SimulatedModem } from '../src/sim/modem.js';
 import { measure } from './cases-host.js';
-import { loadSim, loadSubject, type SubjectSim } from './subject.js';
+import type { FlashReport } from '../src/flash/flash-report.js';
+import type { FirmwarePackage } from '../src/package/read-package.js';
+import { loadSim, loadSubject, type Subject, type SubjectSim } from './subject.js';
 
 /** The model's rates. */
 export const MODEL = { usbBytesPerSecond: 40e6, programBytesPerSecond: 3.86e6, commandMs: 5 };
@@ -69,6 +71,32 @@ export async function modelled(o: { subject: string; root: string }): Promise<{
   };
 }
 
+/**
+ * The modems flashed at once: by `flashMany`, as `qfh flash --all` does, where the tree has
+ * it; else each `flash()` in a Promise.all. Every modem must be flashed.
+ */
+async function flashAll(
+  qfh: Subject,
+  pkg: FirmwarePackage,
+  modems: readonly SimulatedModem[],
+): Promise<FlashReport[]> {
+  const options = { verify: true, accept: ['allow-missing-md5'] as const };
+  if (!qfh.flashMany)
+    return Promise.all(modems.map((m) => qfh.flash(pkg, m.connect(), { ...options })));
+  const result = await qfh.flashMany(
+    modems.map((m, i) => ({
+      device: `sim#${i + 1}`,
+      connect: async () => ({ mode: 'edl' as const, transport: m.connect() }),
+    })),
+    { ...options, firmware: pkg },
+  );
+  return result.devices.map((d) => {
+    if (!d.report || d.outcome !== 'flashed')
+      throw d.error ?? new Error(`${d.device}: ${d.outcome}`);
+    return d.report;
+  });
+}
+
 /** `n` modems at once, for each n: aggregate MB/s and CPU per device. */
 export async function many(o: {
   subject: string;
@@ -81,13 +109,7 @@ export async function many(o: {
   const out: { n: number; bytes: number; seconds: number; cpu: number }[] = [];
   for (const n of o.counts) {
     const modems = Array.from({ length: n }, () => modelledModem(sim));
-    const { result, seconds, cpu } = await measure(() =>
-      Promise.all(
-        modems.map((m) =>
-          qfh.flash(pkg, m.connect(), { verify: true, accept: ['allow-missing-md5'] }),
-        ),
-      ),
-    );
+    const { result, seconds, cpu } = await measure(() => flashAll(qfh, pkg, modems));
     out.push({ n, bytes: result.reduce((s, r) => s + r.bytes, 0), seconds, cpu });
   }
   return out;

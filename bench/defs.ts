@@ -133,7 +133,7 @@ export const FIGURES: readonly FigureDef[] = [
     name: 'many.4.efficiency',
     unit: 'MB/s',
     limit: '4 × one modem',
-    note: '4 modems on the timing model flashed at once from one process',
+    note: '4 modems on the timing model flashed at once from one process, by flashMany',
   },
   { name: 'many.16.efficiency', unit: 'MB/s', limit: '16 × one modem', note: '16 modems at once' },
   {

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { flashMany as flashManyFn } from '../src/fleet/flash-many.js';
 import type { flash as flashFn } from '../src/flash/flash.js';
 import type { readPackage as readPackageFn } from '../src/package/read-package.js';
 import type { profile as profileFn } from '../src/sim/profiles.js';
@@ -20,6 +21,8 @@ export interface Subject {
   /** Its command line. */
   readonly bin: string;
   readonly flash: typeof flashFn;
+  /** `flashMany`, in trees that have it (`--compare` with an older ref may not). */
+  readonly flashMany: typeof flashManyFn | undefined;
   readonly readPackage: typeof readPackageFn;
   readonly openTcpTransport: typeof openTcpFn;
 }
@@ -41,7 +44,10 @@ export async function loadSubject(root: string): Promise<Subject> {
     load<{ readPackage: typeof readPackageFn }>(root, 'package/read-package.js'),
     load<{ openTcpTransport: typeof openTcpFn }>(root, 'transport/tcp.js'),
   ]);
-  return { root, bin: join(root, 'bin/qfh.js'), flash, readPackage, openTcpTransport };
+  const flashMany = await load<{ flashMany: typeof flashManyFn }>(root, 'fleet/flash-many.js')
+    .then((m) => m.flashMany)
+    .catch(() => undefined);
+  return { root, bin: join(root, 'bin/qfh.js'), flash, flashMany, readPackage, openTcpTransport };
 }
 
 /** The simulator of the qfh tree at `root`. */

@@ -94,6 +94,9 @@ export const ERROR_CODES = {
   QFH_RELAY_ROUTE: f("qfh's route to the router runs over the modem's own connection", 'refused'),
   QFH_RELAY_PROTOCOL: f('the router did not answer as the qfh relay script does'),
   QFH_FLASH_FAILED: f('the flash stopped part-way (the report says what was written)'),
+  QFH_FLEET_INCOMPLETE: f(
+    'of several modems flashed together, some failed (the summary names each and the command that retries them)',
+  ),
   QFH_VERIFY_MISMATCH: f('an image read back differently from what was sent'),
   QFH_BACKUP_LAYOUT: f('qfh cannot tell which partitions to back up'),
   QFH_AT_ERROR: f('the modem answered ERROR to an AT command'),

@@ -168,6 +168,19 @@ export class WorkflowError extends QfhError {
   }
 }
 
+/** Codes of {@link FleetError}: by what the modems that were not flashed have in common. */
+export type FleetCode = 'QFH_FLEET_INCOMPLETE' | 'QFH_REFUSED' | 'QFH_INTERRUPTED';
+
+/**
+ * Not every modem of a many-modem flash was flashed: some failed (`QFH_FLEET_INCOMPLETE`),
+ * or the rest were all refused by a gate (`QFH_REFUSED`) or all stopped on request.
+ */
+export class FleetError extends QfhError {
+  constructor(code: FleetCode, message: string, options: QfhErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
 /** Wraps anything that is not a QfhError: a bug, reported as one. */
 export function asQfhError(e: unknown): QfhError {
   if (e instanceof QfhError) return e;

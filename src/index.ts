@@ -2,7 +2,8 @@
  * qfh: Qualcomm Sahara and Firehose in pure TypeScript.
  *
  * The entry point: `flash()` and `edlRecover()` (a checked plan over Sahara + Firehose),
- * `flashFromNormalMode()` (identify over AT, gates, DIAG switch, flash), plans, the package
+ * `flashFromNormalMode()` (identify over AT, gates, DIAG switch, flash), `flashMany()` (many
+ * modems at once, each followed by its USB port), plans, the package
  * reader, the AT layer, the error family and the pure codecs. Subpaths expose each layer:
  * `qfh/sahara`, `qfh/firehose`, `qfh/sparse`, `qfh/package`, `qfh/transport`, `qfh/at`,
  * `qfh/sim`, `qfh/capture`, `qfh/errors`.
@@ -29,6 +30,20 @@ export {
   type FlashProgress,
   type NormalModeAccess,
 } from './flash/index.js';
+export {
+  flashMany,
+  portTarget,
+  specTarget,
+  selectAll,
+  systemBus,
+  type ModemBus,
+  type FleetTarget,
+  type FleetConnection,
+  type FleetResult,
+  type DeviceResult,
+  type DeviceOutcome,
+  type FlashManyOptions,
+} from './fleet/index.js';
 export { buildPlan, renderPlan, planToJson, type FlashPlan, type PlanOp } from './plan/index.js';
 export {
   AtPort,

@@ -104,3 +104,12 @@ export function compareBuilds(a: string, b: string): number {
     if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
 }
+
+/**
+ * The known model a free text names (a USB product string such as `RM500Q-GL` or
+ * `Quectel EG25-G`), ignoring case and punctuation; `undefined` when it names none.
+ */
+export function modelNamedIn(text: string): string | undefined {
+  const plain = text.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return MODELS.find((m) => plain.includes(m));
+}

@@ -6,6 +6,7 @@
  * @module
  */
 import { createInterface } from 'node:readline/promises';
+import type { ModemBus } from '../fleet/bus.js';
 import type { CliOutput } from './output.js';
 
 /** Terminal facts the commands need. */
@@ -29,6 +30,8 @@ export interface CliContext {
   readonly out: CliOutput;
   readonly terminal: Terminal;
   readonly signals: SignalSource;
+  /** Where modems are found by port (tests pass simulated modems). @default this machine */
+  readonly bus?: ModemBus | undefined;
 }
 
 /** The process's terminal. */

@@ -12,13 +12,29 @@ import type { CliOutput } from './output.js';
 /** The schema every event line carries. */
 export const EVENTS_SCHEMA = 'qfh-events/1';
 
-/** One event (README: "Events"). */
+/** One event (README: "Events"). `device` names the modem when several are flashed at once. */
 export type CliEvent =
-  | { readonly event: 'message'; readonly level: 'info' | 'warning'; readonly text: string }
+  | {
+      readonly event: 'message';
+      readonly level: 'info' | 'warning';
+      readonly text: string;
+      readonly device?: string;
+    }
   | { readonly event: 'plan'; readonly plan: unknown }
   | { readonly event: 'progress'; readonly [field: string]: unknown }
-  | { readonly event: 'state'; readonly state: string; readonly detail?: string }
-  | { readonly event: 'report'; readonly report: unknown }
+  | {
+      readonly event: 'state';
+      readonly state: string;
+      readonly detail?: string;
+      readonly device?: string;
+    }
+  | { readonly event: 'report'; readonly report: unknown; readonly device?: string }
+  | {
+      readonly event: 'summary';
+      readonly devices: readonly unknown[];
+      readonly skipped: readonly unknown[];
+      readonly retry: string | undefined;
+    }
   | {
       readonly event: 'error';
       readonly error: { name: string; code: string; message: string; hint: string };

@@ -79,8 +79,8 @@ export async function runFlashOnDevice(run: FlashRun, ctx: RunContext): Promise<
   }
 }
 
-/** What would fight qfh for the modem, or strand the update; resolves to an undo. */
-async function preflight(
+/** What would fight qfh for the modem, or strand the update; resolves to an undo (fleet-run.ts too). */
+export async function preflight(
   run: FlashRun,
   ctx: RunContext,
 ): Promise<(() => Promise<void>) | undefined> {

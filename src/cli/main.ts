@@ -79,6 +79,7 @@ export async function main(
     out: context.out ?? processOutput,
     terminal: context.terminal ?? processTerminal,
     signals: context.signals ?? processSignals,
+    bus: context.bus,
   };
   const events = new EventWriter(ctx.out, args.includes('--json'));
   const command = args.find((a) => !a.startsWith('-')) ?? '';

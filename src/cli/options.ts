@@ -11,7 +11,7 @@ import { TIMEOUT_NAMES } from '../timeouts.js';
 
 /** `--device` help text. */
 export const DEVICE_HELP =
-  'usb | usb:SERIAL | /dev/ttyUSB0 | /dev/wwan0firehose0 | tcp://HOST:PORT | sim:PROFILE[:normal]';
+  'usb | usb:PORT (1-1.4, from qfh list) | usb:SERIAL | /dev/ttyUSB0 | /dev/wwan0firehose0 | tcp://HOST:PORT | sim:PROFILE[:normal]';
 
 /** `--json`. */
 export function withJson<T>(y: Argv<T>): Argv<T & { json: boolean }> {

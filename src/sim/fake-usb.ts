@@ -4,7 +4,9 @@
  * (05c6:9008, one ff/ff/proto interface, bulk 0x81/0x01 of 512 bytes), a kernel driver
  * (qcserial) that must be detached before claiming, per-transfer timeouts with libusb's
  * semantics (0 = forever), transfer-status errors (timed out, stall, no device, overflow),
- * and a record of every OUT transfer's size so ZLP behaviour can be checked.
+ * and a record of every OUT transfer's size so ZLP behaviour can be checked. Each modem sits
+ * on a physical port (`1-1.4`: bus 1, hub port 1, its port 4) that it keeps across
+ * re-enumeration, as a real one does; its device address is new at every enumeration.
  *
  * @module
  */
@@ -40,6 +42,23 @@ export interface FakeUsbOptions {
    * transfer still completes at once.
    */
   lateTimeoutsMs?: number;
+  /**
+   * The physical port of each modem, by index (`1-1.4`, as Linux names it).
+   * @default `1-N.4` for the Nth modem
+   */
+  ports?: readonly string[];
+  /**
+   * Where each modem enumerates in EDL when that is another port: a modem on a SuperSpeed
+   * port comes back on the port's high-speed twin (another bus) as 05c6:9008.
+   */
+  edlPorts?: readonly (string | undefined)[];
+}
+
+/** Bus number and port chain of a port path such as `1-1.4`. */
+export function parsePortPath(path: string): { busNumber: number; portNumbers: number[] } {
+  const m = /^(\d+)-(\d+(?:\.\d+)*)$/.exec(path);
+  if (!m) throw new RangeError(`"${path}" is not a USB port path such as 1-1.4`);
+  return { busNumber: Number(m[1]), portNumbers: (m[2] ?? '').split('.').map(Number) };
 }
 
 /** The fake module over a set of modems. */
@@ -51,6 +70,7 @@ export class FakeUsb implements UsbModuleLike {
   maxOutInFlight = 0;
   outInFlight = 0;
   private readonly devices = new Map<SimulatedModem, FakeUsbDevice>();
+  private nextAddress = 11;
 
   constructor(
     private readonly modems: readonly SimulatedModem[],
@@ -77,12 +97,20 @@ export class FakeUsb implements UsbModuleLike {
         if (!id) return undefined;
         let device = this.devices.get(modem);
         if (!device || device.deviceDescriptor.idProduct !== id.pid) {
-          device = new FakeUsbDevice(this, modem, i + 1, this.options);
+          const home = this.options.ports?.[i] ?? `1-${i + 1}.4`;
+          const edlPort = modem.state === 'edl' ? this.options.edlPorts?.[i] : undefined;
+          const port = parsePortPath(edlPort ?? home);
+          device = new FakeUsbDevice(this, modem, { ...port, address: this.nextAddress++ });
           this.devices.set(modem, device);
         }
         return device;
       })
       .filter((d): d is FakeUsbDevice => d !== undefined);
+  }
+
+  /** How the host machine treats the devices. */
+  get hostOptions(): FakeUsbOptions {
+    return this.options;
   }
 
   /** Records an OUT transfer (for tests). */
@@ -95,7 +123,7 @@ export class FakeUsb implements UsbModuleLike {
 
 /** One enumerated device. */
 export class FakeUsbDevice implements UsbDeviceLike {
-  readonly busNumber = 1;
+  readonly busNumber: number;
   readonly deviceAddress: number;
   readonly portNumbers: readonly number[];
   readonly deviceDescriptor: {
@@ -111,15 +139,19 @@ export class FakeUsbDevice implements UsbDeviceLike {
   readonly packetSize: number;
   kernelDriverActive: boolean;
 
+  readonly options: FakeUsbOptions;
+
   constructor(
     readonly owner: FakeUsb,
     readonly modem: SimulatedModem,
-    port: number,
-    readonly options: FakeUsbOptions,
+    at: { busNumber: number; portNumbers: readonly number[]; address: number },
   ) {
+    const options = owner.hostOptions;
+    this.options = options;
     const id = modem.usbId ?? { vid: 0, pid: 0 };
-    this.deviceAddress = 10 + port;
-    this.portNumbers = [port, 4];
+    this.busNumber = at.busNumber;
+    this.deviceAddress = at.address;
+    this.portNumbers = at.portNumbers;
     const vid = modem.state === 'edl' && options.edlVid !== undefined ? options.edlVid : id.vid;
     this.deviceDescriptor = { idVendor: vid, idProduct: id.pid, iProduct: 2, iSerialNumber: 0 };
     this.kernelDriverActive = !options.noKernelDriver;

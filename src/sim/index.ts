@@ -23,3 +23,4 @@ export * from './functionfs-gadget.js';
 export * from './mibib-image.js';
 export * from './demo-package.js';
 export * from './normal-mode-access.js';
+export * from './bus.js';

@@ -100,6 +100,7 @@ export class ProgrammerPort {
     await ctx.clock.spend(
       work.commands * ctx.timing.protocolMs('commandMs') + ctx.timing.dataMs(work),
     );
+    if (out.length > 0) await ctx.clock.settle();
     const truncate = ctx.faults.plan.truncateCommand;
     if (truncate !== undefined && commands.length > 0) {
       const hit = commands.some((_, i) =>

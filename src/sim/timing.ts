@@ -125,4 +125,15 @@ export class DeviceClock {
     const ahead = this.at - now;
     if (ahead > QUEUE_HIGH_MS) await new Promise((r) => setTimeout(r, ahead - QUEUE_LOW_MS));
   }
+
+  /**
+   * Resolves once the queued work is done: what the device says about its work (a
+   * response, a log) leaves it only then, so a command's latency is the host's to wait
+   * for even while data transfers may queue behind the work in progress.
+   */
+  async settle(): Promise<void> {
+    const ahead = this.at - performance.now();
+    // Below a millisecond a timer would only add its own overshoot.
+    if (ahead >= 1) await new Promise((r) => setTimeout(r, ahead));
+  }
 }

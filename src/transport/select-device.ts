@@ -1,6 +1,7 @@
 /**
- * `--device` parsing and opening: `usb[:SERIAL]`, a `/dev/...` node, `tcp://host:port`,
- * or `sim[:profile]` (an in-process simulated modem, for demos and tests). Waiting for a
+ * `--device` parsing and opening: `usb[:SERIAL]`, `usb:PORT` (the physical port, `1-1.4`,
+ * which a modem keeps across re-enumeration), a `/dev/...` node, `tcp://host:port`, or
+ * `sim[:profile]` (an in-process simulated modem, for demos and tests). Waiting for a
  * USB device says what is on the bus meanwhile (a modem still in normal mode, another
  * vendor's device), so a user is never left staring at a silent prompt.
  *
@@ -15,13 +16,23 @@ import type { UsbModuleLike } from './usb-api.js';
 
 /** A parsed `--device`. */
 export type DeviceSpec =
-  | { readonly kind: 'usb'; readonly serial: string | undefined }
+  | {
+      readonly kind: 'usb';
+      readonly serial: string | undefined;
+      /** The physical port (`1-1.4`, Linux's name), when the device was named by it. */
+      readonly port?: string | undefined;
+    }
   | { readonly kind: 'path'; readonly path: string }
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
   | { readonly kind: 'sim'; readonly profile: string; readonly state: 'edl' | 'normal' };
 
+/** Whether `text` is a USB port path (`1-1.4`: bus, then the port on each hub). */
+export const isPortPath = (text: string): boolean => /^\d+-\d+(\.\d+)*$/.test(text);
+
 /** Parses `--device`. @default usb */
 export function parseDeviceSpec(text = 'usb'): DeviceSpec {
+  if (text.startsWith('usb:') && isPortPath(text.slice(4)))
+    return { kind: 'usb', serial: undefined, port: text.slice(4) };
   if (text === 'usb' || text.startsWith('usb:'))
     return { kind: 'usb', serial: text.slice(4).toUpperCase() || undefined };
   if (text.startsWith('/')) return { kind: 'path', path: text };
@@ -37,7 +48,7 @@ export function parseDeviceSpec(text = 'usb'): DeviceSpec {
   }
   throw new UsageError(
     'QFH_USAGE',
-    `--device "${text}" is not usb[:SERIAL], /dev/..., tcp://host:port or sim[:profile[:normal]]`,
+    `--device "${text}" is not usb[:SERIAL], usb:PORT (1-1.4), /dev/..., tcp://host:port or sim[:profile[:normal]]`,
   );
 }
 
@@ -80,14 +91,21 @@ async function pickUsb(
 ): Promise<Transport> {
   const deadline = Date.now() + (options.waitMs ?? 0);
   let lastNote = 0;
+  const named = spec.port
+    ? `at port ${spec.port}`
+    : spec.serial
+      ? `with serial ${spec.serial}`
+      : '';
   for (;;) {
-    const found: EdlDevice[] = findEdlDevices(module, options.extraVids);
+    const found: EdlDevice[] = findEdlDevices(module, options.extraVids).filter(
+      (d) => spec.port === undefined || d.path === spec.port,
+    );
     if (found.length > 0) {
-      if (!spec.serial && found.length > 1) {
+      if (!spec.serial && !spec.port && found.length > 1) {
         throw new DeviceNotFoundError(
           'QFH_DEVICE_AMBIGUOUS',
           `${found.length} devices are in EDL (${found.map((f) => f.path).join(', ')})`,
-          { hint: 'Pick one with --device usb:SERIAL (qfh list shows the serials).' },
+          { hint: 'Pick one with --device usb:PORT or usb:SERIAL (qfh list shows both).' },
         );
       }
       for (const candidate of found) {
@@ -102,7 +120,7 @@ async function pickUsb(
     if (Date.now() >= deadline) {
       throw new DeviceNotFoundError(
         'QFH_NO_DEVICE',
-        `no EDL device${spec.serial ? ` with serial ${spec.serial}` : ''} found; seen: ${seen(module)}`,
+        `no EDL device${named ? ` ${named}` : ''} found; seen: ${seen(module)}`,
       );
     }
     if (Date.now() - lastNote >= 1000) {

@@ -2,11 +2,13 @@
  * Lists modems from Linux sysfs, no libusb needed: USB devices in EDL (05c6:9008 and any
  * vendor EDL interface) and Quectel modules in normal mode (VID 2c7c) with the tty each of
  * their interfaces exposes, plus PCIe modem nodes in /dev (mhi_*, wwan*). The roots are
- * parameters so tests can point at fixture trees.
+ * parameters so tests can point at fixture trees. A device's sysfs name is its physical
+ * port (`1-1.4`); its `peer` is the same connector on the other root hub of a USB 3 port,
+ * where a modem that runs at SuperSpeed in normal mode comes back at high speed in EDL.
  *
  * @module
  */
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
 /** One interface of a USB device. */
@@ -30,6 +32,8 @@ export interface SysfsUsbDevice {
   readonly serial: string | undefined;
   readonly mode: 'edl' | 'normal';
   readonly interfaces: readonly SysfsInterface[];
+  /** The port path of the same connector on the other root hub (USB 2 ↔ USB 3), if any. */
+  readonly peer?: string | undefined;
 }
 
 /** What `qfh list` shows. */
@@ -71,6 +75,22 @@ async function interfacesOf(root: string, device: string): Promise<SysfsInterfac
   return out;
 }
 
+/** `usb1-port2` → `1-2`; `1-1-port3` → `1-1.3` (a port directory's name → the device on it). */
+export function deviceOnPort(portDirectory: string): string | undefined {
+  const root = /^usb(\d+)-port(\d+)$/.exec(portDirectory);
+  if (root) return `${root[1]}-${root[2]}`;
+  const hub = /^(\d+-[\d.]+)-port(\d+)$/.exec(portDirectory);
+  return hub ? `${hub[1]}.${hub[2]}` : undefined;
+}
+
+/** The device's `port/peer` link, as the port path of the peer connector. */
+async function peerOf(root: string, device: string): Promise<string | undefined> {
+  const port = await realpath(join(root, device, 'port')).catch(() => undefined);
+  if (port === undefined) return undefined;
+  const peer = await realpath(join(port, 'peer')).catch(() => undefined);
+  return peer === undefined ? undefined : deviceOnPort(basename(peer));
+}
+
 /**
  * Reads `${sysRoot}/bus/usb/devices` and `${devRoot}`.
  * @param sysRoot `/sys` or a fixture
@@ -105,6 +125,7 @@ export async function listDevices(
       serial: await read(join(root, name, 'serial')),
       mode: edl ? 'edl' : 'normal',
       interfaces,
+      peer: await peerOf(root, name),
     });
   }
   const dev = await readdir(devRoot).catch(() => [] as string[]);

@@ -1,7 +1,8 @@
 /**
  * `qfh flash PACKAGE` and `qfh edl-recover PACKAGE`: the checked plan, shown; a question
  * (asked on the terminal stdin is, whatever stdout is) unless --yes; the pre-flight on real
- * hardware; then the flash, from normal mode when `flash` finds the modem there.
+ * hardware; then the flash, from normal mode when `flash` finds the modem there. Several
+ * modems (`--device` repeated or naming a port, or `--all`) go to fleet-run.ts.
  *
  * @module
  */
@@ -18,6 +19,8 @@ import { defineCommand, type RunContext } from '../command.js';
 import { deviceSpec } from '../devices.js';
 import { ExitCode } from '../exit-codes.js';
 import { runFlashOnDevice, type FlashRun } from '../flash-run.js';
+import { fleetArguments } from '../fleet-args.js';
+import { runFleet } from '../fleet-run.js';
 import {
   acceptedFlags,
   DEVICE_HELP,
@@ -41,6 +44,11 @@ export const flashCommand = defineCommand({
     ['qfh edl-recover ./fw --device usb:1A2B3C4D', 'a modem stuck in EDL'],
     ['qfh flash ./fw --yes --json > log.jsonl', 'for scripts: no question, events as JSON lines'],
     [
+      'qfh flash ./fw --device usb:1-1.4 --device usb:1-2.4',
+      'two modems at once, named by the USB port they are plugged into (qfh list)',
+    ],
+    ['qfh flash ./fw --all --yes', 'every modem in EDL or normal mode that fits the package'],
+    [
       'qfh flash ./fw.zip --relay 192.168.1.1',
       'from a LAN PC, through qfh relay-script on the router',
     ],
@@ -56,7 +64,16 @@ export const flashCommand = defineCommand({
                 default: '.',
                 describe: 'the firmware package: its folder, or the zip as downloaded',
               })
-              .option('device', { type: 'string', describe: DEVICE_HELP })
+              .option('device', {
+                type: 'string',
+                describe: `${DEVICE_HELP}; repeat it to flash several modems at once`,
+              })
+              .option('all', {
+                type: 'boolean',
+                default: false,
+                describe:
+                  'flash every modem in EDL or normal mode that fits the package, all at once (qfh list shows them)',
+              })
               .option('yes', {
                 type: 'boolean',
                 default: false,
@@ -88,7 +105,8 @@ export const flashCommand = defineCommand({
               })
               .option('record', {
                 type: 'string',
-                describe: 'where to save the before/after record of an update from normal mode',
+                describe:
+                  'where to save the before/after record of an update from normal mode (with several modems: the folder for one record each)',
               })
               .option('relay', {
                 type: 'string',
@@ -113,7 +131,8 @@ export const flashCommand = defineCommand({
     ),
   run: async (argv, ctx) => {
     const command = argv._[0] === 'edl-recover' ? 'edl-recover' : 'flash';
-    const spec = deviceSpec(argv.device);
+    const fleet = fleetArguments(argv);
+    const spec = deviceSpec(fleet ? undefined : argv.device);
     const timeouts = parseTimeoutOverrides(argv.timeout);
     const accept = acceptedFlags(argv);
     const request: PlanRequest = {
@@ -125,7 +144,26 @@ export const flashCommand = defineCommand({
     const pkg = await readPackage(argv.package);
     const plan = showPlan(pkg, request, ctx);
     if (argv.dryRun) return dryRun(plan, ctx, command);
-    await confirm(plan, { ctx, yes: argv.yes, device: argv.device });
+    await confirm(plan, { ctx, yes: argv.yes, device: fleet?.what ?? argv.device });
+    if (fleet)
+      return runFleet(
+        {
+          command,
+          pkg,
+          devices: fleet.devices,
+          all: argv.all,
+          accept,
+          request,
+          verify: argv.verify,
+          waitSeconds: argv.wait,
+          timeouts,
+          record: argv.record,
+          stopModemManager: argv.stopModemmanager,
+          stopServices: argv.stopServices,
+          retry: { command, packageArgument: argv.package, options: fleet.retryOptions },
+        },
+        ctx,
+      );
     const run: FlashRun = {
       command,
       pkg,

@@ -1,14 +1,17 @@
 /**
- * `qfh list`: modems on this machine, in EDL or in normal mode, with their ports.
+ * `qfh list`: modems on this machine, in EDL or in normal mode, each with the handle that
+ * names it in --device (its USB port, or its PCIe node), then their interfaces and ports.
  *
  * @module
  */
+import type { ModemBus } from '../../fleet/bus.js';
 import { groupPciePorts, pcieModemState } from '../../transport/pcie-ports.js';
 import { listDevices, type DeviceListing } from '../../transport/sysfs-devices.js';
 import { defineCommand } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
 import type { CliOutput } from '../output.js';
 import type { EventWriter } from '../events.js';
+import { listedModems, renderModems } from '../list-modems.js';
 import { withJson } from '../options.js';
 
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
@@ -66,22 +69,24 @@ export const listCommand = defineCommand({
     ['qfh list --json', 'the same as one JSON event (README: qfh list --json)'],
   ],
   options: (y) => withJson(y),
-  run: async (argv, ctx) => runList({ out: ctx.out, events: ctx.events }),
+  run: async (argv, ctx) => runList({ out: ctx.out, events: ctx.events, bus: ctx.bus }),
 });
 
-/** Runs `qfh list` (roots point at fixture trees in tests). */
+/** Runs `qfh list` (roots point at fixture trees in tests; a bus replaces them). */
 export async function runList(
-  c: { out: CliOutput; events: EventWriter },
+  c: { out: CliOutput; events: EventWriter; bus?: ModemBus | undefined },
   roots: { sys?: string; dev?: string } = {},
 ): Promise<number> {
-  const listing = await listDevices(roots.sys, roots.dev);
+  const listing = c.bus ? await c.bus.listing() : await listDevices(roots.sys, roots.dev);
+  const modems = listedModems(listing);
   c.events.emit({
     event: 'result',
     command: 'list',
     ok: true,
     exitCode: ExitCode.OK,
-    data: listing,
+    data: { modems, ...listing },
   });
-  if (!c.events.json) c.out.stdout(`${renderListing(listing).join('\n')}\n`);
+  if (!c.events.json)
+    c.out.stdout(`${[...renderModems(modems), '', ...renderListing(listing)].join('\n')}\n`);
   return ExitCode.OK;
 }

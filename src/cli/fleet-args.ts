@@ -1,0 +1,84 @@
+/**
+ * Whether `qfh flash` flashes several modems (`--device` repeated or naming a port, or
+ * `--all`), checked before the plan is shown: a wrong `--device` or an option that takes
+ * one modem only is a usage error before anything else. Also the options a retry repeats.
+ *
+ * @module
+ */
+import { ACCEPT_FLAGS, type AcceptFlag } from '../accept-flags.js';
+import { UsageError } from '../errors.js';
+import { deviceSpec } from './devices.js';
+
+/** The flash command's arguments this reads. */
+export interface FleetArgv {
+  readonly device?: string | readonly string[] | undefined;
+  readonly all: boolean;
+  readonly relay?: string | undefined;
+  readonly capture?: string | undefined;
+  readonly 'debug-bundle'?: string | undefined;
+  readonly verify: boolean;
+  readonly yes: boolean;
+  readonly wait: number;
+  readonly programmer?: string | undefined;
+  readonly modemRevision?: string | undefined;
+  readonly record?: string | undefined;
+  readonly timeout?: readonly string[] | undefined;
+}
+
+/** Several modems: which, in words, and what a retry repeats. */
+export interface FleetArguments {
+  readonly devices: readonly string[];
+  /** For the question asked before flashing. */
+  readonly what: string;
+  readonly retryOptions: readonly string[];
+}
+
+const oneModemOnly = (option: string): UsageError =>
+  new UsageError('QFH_USAGE', `${option} takes one modem; it cannot be used with several`, {
+    hint: 'Flash that modem on its own with one --device.',
+  });
+
+/** The fleet arguments, or `undefined` when one modem is flashed as before. */
+export function fleetArguments(argv: FleetArgv): FleetArguments | undefined {
+  const devices = ([] as string[]).concat(argv.device ?? []);
+  const byPort = devices.some((d) => deviceSpec(d).kind === 'usb' && /^usb:\d+-/.test(d));
+  if (!argv.all && devices.length < 2 && !byPort) return undefined;
+  if (argv.all && devices.length > 0)
+    throw new UsageError('QFH_USAGE', '--all and --device cannot be used together', {
+      hint: 'Use --all for every modem, or name each with --device.',
+    });
+  if (argv.relay !== undefined) throw oneModemOnly('--relay');
+  if (argv.capture !== undefined) throw oneModemOnly('--capture');
+  if (argv['debug-bundle'] !== undefined) throw oneModemOnly('--debug-bundle');
+  for (const d of devices) {
+    const spec = deviceSpec(d);
+    if (spec.kind === 'usb' && spec.serial === undefined && spec.port === undefined)
+      throw new UsageError('QFH_USAGE', `--device ${d} names no one modem among several`, {
+        hint: 'Name each modem by its port (--device usb:1-1.4; qfh list shows them), or use --all.',
+      });
+  }
+  return {
+    devices,
+    what: argv.all
+      ? 'every modem qfh finds that fits the package'
+      : `${devices.length} modems (${devices.join(', ')})`,
+    retryOptions: retryOptions(argv),
+  };
+}
+
+/** The options a retry repeats, as the user gave them. */
+function retryOptions(argv: FleetArgv): string[] {
+  const flags = ACCEPT_FLAGS.filter(
+    (f: AcceptFlag) => (argv as unknown as Record<string, unknown>)[f] === true,
+  );
+  return [
+    ...flags.map((f) => `--${f}`),
+    ...(argv.verify ? [] : ['--no-verify']),
+    ...(argv.programmer ? ['--programmer', argv.programmer] : []),
+    ...(argv.modemRevision ? ['--modem-revision', argv.modemRevision] : []),
+    ...(argv.record ? ['--record', argv.record] : []),
+    ...(argv.timeout ?? []).flatMap((t) => ['--timeout', t]),
+    ...(argv.wait === 10 ? [] : ['--wait', String(argv.wait)]),
+    ...(argv.yes ? ['--yes'] : []),
+  ];
+}
