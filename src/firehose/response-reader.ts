@@ -12,7 +12,7 @@ import {
   FirehoseError,
   FirehoseNakError,
   InterruptedError,
-  TransportClosedError,
+  TransportError,
   TransportTimeoutError,
 } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
@@ -220,8 +220,10 @@ export class ResponseReader {
       try {
         messages = await this.nextDocument(quietMs, 'late logs');
       } catch (e) {
-        // The usual ends: silence, or the device leaving the bus after a reset.
-        if (e instanceof FirehoseSilence || e instanceof TransportClosedError) return out;
+        // The usual ends: silence, or the device leaving the bus after a reset, which a host
+        // controller reports in many ways (no device, or a transfer error on the read in
+        // flight: dummy_hcd, and xHCI's -EPROTO on an unplug).
+        if (e instanceof FirehoseSilence || e instanceof TransportError) return out;
         throw e;
       }
       for (const m of messages) if (m.kind === 'log') this.keep(m.value, out);

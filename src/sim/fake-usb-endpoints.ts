@@ -129,10 +129,17 @@ export class FakeInEndpoint implements UsbInEndpointLike {
         // A request that is not whole packets overflows when a full packet arrives (libusb).
         const packet = this.device.packetSize;
         const limit = buffer.length % packet === 0 ? buffer.length : buffer.length + 1;
-        const data = await link.read(limit, {
-          timeoutMs: libusbWait(this.device, timeout),
-          signal,
-        });
+        const submittedAttached = link.attached;
+        const data = await link
+          .read(limit, { timeoutMs: libusbWait(this.device, timeout), signal })
+          .catch((e: unknown) => {
+            // A read in flight when the device leaves the bus ends as a transfer error, not
+            // "no device": what dummy_hcd gave in the qemu guest, and what xHCI's -EPROTO
+            // on a real unplug looks like to libusb. Later reads see "no device".
+            if (e instanceof TransportClosedError && submittedAttached && !signal.aborted)
+              throw usbError(LIBUSB.TRANSFER_ERROR, 'LIBUSB_TRANSFER_ERROR');
+            throw e;
+          });
         if (data.length > buffer.length)
           throw usbError(LIBUSB.TRANSFER_OVERFLOW, 'LIBUSB_TRANSFER_OVERFLOW');
         buffer.set(data);
