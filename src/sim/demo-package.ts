@@ -56,16 +56,20 @@ const SIZES: Readonly<Record<string, number>> = {
  * images do, so a modem holding this sbl1 boots (the simulator checks for one after a reset).
  */
 function image(size: number, seed: number, elf: boolean): Uint8Array {
-  const out = new Uint8Array(size);
+  const header = elf
+    ? buildTestProgrammer({ segmentSizes: [4096], signatureBytes: 64, seed })
+    : new Uint8Array(0);
+  // However small the package is scaled, a boot image keeps its whole ELF.
+  const out = new Uint8Array(Math.max(size, header.length));
   let x = seed * 0x9e3779b1;
-  for (let i = 0; i < size; i += 4) {
+  for (let i = 0; i < out.length; i += 4) {
     x = (Math.imul(x ^ (x >>> 16), 0x45d9f3b) + i) >>> 0;
     out[i] = x & 0xff;
     out[i + 1] = (x >>> 8) & 0xff;
     out[i + 2] = (x >>> 16) & 0xff;
     out[i + 3] = x >>> 24;
   }
-  if (elf) out.set(buildTestProgrammer({ segmentSizes: [4096], signatureBytes: 64, seed }));
+  out.set(header);
   return out;
 }
 
@@ -119,8 +123,7 @@ export async function buildDemoPackage(
   );
   const scale = options.scale ?? 1;
   Object.entries(SIZES).forEach(([name, size], i) => {
-    // Boot images keep room for their ELF header however small the package is scaled.
-    const bytes = Math.max(name.endsWith('.mbn') ? 8192 : 1, Math.round(size * scale));
+    const bytes = Math.max(1, Math.round(size * scale));
     files.set(`update/${name}`, image(bytes, i + 1, name.endsWith('.mbn')));
   });
   const md5 = [

@@ -12,6 +12,19 @@ import { lines, padded } from '../../helpers/reference.js';
 /** A small programmer (the default one is 270 KB; the PBL checks it the same way). */
 const programmer = (): Uint8Array => buildTestProgrammer({ segmentSizes: [0x3000, 0x1800] });
 
+/** The demo package's shape at 1/256 of its size: small enough to keep its capture as a fixture. */
+export const NAND_FIXTURE_SCALE = 1 / 256;
+
+/** Small eMMC images only (file, label, bytes): a capture small enough to keep as a fixture. */
+export const EMMC_SMALL: readonly (readonly [string, string, number])[] = [
+  ['sbl1.mbn', 'sbl1', 19_981],
+  ['rpm.mbn', 'rpm', 7_433],
+  ['tz.mbn', 'tz', 33_333],
+  ['emmc_appsboot.mbn', 'aboot', 12_345],
+];
+/** Where {@link EMMC_SMALL} is laid out from. */
+export const EMMC_SMALL_FIRST_SECTOR = 16_384;
+
 /** The demo package's shape (EG25-G 30.006 layout) with images `scale` times the real sizes. */
 export function nandPackage(parent: string, scale: number): Promise<string> {
   return buildDemoPackage(parent, 'EG25GGBR07A08M2G_30.006.30.006', {

@@ -4,19 +4,12 @@ import { join } from 'node:path';
 import { flash } from '../../../../src/flash/index.js';
 import { waitForEdlDevice, type SysfsDevice } from '../bus.js';
 import type { CaseContext, UsbCase } from '../harness.js';
-import { checkEmmcDump, emmcPackage } from '../packages.js';
+import { checkEmmcDump, EMMC_SMALL, EMMC_SMALL_FIRST_SECTOR, emmcPackage } from '../packages.js';
 import { bulkTransfers, deviceTransfersOut, readUsbmonPcap } from '../pcap.js';
 import { startSimulator } from '../simulator.js';
 import { startCapture } from '../usbmon.js';
 import { openEdl } from './open-edl.js';
 
-/** Small images only: a capture small enough to keep as a fixture. */
-const SMALL: readonly (readonly [string, string, number])[] = [
-  ['sbl1.mbn', 'sbl1', 19_981],
-  ['rpm.mbn', 'rpm', 7_433],
-  ['tz.mbn', 'tz', 33_333],
-  ['emmc_appsboot.mbn', 'aboot', 12_345],
-];
 /** One image over 1 MiB: a whole 1 MiB payload, then the rest. */
 const LARGE: readonly (readonly [string, string, number])[] = [
   ['sbl1.mbn', 'sbl1', 19_981],
@@ -49,7 +42,7 @@ async function flashCaptured(
 export const flashEmmc: UsbCase = {
   name: 'flash + verify msm8953-emmc (eMMC, 1 MiB payloads): small and 1.1 MiB packages; storage = independent image; usbmon pcap',
   async run(ctx) {
-    const small = await emmcPackage(join(ctx.work, 'small'), SMALL, 16_384);
+    const small = await emmcPackage(join(ctx.work, 'small'), EMMC_SMALL, EMMC_SMALL_FIRST_SECTOR);
     const large = await emmcPackage(join(ctx.work, 'large'), LARGE, 1_000_000);
     const sim = await startSimulator(ctx, { profile: 'msm8953-emmc' });
     const first = await flashCaptured(

@@ -4,20 +4,17 @@ import { join } from 'node:path';
 import { flash } from '../../../../src/flash/index.js';
 import { waitForEdlDevice } from '../bus.js';
 import type { UsbCase } from '../harness.js';
-import { checkNandDump, nandPackage } from '../packages.js';
+import { checkNandDump, NAND_FIXTURE_SCALE, nandPackage } from '../packages.js';
 import { bulkTransfers, deviceTransfersOut, readUsbmonPcap } from '../pcap.js';
 import { startSimulator } from '../simulator.js';
 import { startCapture } from '../usbmon.js';
 import { openEdl } from './open-edl.js';
 
-/** The demo package's shape at 1/256 of its size: small enough to keep its capture as a fixture. */
-const SCALE = 1 / 256;
-
 /** A whole flash of the EG25-G through the kernel, captured with usbmon. */
 export const flashNand: UsbCase = {
   name: 'flash + verify eg25g (NAND, 8 KiB payloads), demo-shaped package; storage = independent image; usbmon pcap',
   async run(ctx) {
-    const pkg = await nandPackage(ctx.work, SCALE);
+    const pkg = await nandPackage(ctx.work, NAND_FIXTURE_SCALE);
     ctx.log('package built');
     const sim = await startSimulator(ctx, { profile: 'eg25g' });
     const dev = await waitForEdlDevice();
