@@ -14,6 +14,13 @@ import { flash } from '../../src/flash/flash.js';
 import { readChipInfo } from '../../src/sahara/client.js';
 import { buildTestProgrammer } from '../../src/sim/index.js';
 import type { Transport } from '../../src/transport/transport.js';
+import {
+  EMMC_SMALL,
+  EMMC_SMALL_FIRST_SECTOR,
+  emmcPackage,
+  NAND_FIXTURE_SCALE,
+  nandPackage,
+} from '../usb-vm/guest/packages.js';
 import { demoPackage } from './demo-capture.js';
 
 /** captures/usbmon/ */
@@ -27,7 +34,11 @@ export interface UsbmonSidecar {
   readonly origin: 'kernel usbmon' | 'qfh export';
   /** How the capture was made: the commands, the machine. */
   readonly made: string;
-  /** flash/edl-recover/backup: `demo` (src/sim/demo-package.ts) or a folder relative to the sidecar. */
+  /**
+   * flash/edl-recover/backup: `demo` (src/sim/demo-package.ts), `usb-vm nand` or
+   * `usb-vm emmc-small` (the USB test machine's packages, test/usb-vm/guest/packages.ts,
+   * rebuilt byte for byte), or a folder relative to the sidecar.
+   */
   readonly package?: string;
   /** backup: `test` (the simulator's test programmer) or a file relative to the sidecar. */
   readonly programmer?: string;
@@ -73,7 +84,16 @@ export async function sidecarHost(
   };
   const pkg = async (): Promise<string> => {
     if (!s.package) throw new Error(`sidecar for ${s.command} names no package`);
-    return s.package === 'demo' ? demoPackage() : resolve(FIXTURE_DIR, s.package);
+    if (s.package === 'demo') return demoPackage();
+    if (s.package.startsWith('usb-vm ')) {
+      const parent = await mkdtemp(join(tmpdir(), 'qfh-fixture-package-'));
+      made.push(parent);
+      if (s.package === 'usb-vm nand') return nandPackage(parent, NAND_FIXTURE_SCALE);
+      if (s.package === 'usb-vm emmc-small')
+        return emmcPackage(parent, EMMC_SMALL, EMMC_SMALL_FIRST_SECTOR);
+      throw new Error(`sidecar names an unknown package: ${s.package}`);
+    }
+    return resolve(FIXTURE_DIR, s.package);
   };
   if (s.command === 'info') return { host: (t) => readChipInfo(t), cleanup };
   if (s.command === 'flash' || s.command === 'edl-recover') {
