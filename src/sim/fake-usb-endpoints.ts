@@ -195,6 +195,7 @@ export class FakeOutEndpoint implements UsbOutEndpointLike {
           await new Promise((r) => setImmediate(r));
           throw usbError(LIBUSB.TRANSFER_STALL, 'LIBUSB_TRANSFER_STALL');
         }
+        const submittedAttached = link.attached;
         const owner = device.owner;
         owner.outInFlight++;
         owner.maxOutInFlight = Math.max(owner.maxOutInFlight, owner.outInFlight);
@@ -221,7 +222,12 @@ export class FakeOutEndpoint implements UsbOutEndpointLike {
         });
         this.queue = turn.catch(() => undefined);
         try {
-          return await turn;
+          return await turn.catch((e: unknown) => {
+            // Cut by the device leaving the bus: a transfer error, as for IN (see there).
+            if (e instanceof TransportClosedError && submittedAttached && !signal.aborted)
+              throw usbError(LIBUSB.TRANSFER_ERROR, 'LIBUSB_TRANSFER_ERROR');
+            throw e;
+          });
         } finally {
           owner.outInFlight--;
         }

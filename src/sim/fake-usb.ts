@@ -207,6 +207,11 @@ export class FakeUsbDevice implements UsbDeviceLike {
     callback: (error: UsbErrorLike | undefined, value?: string) => void,
   ): void {
     const serial = this.modem.profile.sahara.serial.toString(16).toUpperCase().padStart(8, '0');
+    // A control transfer on a handle whose device left the bus fails, as libusb's does.
+    if (this.link && !this.link.attached) {
+      setImmediate(() => callback(usbError(LIBUSB.ERROR_NO_DEVICE, 'LIBUSB_ERROR_NO_DEVICE')));
+      return;
+    }
     setImmediate(() =>
       callback(
         undefined,

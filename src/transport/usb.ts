@@ -10,14 +10,16 @@
  *
  * @module
  */
-import { DeviceNotFoundError, TransportClosedError } from '../errors.js';
+import { DeviceNotFoundError, TransportClosedError, TransportError } from '../errors.js';
 import type { ReadOptions, Transport, WriteOptions } from './transport.js';
-import type {
-  UsbDeviceLike,
-  UsbInEndpointLike,
-  UsbInterfaceLike,
-  UsbModuleLike,
-  UsbOutEndpointLike,
+import {
+  LIBUSB,
+  type UsbDeviceLike,
+  type UsbErrorLike,
+  type UsbInEndpointLike,
+  type UsbInterfaceLike,
+  type UsbModuleLike,
+  type UsbOutEndpointLike,
 } from './usb-api.js';
 import { usbError } from './usb-errors.js';
 import { transferIn, transferOut } from './usb-transfer.js';
@@ -43,6 +45,13 @@ export interface EdlDevice {
 }
 
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
+
+/**
+ * After a transfer error, how often and how far apart qfh asks whether the device is still
+ * there: the hub reports a disconnect some tens of milliseconds after the cut transfer.
+ */
+const GONE_PROBES = 4;
+const GONE_PROBE_INTERVAL_MS = 100;
 
 /** Lists EDL devices: vendor 05c6 (or `extraVids`) with a vendor EDL interface. */
 export function findEdlDevices(
@@ -194,7 +203,7 @@ export class UsbTransport implements Transport {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       where: `${this.description}: read`,
-    });
+    }).catch((e: unknown) => this.rethrow(e));
     if (data.length <= maxBytes) return data;
     this.pending = data.subarray(maxBytes);
     return data.subarray(0, maxBytes);
@@ -204,7 +213,38 @@ export class UsbTransport implements Transport {
     return transferOut(this.claimed.output, piece, {
       timeoutMs,
       where: `${this.description}: write`,
-    });
+    }).catch((e: unknown) => this.rethrow(e));
+  }
+
+  /**
+   * A transfer error is often the device leaving the bus: a host controller reports an
+   * unplug or a reset as a protocol error on the transfer in flight (xHCI's -EPROTO,
+   * dummy_hcd), before the hub has seen the port go. Asking the device for its product
+   * string tells the two apart, so a user hears "the modem left the bus", not "try another
+   * cable", when it did.
+   */
+  private async rethrow(e: unknown): Promise<never> {
+    if (!(e instanceof TransportError) || e.code !== 'QFH_TRANSPORT_IO') throw e;
+    if ((e.cause as UsbErrorLike | undefined)?.errno !== LIBUSB.TRANSFER_ERROR) throw e;
+    for (let attempt = 0; attempt < GONE_PROBES; attempt++) {
+      if (await this.gone()) {
+        throw new TransportClosedError(`${e.message} (the modem left the bus)`, {
+          cause: e,
+          disconnected: true,
+        });
+      }
+      await new Promise((r) => setTimeout(r, GONE_PROBE_INTERVAL_MS));
+    }
+    throw e;
+  }
+
+  private gone(): Promise<boolean> {
+    const { device } = this.claimed;
+    return new Promise((resolve) =>
+      device.getStringDescriptor(device.deviceDescriptor.iProduct || 1, (error) =>
+        resolve(error?.errno === LIBUSB.ERROR_NO_DEVICE),
+      ),
+    );
   }
 
   async write(data: Uint8Array, options: WriteOptions): Promise<void> {
