@@ -13,6 +13,7 @@ import { backup } from '../../src/flash/backup.js';
 import { flash } from '../../src/flash/flash.js';
 import { readChipInfo } from '../../src/sahara/client.js';
 import { buildTestProgrammer } from '../../src/sim/index.js';
+import type { StorageKind } from '../../src/storage-kind.js';
 import type { Transport } from '../../src/transport/transport.js';
 import {
   EMMC_SMALL,
@@ -42,7 +43,7 @@ export interface UsbmonSidecar {
   readonly package?: string;
   /** backup: `test` (the simulator's test programmer) or a file relative to the sidecar. */
   readonly programmer?: string;
-  readonly storage?: 'nand' | 'emmc' | 'ufs';
+  readonly storage?: StorageKind;
   /** The simulator profile (or real module) on the device side. */
   readonly device: string;
   /** Pick the device by bus and address instead of 05c6:9008. */
