@@ -218,37 +218,34 @@ export async function runSimulate(
     holdBanner: o.holdBanner,
     onEvent: say,
   });
-  if (o.load) say(`loaded ${await loadStorage(modem.storage, o.load)} bytes from ${o.load}`);
-  if (o.preload) {
-    const images = await preloadPackage(o.preload, { profile: o.profile, storage: modem.storage });
-    say(`preloaded ${images} images from ${o.preload}`);
-  }
-  const { where, stop: stopServing } = await serve(o, modem, { out: ctx.out, say });
-  const mode = o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode';
+  // A stop (Ctrl-C, SIGTERM, the parent gone) is heard from the start: loading a large dump
+  // takes a while, and a supervisor may give up on it before the modem is served.
+  let requestStop = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => (requestStop = resolve));
+  const disposeStop = ctx.signals.onStop(() => requestStop());
+  const orphaned = watchParent(() => {
+    say('the process that started qfh simulate is gone: stopping');
+    requestStop();
+  });
+  void stop?.then(() => requestStop());
+  const served = await startServing(o, modem, { ctx, say }).catch((e: unknown) => {
+    disposeStop();
+    clearInterval(orphaned);
+    throw e;
+  });
   // Every signal handler is in place before the line that tells a supervisor it may send them.
   const controls = serviceSignals(modem, { dump: o.dump, say });
-  const stopped = new Promise<void>((resolve) => {
-    const orphaned = watchParent(() => {
-      say('the process that started qfh simulate is gone: stopping');
-      finish();
-    });
-    const dispose = ctx.signals.onStop(() => finish());
-    function finish(): void {
-      dispose();
-      clearInterval(orphaned);
-      resolve();
-    }
-    void stop?.then(finish);
-  });
   ctx.out.stdout(
-    `qfh simulate: ${modem.profile.module} (${o.profile}) in ${mode}, ${o.functionfs ? 'as' : 'listening on'} ${where}\n`,
+    `qfh simulate: ${modem.profile.module} (${o.profile}) in ${o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode'}, ${o.functionfs ? 'as' : 'listening on'} ${served.where}\n`,
   );
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
   await stopped;
+  disposeStop();
+  clearInterval(orphaned);
   controls.dispose();
   clearInterval(sampler);
-  await stopServing();
+  await served.stop();
   if (o.dump) {
     const files = await dumpStorage(modem.storage, o.dump);
     ctx.out.stdout(`qfh simulate: storage written to ${files.join(', ')}\n`);
@@ -258,6 +255,20 @@ export async function runSimulate(
     `qfh simulate: stopped (peak RSS ${rss} MiB, storage held ${modem.storage.allocatedBytes} bytes)\n`,
   );
   return ExitCode.OK;
+}
+
+/** Loads what the modem starts with (a dump, a package), then serves it. */
+async function startServing(
+  o: SimulateOptions,
+  modem: SimulatedModem,
+  c: { ctx: Pick<RunContext, 'out'>; say: (line: string) => void },
+): Promise<{ where: string; stop: () => Promise<void> }> {
+  if (o.load) c.say(`loaded ${await loadStorage(modem.storage, o.load)} bytes from ${o.load}`);
+  if (o.preload) {
+    const images = await preloadPackage(o.preload, { profile: o.profile, storage: modem.storage });
+    c.say(`preloaded ${images} images from ${o.preload}`);
+  }
+  return serve(o, modem, { out: c.ctx.out, say: c.say });
 }
 
 const isLoopback = (host: string): boolean =>
