@@ -40,21 +40,26 @@ import { watchInterrupts } from './interrupts.js';
 import { renderCheck } from './commands/verify.js';
 import { stopRouterServices } from './router-services.js';
 
-/** What the flash command settled on before touching a device. */
-export interface FlashRun {
+/** What the flash command settled on before touching any device, one modem or many. */
+export interface FlashSettings {
   readonly command: 'flash' | 'edl-recover';
   readonly pkg: FirmwarePackage;
-  readonly spec: DeviceSpec;
-  readonly deviceArgument: string | undefined;
   readonly accept: readonly AcceptFlag[];
   readonly request: PlanRequest;
   readonly verify: boolean;
   readonly waitSeconds: number;
   readonly timeouts: Partial<Timeouts>;
+  /** The folder for the update records of modems switched from normal mode. @default . */
   readonly record: string | undefined;
   readonly stopModemManager: boolean;
   /** Stop the OpenWrt services holding the modem for the update (`--stop-services`). */
   readonly stopServices?: boolean;
+}
+
+/** The settings for one modem. */
+export interface FlashRun extends FlashSettings {
+  readonly spec: DeviceSpec;
+  readonly deviceArgument: string | undefined;
   /** The relay script on a router, when the modem is reached through it. */
   readonly relay?: RelayAddress | undefined;
 }

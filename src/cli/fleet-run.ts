@@ -9,23 +9,19 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AcceptFlag } from '../accept-flags.js';
 import { DeviceNotFoundError } from '../errors.js';
 import { systemBus, type ModemBus } from '../fleet/bus.js';
 import { flashMany } from '../fleet/flash-many.js';
 import type { DeviceResult, FleetTarget } from '../fleet/fleet-types.js';
 import { selectAll, type Selection } from '../fleet/select-all.js';
 import { specTarget } from '../fleet/spec-target.js';
-import type { FirmwarePackage } from '../package/read-package.js';
-import type { PlanRequest } from '../plan/gates.js';
 import { SimulatedModem } from '../sim/modem.js';
 import { simulatorAccess } from '../sim/normal-mode-access.js';
-import type { Timeouts } from '../timeouts.js';
 import type { Transport } from '../transport/transport.js';
 import type { RunContext } from './command.js';
 import { deviceSpec } from './devices.js';
 import { ExitCode } from './exit-codes.js';
-import { preflight } from './flash-run.js';
+import { preflight, type FlashSettings } from './flash-run.js';
 import {
   fleetFailure,
   renderSummary,
@@ -38,21 +34,10 @@ import { watchInterrupts } from './interrupts.js';
 import { stopRouterServices } from './router-services.js';
 
 /** What the flash command settled on for several modems. */
-export interface FleetRun {
-  readonly command: 'flash' | 'edl-recover';
-  readonly pkg: FirmwarePackage;
+export interface FleetRun extends FlashSettings {
   /** The `--device` values, in order (empty with `--all`). */
   readonly devices: readonly string[];
   readonly all: boolean;
-  readonly accept: readonly AcceptFlag[];
-  readonly request: PlanRequest;
-  readonly verify: boolean;
-  readonly waitSeconds: number;
-  readonly timeouts: Partial<Timeouts>;
-  /** The folder for the update records of modems switched from normal mode. @default . */
-  readonly record: string | undefined;
-  readonly stopModemManager: boolean;
-  readonly stopServices: boolean;
   /** How to word the command that retries the failures. */
   readonly retry: RetryBase;
 }

@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import { PackageError } from '../errors.js';
+import { readsAt } from '../sparse/file-source.js';
 import type { RandomAccessSource } from '../sparse/index-image.js';
 import { isInside } from './package-paths.js';
 
@@ -133,17 +134,11 @@ async function openFile(absolute: string): Promise<OpenedFile> {
   const handle = await open(absolute, 'r');
   const { size } = await handle.stat();
   return {
-    size,
-    async read(position, length) {
-      const buffer = Buffer.alloc(Math.max(0, Math.min(length, size - position)));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-      return buffer.subarray(0, bytesRead);
-    },
+    ...readsAt(handle, size),
     async readInto(position, target) {
       const { bytesRead } = await handle.read(target, 0, target.length, position);
       return bytesRead;
     },
-    close: () => handle.close(),
   };
 }
 

@@ -74,6 +74,15 @@ export function standingRefusals(findings: readonly Finding[], request: PlanRequ
  */
 export function checkedPlan(pkg: FirmwarePackage, request: PlanRequest = {}): FlashPlan {
   const plan = planPackage(pkg, request);
+  refuseStanding(plan, request);
+  return plan;
+}
+
+/**
+ * Throws unless every refusal of `plan` is accepted by `request`.
+ * @throws PlanRefusedError naming each standing refusal and the flag that accepts it.
+ */
+export function refuseStanding(plan: FlashPlan, request: PlanRequest): void {
   const standing = standingRefusals(plan.findings, request);
   if (standing.length > 0)
     throw new PlanRefusedError(
@@ -83,7 +92,6 @@ export function checkedPlan(pkg: FirmwarePackage, request: PlanRequest = {}): Fl
         ...(f.flag ? { flag: overrideText(f.flag) } : {}),
       })),
     );
-  return plan;
 }
 
 /** Variant, NAND-size and downgrade findings for flashing `pkg` onto a modem reporting `modem`. */

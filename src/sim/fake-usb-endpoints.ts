@@ -52,6 +52,17 @@ function transferError(e: unknown, cancelled: boolean): UsbErrorLike {
   return usbError(LIBUSB.TRANSFER_ERROR, `LIBUSB_TRANSFER_ERROR: ${(e as Error).message}`);
 }
 
+/**
+ * A transfer in flight when the device leaves the bus ends as a transfer error, not "no
+ * device": what dummy_hcd gave in the qemu guest, and what xHCI's -EPROTO on a real unplug
+ * looks like to libusb. Transfers submitted after it left see "no device".
+ */
+function rethrowCut(e: unknown, submittedAttached: boolean, signal: AbortSignal): never {
+  if (e instanceof TransportClosedError && submittedAttached && !signal.aborted)
+    throw usbError(LIBUSB.TRANSFER_ERROR, 'LIBUSB_TRANSFER_ERROR');
+  throw e;
+}
+
 /** The fake libusb's wait for a transfer timeout (0 = forever). */
 function libusbWait(device: FakeEndpointDevice, timeout: number): number {
   if (timeout === 0) return 2 ** 31 - 1;
@@ -132,14 +143,7 @@ export class FakeInEndpoint implements UsbInEndpointLike {
         const submittedAttached = link.attached;
         const data = await link
           .read(limit, { timeoutMs: libusbWait(this.device, timeout), signal })
-          .catch((e: unknown) => {
-            // A read in flight when the device leaves the bus ends as a transfer error, not
-            // "no device": what dummy_hcd gave in the qemu guest, and what xHCI's -EPROTO
-            // on a real unplug looks like to libusb. Later reads see "no device".
-            if (e instanceof TransportClosedError && submittedAttached && !signal.aborted)
-              throw usbError(LIBUSB.TRANSFER_ERROR, 'LIBUSB_TRANSFER_ERROR');
-            throw e;
-          });
+          .catch((e: unknown) => rethrowCut(e, submittedAttached, signal));
         if (data.length > buffer.length)
           throw usbError(LIBUSB.TRANSFER_OVERFLOW, 'LIBUSB_TRANSFER_OVERFLOW');
         buffer.set(data);
@@ -222,12 +226,7 @@ export class FakeOutEndpoint implements UsbOutEndpointLike {
         });
         this.queue = turn.catch(() => undefined);
         try {
-          return await turn.catch((e: unknown) => {
-            // Cut by the device leaving the bus: a transfer error, as for IN (see there).
-            if (e instanceof TransportClosedError && submittedAttached && !signal.aborted)
-              throw usbError(LIBUSB.TRANSFER_ERROR, 'LIBUSB_TRANSFER_ERROR');
-            throw e;
-          });
+          return await turn.catch((e: unknown) => rethrowCut(e, submittedAttached, signal));
         } finally {
           owner.outInFlight--;
         }

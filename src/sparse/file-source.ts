@@ -5,7 +5,7 @@
  * @module
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { RandomAccessSource } from './index-image.js';
 
 /** Opens `path` for positional reads. Call `close()` when done. */
@@ -14,6 +14,14 @@ export async function openRandomAccess(
 ): Promise<RandomAccessSource & { close(): Promise<void> }> {
   const handle = await open(path, 'r');
   const { size } = await handle.stat();
+  return readsAt(handle, size);
+}
+
+/** Positional reads of an open file of `size` bytes, and its close. */
+export function readsAt(
+  handle: FileHandle,
+  size: number,
+): RandomAccessSource & { close(): Promise<void> } {
   return {
     size,
     async read(position, length) {

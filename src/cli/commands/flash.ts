@@ -7,18 +7,17 @@
  * @module
  */
 import type { AcceptFlag } from '../../accept-flags.js';
-import { DeclinedError, PlanRefusedError, UsageError } from '../../errors.js';
+import { DeclinedError, UsageError } from '../../errors.js';
 import { readPackage, type FirmwarePackage } from '../../package/read-package.js';
-import { planPackage, standingRefusals, type PlanRequest } from '../../plan/gates.js';
+import { planPackage, refuseStanding, type PlanRequest } from '../../plan/gates.js';
 import { planToJson, renderPlan } from '../../plan/render-plan.js';
 import type { FlashPlan } from '../../plan/types.js';
-import { overrideText } from '../../accept-flags.js';
 import { parseTimeoutOverrides } from '../../timeouts.js';
 import { parseRelayAddress } from '../../transport/relay-client.js';
 import { defineCommand, type RunContext } from '../command.js';
 import { deviceSpec } from '../devices.js';
 import { ExitCode } from '../exit-codes.js';
-import { runFlashOnDevice, type FlashRun } from '../flash-run.js';
+import { runFlashOnDevice, type FlashRun, type FlashSettings } from '../flash-run.js';
 import { fleetArguments } from '../fleet-args.js';
 import { runFleet } from '../fleet-run.js';
 import {
@@ -145,30 +144,9 @@ export const flashCommand = defineCommand({
     const plan = showPlan(pkg, request, ctx);
     if (argv.dryRun) return dryRun(plan, ctx, command);
     await confirm(plan, { ctx, yes: argv.yes, device: fleet?.what ?? argv.device });
-    if (fleet)
-      return runFleet(
-        {
-          command,
-          pkg,
-          devices: fleet.devices,
-          all: argv.all,
-          accept,
-          request,
-          verify: argv.verify,
-          waitSeconds: argv.wait,
-          timeouts,
-          record: argv.record,
-          stopModemManager: argv.stopModemmanager,
-          stopServices: argv.stopServices,
-          retry: { command, packageArgument: argv.package, options: fleet.retryOptions },
-        },
-        ctx,
-      );
-    const run: FlashRun = {
+    const settings: FlashSettings = {
       command,
       pkg,
-      spec,
-      deviceArgument: argv.device,
       accept,
       request,
       verify: argv.verify,
@@ -177,6 +155,21 @@ export const flashCommand = defineCommand({
       record: argv.record,
       stopModemManager: argv.stopModemmanager,
       stopServices: argv.stopServices,
+    };
+    if (fleet)
+      return runFleet(
+        {
+          ...settings,
+          devices: fleet.devices,
+          all: argv.all,
+          retry: { command, packageArgument: argv.package, options: fleet.retryOptions },
+        },
+        ctx,
+      );
+    const run: FlashRun = {
+      ...settings,
+      spec,
+      deviceArgument: argv.device,
       relay: argv.relay === undefined ? undefined : parseRelayAddress(argv.relay),
     };
     return runFlashOnDevice(run, ctx);
@@ -189,15 +182,7 @@ function showPlan(pkg: FirmwarePackage, request: PlanRequest, ctx: RunContext): 
   ctx.session.plan(planToJson(plan));
   if (ctx.events.json) ctx.events.emit({ event: 'plan', plan: planToJson(plan) });
   else ctx.out.stderr(`${renderPlan(plan, request).join('\n')}\n`);
-  const standing = standingRefusals(plan.findings, request);
-  if (standing.length > 0)
-    throw new PlanRefusedError(
-      standing.map((f) => ({
-        code: f.code,
-        message: f.message,
-        ...(f.flag ? { flag: overrideText(f.flag) } : {}),
-      })),
-    );
+  refuseStanding(plan, request);
   return plan;
 }
 
