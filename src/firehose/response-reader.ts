@@ -220,9 +220,10 @@ export class ResponseReader {
       try {
         messages = await this.nextDocument(quietMs, 'late logs');
       } catch (e) {
-        // The usual ends: silence, or the device leaving the bus after a reset, which a host
-        // controller reports in many ways (no device, or a transfer error on the read in
-        // flight: dummy_hcd, and xHCI's -EPROTO on an unplug).
+        // The usual ends: silence, or the device leaving the bus after the reset it ACKed.
+        // Any transport error here is that departure, however the host reports it: no
+        // device, or a transfer error on the read in flight (dummy_hcd, xHCI's -EPROTO)
+        // when the hub notices the port go too late for the transport to name it.
         if (e instanceof FirehoseSilence || e instanceof TransportError) return out;
         throw e;
       }

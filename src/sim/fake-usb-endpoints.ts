@@ -58,7 +58,8 @@ function transferError(e: unknown, cancelled: boolean): UsbErrorLike {
  * looks like to libusb. Transfers submitted after it left see "no device".
  */
 function rethrowCut(e: unknown, submittedAttached: boolean, signal: AbortSignal): never {
-  if (e instanceof TransportClosedError && submittedAttached && !signal.aborted)
+  const departed = e instanceof TransportClosedError && e.code === 'QFH_TRANSPORT_DISCONNECTED';
+  if (departed && submittedAttached && !signal.aborted)
     throw usbError(LIBUSB.TRANSFER_ERROR, 'LIBUSB_TRANSFER_ERROR');
   throw e;
 }

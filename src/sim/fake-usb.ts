@@ -52,6 +52,11 @@ export interface FakeUsbOptions {
    * port comes back on the port's high-speed twin (another bus) as 05c6:9008.
    */
   edlPorts?: readonly (string | undefined)[];
+  /**
+   * After a device leaves the bus, control transfers on its open handle still succeed for
+   * this many ms: a hub that reports the disconnect late. @default 0
+   */
+  departureNoticedAfterMs?: number;
 }
 
 /** Bus number and port chain of a port path such as `1-1.4`. */
@@ -208,7 +213,11 @@ export class FakeUsbDevice implements UsbDeviceLike {
   ): void {
     const serial = this.modem.profile.sahara.serial.toString(16).toUpperCase().padStart(8, '0');
     // A control transfer on a handle whose device left the bus fails, as libusb's does.
-    if (this.link && !this.link.attached) {
+    const left = this.link?.closedAt;
+    if (
+      left !== undefined &&
+      performance.now() - left >= (this.options.departureNoticedAfterMs ?? 0)
+    ) {
       setImmediate(() => callback(usbError(LIBUSB.ERROR_NO_DEVICE, 'LIBUSB_ERROR_NO_DEVICE')));
       return;
     }

@@ -26,6 +26,8 @@ export class SimLink implements Transport {
   private head = 0;
   private waiters: Waiter[] = [];
   private closed: TransportClosedError | undefined;
+  /** When the link ended (performance.now()), for hosts that notice a departure late. */
+  closedAt: number | undefined;
   private writing = false;
 
   constructor(
@@ -70,6 +72,7 @@ export class SimLink implements Transport {
   private fail(error: TransportClosedError, dropQueued: boolean): void {
     if (this.closed) return;
     this.closed = error;
+    this.closedAt = performance.now();
     // Transfers that reached the host before a disconnect stay readable; close() drops them.
     if (dropQueued) {
       this.queue = [];

@@ -226,23 +226,24 @@ export class UsbTransport implements Transport {
   private async rethrow(e: unknown): Promise<never> {
     if (!(e instanceof TransportError) || e.code !== 'QFH_TRANSPORT_IO') throw e;
     if ((e.cause as UsbErrorLike | undefined)?.errno !== LIBUSB.TRANSFER_ERROR) throw e;
-    for (let attempt = 0; attempt < GONE_PROBES; attempt++) {
-      if (await this.gone()) {
+    for (let attempt = 1; ; attempt++) {
+      if (await this.gone())
         throw new TransportClosedError(`${e.message} (the modem left the bus)`, {
           cause: e,
           disconnected: true,
         });
-      }
+      if (attempt === GONE_PROBES) throw e;
       await new Promise((r) => setTimeout(r, GONE_PROBE_INTERVAL_MS));
     }
-    throw e;
   }
 
   private gone(): Promise<boolean> {
     const { device } = this.claimed;
     return new Promise((resolve) =>
       device.getStringDescriptor(device.deviceDescriptor.iProduct || 1, (error) =>
-        resolve(error?.errno === LIBUSB.ERROR_NO_DEVICE),
+        resolve(
+          error?.errno === LIBUSB.ERROR_NO_DEVICE || error?.errno === LIBUSB.TRANSFER_NO_DEVICE,
+        ),
       ),
     );
   }
