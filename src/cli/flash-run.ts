@@ -49,7 +49,10 @@ export interface FlashSettings {
   readonly verify: boolean;
   readonly waitSeconds: number;
   readonly timeouts: Partial<Timeouts>;
-  /** The folder for the update records of modems switched from normal mode. @default . */
+  /**
+   * `--record`: where the before/after record of a modem switched from normal mode goes (a
+   * file for one modem, a folder for several).
+   */
   readonly record: string | undefined;
   readonly stopModemManager: boolean;
   /** Stop the OpenWrt services holding the modem for the update (`--stop-services`). */

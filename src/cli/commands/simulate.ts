@@ -220,28 +220,37 @@ export async function runSimulate(
   });
   // A stop (Ctrl-C, SIGTERM, the parent gone) is heard from the start: loading a large dump
   // takes a while, and a supervisor may give up on it before the modem is served.
-  let requestStop = (): void => undefined;
-  const stopped = new Promise<void>((resolve) => (requestStop = resolve));
-  const disposeStop = ctx.signals.onStop(() => requestStop());
+  // Only the first stop is ours: a second Ctrl-C meets Node's own handler and ends the
+  // process at once, mid-load or mid-dump.
+  let stopping = false;
+  let resolveStopped = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  const requestStop = (): void => {
+    stopping = true;
+    disposeStop();
+    resolveStopped();
+  };
+  const disposeStop = ctx.signals.onStop(requestStop);
   const orphaned = watchParent(() => {
     say('the process that started qfh simulate is gone: stopping');
     requestStop();
   });
-  void stop?.then(() => requestStop());
+  void stop?.then(requestStop);
   const served = await startServing(o, modem, { ctx, say }).catch((e: unknown) => {
     disposeStop();
     clearInterval(orphaned);
     throw e;
   });
-  // Every signal handler is in place before the line that tells a supervisor it may send them.
+  // Every signal handler is in place before the line that tells a supervisor it may send
+  // them; a simulator stopped while it started is never announced as ready.
   const controls = serviceSignals(modem, { dump: o.dump, say });
-  ctx.out.stdout(
-    `qfh simulate: ${modem.profile.module} (${o.profile}) in ${o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode'}, ${o.functionfs ? 'as' : 'listening on'} ${served.where}\n`,
-  );
+  if (!stopping)
+    ctx.out.stdout(
+      `qfh simulate: ${modem.profile.module} (${o.profile}) in ${o.state === 'edl' ? 'EDL (05c6:9008)' : 'normal mode'}, ${o.functionfs ? 'as' : 'listening on'} ${served.where}\n`,
+    );
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
   await stopped;
-  disposeStop();
   clearInterval(orphaned);
   controls.dispose();
   clearInterval(sampler);
