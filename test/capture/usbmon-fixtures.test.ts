@@ -41,6 +41,10 @@ function responses(transfers: readonly CapturedTransfer[]): [CapturedTransfer, n
 describe('usbmon captures in captures/usbmon/, replayed against qfh', () => {
   it('has at least one capture with its sidecar, each saying how it was made', () => {
     expect(fixtures.length).toBeGreaterThan(0);
+    // A whole flash made by the real kernel, not only qfh's own export.
+    expect(
+      fixtures.filter((f) => f.sidecar.origin === 'kernel usbmon' && f.sidecar.command === 'flash'),
+    ).not.toHaveLength(0);
     for (const f of fixtures) {
       expect(f.sidecar.origin).toMatch(/^(kernel usbmon|qfh export)$/);
       expect(f.sidecar.made.length).toBeGreaterThan(10);
