@@ -93,12 +93,17 @@ export async function bootProgrammer(link: Transport, programmer: Uint8Array): P
   return texts(await drain(link, 100, 3000));
 }
 
-/** Sends one hand-written Firehose document and returns the device's transfers as text. */
-export async function xml(link: Transport, body: string): Promise<string[]> {
+/**
+ * Sends one hand-written Firehose document and returns the device's transfers as text: all
+ * that comes until the line is quiet once the answer has begun. The first transfer is waited
+ * for as a real host would (a device in another process, on a busy machine, may take tens of
+ * milliseconds to be scheduled at all).
+ */
+export async function xml(link: Transport, body: string, firstMs = 5_000): Promise<string[]> {
   await link.write(new TextEncoder().encode(`<?xml version="1.0" ?><data>${body}</data>`), {
     timeoutMs: 500,
   });
-  return texts(await drain(link));
+  return texts(await drain(link, 30, firstMs));
 }
 
 /** The `<response>` attributes in device transfers, read with a regex. */

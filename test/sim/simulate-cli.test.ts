@@ -51,7 +51,10 @@ describe('qfh simulate: a full session from another process over TCP', () => {
       )[0],
     ).toEqual({ value: 'ACK', rawmode: 'true' });
     await link.write(data, { timeoutMs: 2000 });
-    expect(responses(texts(await drain(link, 100)))[0]).toEqual({ value: 'ACK', rawmode: 'false' });
+    expect(responses(texts(await drain(link, 100, 5_000)))[0]).toEqual({
+      value: 'ACK',
+      rawmode: 'false',
+    });
     await xml(link, '<power value="reset" />');
     await link.close();
 
