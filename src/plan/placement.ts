@@ -17,22 +17,13 @@ import {
   type ProgramListEntry,
 } from '../package/index.js';
 import { storageTraits } from '../storage-kind.js';
+import { ExtentIndex, type Extent } from './extent-index.js';
 import { lines } from './package-lines.js';
 import { entryTarget, evaluateOn } from './targets.js';
 import type { PlanOp, SectorTarget } from './types.js';
 
-/** A range of one LUN, in sectors (NAND: pages), end exclusive. */
-interface Extent {
-  readonly lun: number;
-  readonly start: number;
-  readonly end: number;
-}
-
 const where = (origin: { manifest: string; index: number }): string =>
   `${origin.manifest} entry ${origin.index + 1}`;
-
-const overlaps = (a: Extent, b: Extent): boolean =>
-  a.lun === b.lun && a.start < b.end && b.start < a.end;
 
 /** Every placement finding of `ops` (the plan's) for `pkg`, against `facts` when known. */
 export function placementFindings(
@@ -168,11 +159,12 @@ function overlapFindings(
   c: { ops: readonly PlanOp[]; facts: DeviceFacts | undefined },
 ): Finding[] {
   const partitions = partitionExtents(pkg, c.facts);
+  const index = new ExtentIndex(partitions);
   const written = writtenHulls(c.ops);
   const out: Finding[] = [];
   for (const [key, w] of written) {
     const own = partitions.get(key);
-    const text = ownOverflow(w, own) ?? foreignOverlap(w, { key, own, partitions });
+    const text = ownOverflow(w, own) ?? foreignOverlap(w, { key, own, index });
     if (text) out.push(finding('refuse', text.code, `${where(w.origin)}: ${text.text}`));
   }
   return out;
@@ -233,10 +225,10 @@ function ownOverflow(w: Written, own: Partition | undefined): Problem | undefine
 
 function foreignOverlap(
   w: Written,
-  c: { key: string; own: Partition | undefined; partitions: Map<string, Partition> },
+  c: { key: string; own: Partition | undefined; index: ExtentIndex<Partition> },
 ): Problem | undefined {
-  for (const [key, p] of c.partitions) {
-    if (key === c.key || !overlaps(w, p)) continue;
+  for (const [key, p] of c.index.overlapping(w)) {
+    if (key === c.key) continue;
     // The same partition listed again (another rawprogram of the same layout) is not another one.
     if (c.own && c.own.start === p.start && c.own.end === p.end) continue;
     return {
