@@ -6,7 +6,7 @@
  * @module
  */
 import { TransportClosedError, TransportError, TransportTimeoutError } from '../errors.js';
-import { LIBUSB, type UsbErrorLike } from './usb-api.js';
+import { LIBUSB, type UsbDeviceLike, type UsbErrorLike } from './usb-api.js';
 
 /** Maps a libusb error to qfh's error family, with what to do about it. */
 export function usbError(e: unknown, where: string): TransportError {
@@ -41,4 +41,42 @@ export function usbError(e: unknown, where: string): TransportError {
         hint: 'USB I/O failed. Try another port or cable (avoid hubs), then replug the modem.',
       });
   }
+}
+
+/**
+ * After a transfer error, how often and how far apart qfh asks whether the device is still
+ * there: the hub reports a disconnect some tens of milliseconds after the cut transfer.
+ */
+const GONE_PROBES = 4;
+const GONE_PROBE_INTERVAL_MS = 100;
+
+/**
+ * A transfer error is often the device leaving the bus: a host controller reports an unplug
+ * or a reset as a protocol error on the transfer in flight (xHCI's -EPROTO, dummy_hcd),
+ * before the hub has seen the port go. Asking the device for its product string tells the
+ * two apart, so a user hears "the modem left the bus", not "try another cable", when it did.
+ * Returns the error to throw: `e` itself, or a disconnect.
+ */
+export async function departureOr(e: unknown, device: UsbDeviceLike): Promise<unknown> {
+  if (!(e instanceof TransportError) || e.code !== 'QFH_TRANSPORT_IO') return e;
+  if ((e.cause as UsbErrorLike | undefined)?.errno !== LIBUSB.TRANSFER_ERROR) return e;
+  for (let attempt = 1; ; attempt++) {
+    if (await gone(device))
+      return new TransportClosedError(`${e.message} (the modem left the bus)`, {
+        cause: e,
+        disconnected: true,
+      });
+    if (attempt === GONE_PROBES) return e;
+    await new Promise((r) => setTimeout(r, GONE_PROBE_INTERVAL_MS));
+  }
+}
+
+function gone(device: UsbDeviceLike): Promise<boolean> {
+  return new Promise((resolve) =>
+    device.getStringDescriptor(device.deviceDescriptor.iProduct || 1, (error) =>
+      resolve(
+        error?.errno === LIBUSB.ERROR_NO_DEVICE || error?.errno === LIBUSB.TRANSFER_NO_DEVICE,
+      ),
+    ),
+  );
 }

@@ -10,18 +10,16 @@
  *
  * @module
  */
-import { DeviceNotFoundError, TransportClosedError, TransportError } from '../errors.js';
+import { DeviceNotFoundError, TransportClosedError } from '../errors.js';
 import type { ReadOptions, Transport, WriteOptions } from './transport.js';
 import {
-  LIBUSB,
   type UsbDeviceLike,
-  type UsbErrorLike,
   type UsbInEndpointLike,
   type UsbInterfaceLike,
   type UsbModuleLike,
   type UsbOutEndpointLike,
 } from './usb-api.js';
-import { usbError } from './usb-errors.js';
+import { departureOr, usbError } from './usb-errors.js';
 import { transferIn, transferOut } from './usb-transfer.js';
 
 export { usbError } from './usb-errors.js';
@@ -46,12 +44,8 @@ export interface EdlDevice {
 
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 
-/**
- * After a transfer error, how often and how far apart qfh asks whether the device is still
- * there: the hub reports a disconnect some tens of milliseconds after the cut transfer.
- */
-const GONE_PROBES = 4;
-const GONE_PROBE_INTERVAL_MS = 100;
+/** The zero-length packet that completes a write ending on a packet boundary. */
+const ZLP = new Uint8Array(0);
 
 /** Lists EDL devices: vendor 05c6 (or `extraVids`) with a vendor EDL interface. */
 export function findEdlDevices(
@@ -184,7 +178,14 @@ export class UsbTransport implements Transport {
     /** Chip serial from the iProduct string. */
     readonly serial: string | undefined,
     private readonly options: UsbTransportOptions,
-  ) {}
+  ) {
+    this.readWhere = `${description}: read`;
+    this.writeWhere = `${description}: write`;
+  }
+
+  /** How transfer errors name this device, built once rather than per transfer. */
+  private readonly readWhere: string;
+  private readonly writeWhere: string;
 
   private get packet(): number {
     return this.claimed.input.descriptor.wMaxPacketSize || 512;
@@ -199,53 +200,23 @@ export class UsbTransport implements Transport {
     }
     // Ask for whole packets: a short buffer overflows when a full packet arrives.
     const request = Math.max(this.packet, Math.ceil(maxBytes / this.packet) * this.packet);
-    const data = await transferIn(this.claimed.input, request, {
-      timeoutMs: options.timeoutMs,
-      signal: options.signal,
-      where: `${this.description}: read`,
-    }).catch((e: unknown) => this.rethrow(e));
+    let data: Uint8Array;
+    try {
+      data = await transferIn(this.claimed.input, request, {
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        where: this.readWhere,
+      });
+    } catch (e) {
+      throw await departureOr(e, this.claimed.device);
+    }
     if (data.length <= maxBytes) return data;
     this.pending = data.subarray(maxBytes);
     return data.subarray(0, maxBytes);
   }
 
   private transfer(piece: Uint8Array, timeoutMs: number): Promise<void> {
-    return transferOut(this.claimed.output, piece, {
-      timeoutMs,
-      where: `${this.description}: write`,
-    }).catch((e: unknown) => this.rethrow(e));
-  }
-
-  /**
-   * A transfer error is often the device leaving the bus: a host controller reports an
-   * unplug or a reset as a protocol error on the transfer in flight (xHCI's -EPROTO,
-   * dummy_hcd), before the hub has seen the port go. Asking the device for its product
-   * string tells the two apart, so a user hears "the modem left the bus", not "try another
-   * cable", when it did.
-   */
-  private async rethrow(e: unknown): Promise<never> {
-    if (!(e instanceof TransportError) || e.code !== 'QFH_TRANSPORT_IO') throw e;
-    if ((e.cause as UsbErrorLike | undefined)?.errno !== LIBUSB.TRANSFER_ERROR) throw e;
-    for (let attempt = 1; ; attempt++) {
-      if (await this.gone())
-        throw new TransportClosedError(`${e.message} (the modem left the bus)`, {
-          cause: e,
-          disconnected: true,
-        });
-      if (attempt === GONE_PROBES) throw e;
-      await new Promise((r) => setTimeout(r, GONE_PROBE_INTERVAL_MS));
-    }
-  }
-
-  private gone(): Promise<boolean> {
-    const { device } = this.claimed;
-    return new Promise((resolve) =>
-      device.getStringDescriptor(device.deviceDescriptor.iProduct || 1, (error) =>
-        resolve(
-          error?.errno === LIBUSB.ERROR_NO_DEVICE || error?.errno === LIBUSB.TRANSFER_NO_DEVICE,
-        ),
-      ),
-    );
+    return transferOut(this.claimed.output, piece, { timeoutMs, where: this.writeWhere });
   }
 
   async write(data: Uint8Array, options: WriteOptions): Promise<void> {
@@ -253,17 +224,21 @@ export class UsbTransport implements Transport {
     const size = this.options.transferSize ?? 65536;
     const window = this.options.inFlight ?? 4;
     const inFlight: Promise<void>[] = [];
-    for (let at = 0; at < data.length; at += size) {
-      const transfer = this.transfer(data.subarray(at, at + size), options.timeoutMs);
-      // Handled here so a failure behind the one being awaited is not an unhandled rejection.
-      transfer.catch(() => undefined);
-      inFlight.push(transfer);
-      if (inFlight.length >= window) await inFlight.shift();
+    try {
+      for (let at = 0; at < data.length; at += size) {
+        const transfer = this.transfer(data.subarray(at, at + size), options.timeoutMs);
+        // Handled here so a failure behind the one being awaited is not an unhandled rejection.
+        transfer.catch(() => undefined);
+        inFlight.push(transfer);
+        if (inFlight.length >= window) await inFlight.shift();
+      }
+      await Promise.all(inFlight);
+      // A transfer that ends on a packet boundary is only complete for the device after a ZLP.
+      if (data.length > 0 && data.length % this.packet === 0)
+        await this.transfer(ZLP, options.timeoutMs);
+    } catch (e) {
+      throw await departureOr(e, this.claimed.device);
     }
-    await Promise.all(inFlight);
-    // A transfer that ends on a packet boundary is only complete for the device after a ZLP.
-    if (data.length > 0 && data.length % this.packet === 0)
-      await this.transfer(new Uint8Array(0), options.timeoutMs);
   }
 
   async close(): Promise<void> {
