@@ -31,6 +31,11 @@ export interface ImagePieces {
   pieces(): AsyncGenerator<Uint8Array>;
   /** SHA-256 (hex) of every piece, then `padding` zero bytes; once the pieces ended. */
   digest(padding: number): Promise<string>;
+  /**
+   * Gives up the digest (the transfer failed after its last piece): the hashing thread's
+   * job and the buffers it still held are released. Nothing after a digest.
+   */
+  dispose(): void;
 }
 
 /** What to read and whether to hash it. */
@@ -54,8 +59,11 @@ function takeBuffer(size: number, shared: boolean): ArrayBufferLike {
 }
 
 function giveBack(buffers: readonly ArrayBufferLike[], shared: boolean): void {
-  if (buffers[0] === undefined) return;
-  const key = `${shared ? 's' : 'p'}${buffers[0].byteLength}`;
+  // Only the standard sizes come back: a small image's own size would rarely be asked for
+  // again and would stay in the pool for the life of the process.
+  const size = buffers[0]?.byteLength;
+  if (size !== PIECE && size !== THREAD_PIECE) return;
+  const key = `${shared ? 's' : 'p'}${size}`;
   const list = spare.get(key) ?? [];
   spare.set(key, list);
   for (const b of buffers) if (list.length < SPARE_MAX) list.push(b);
@@ -134,6 +142,11 @@ export function imagePieces(
       giveBackAfter?.();
       giveBackAfter = undefined;
       return digest;
+    },
+    dispose: () => {
+      hasher?.dispose();
+      giveBackAfter?.();
+      giveBackAfter = undefined;
     },
   };
 }

@@ -73,7 +73,12 @@ async function program(op: Extract<PlanOp, { kind: 'program' }>, c: OpContext): 
   const element = { tag: 'program', attributes: wireAttributes(op) };
   // Hash only when it will be compared: hashing is most of the CPU of a flash.
   const image = imagePieces(op.source, c.files, { hash: c.verify, bytes: op.bytes });
-  await c.client.program(range, image.pieces(), { element, onBytes: c.onBytes });
+  try {
+    await c.client.program(range, image.pieces(), { element, onBytes: c.onBytes });
+  } catch (e) {
+    image.dispose();
+    throw e;
+  }
   if (!c.verify) return { verified: 'no', verifyNote: undefined };
   const expected = await image.digest(op.target.sectors * op.target.sectorSize - op.bytes);
   c.onVerify();
