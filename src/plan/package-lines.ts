@@ -46,15 +46,23 @@ export function imageOf(
   return map.get(`${manifest}#${index}`);
 }
 
+/** File patches by the file they patch, per package (asked once per program line). */
+const patchIndex = new WeakMap<FirmwarePackage, Map<string, PatchEntry[]>>();
+
 /** File patches, grouped by the package path they patch. */
 export function filePatches(pkg: FirmwarePackage): Map<string, PatchEntry[]> {
+  const known = patchIndex.get(pkg);
+  if (known) return known;
   const out = new Map<string, PatchEntry[]>();
+  patchIndex.set(pkg, out);
   for (const { path, entries } of pkg.patches) {
     const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
     for (const p of entries) {
       if (p.filename === 'DISK') continue;
       const target = posix.normalize(posix.join(dir || '.', p.filename.replace(/\\/g, '/')));
-      out.set(target, [...(out.get(target) ?? []), p]);
+      const list = out.get(target) ?? [];
+      list.push(p);
+      out.set(target, list);
     }
   }
   return out;

@@ -179,8 +179,9 @@ export const flashCommand = defineCommand({
 /** Prints the plan (stderr as text, an event with --json) and refuses what stands. */
 function showPlan(pkg: FirmwarePackage, request: PlanRequest, ctx: RunContext): FlashPlan {
   const plan = planPackage(pkg, request);
-  ctx.session.plan(planToJson(plan));
-  if (ctx.events.json) ctx.events.emit({ event: 'plan', plan: planToJson(plan) });
+  const json = planToJson(plan);
+  ctx.session.plan(json);
+  if (ctx.events.json) ctx.events.emit({ event: 'plan', plan: json });
   else ctx.out.stderr(`${renderPlan(plan, request).join('\n')}\n`);
   refuseStanding(plan, request);
   return plan;
