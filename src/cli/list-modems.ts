@@ -8,7 +8,11 @@
  * @module
  */
 import { groupPciePorts, pcieModemState } from '../transport/pcie-ports.js';
-import type { DeviceListing, SysfsUsbDevice } from '../transport/sysfs-devices.js';
+import {
+  normalModeTtys,
+  type DeviceListing,
+  type SysfsUsbDevice,
+} from '../transport/sysfs-devices.js';
 import { serialFromProduct } from '../transport/usb.js';
 
 /** One modem as `qfh list` shows it. */
@@ -39,9 +43,9 @@ const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 const dev = (tty: string | undefined): string | undefined => (tty ? `/dev/${tty}` : undefined);
 
 function usbModem(d: SysfsUsbDevice): ListedModem {
-  const tty = (n: number): string | undefined => d.interfaces.find((i) => i.number === n)?.tty;
-  const at = dev(tty(2) ?? tty(3));
-  const diag = dev(tty(0));
+  const ttys = normalModeTtys(d);
+  const at = dev(ttys.at);
+  const diag = dev(ttys.diag);
   const edl = dev(d.interfaces.find((i) => i.tty)?.tty);
   return {
     handle: `usb:${d.path}`,

@@ -20,7 +20,7 @@ import {
 } from '../transport/kernel-firmware.js';
 import { groupPciePorts, pcieModemState } from '../transport/pcie-ports.js';
 import { openDevice } from '../transport/select-device.js';
-import { listDevices } from '../transport/sysfs-devices.js';
+import { listDevices, normalModeTtys } from '../transport/sysfs-devices.js';
 import type { Transport } from '../transport/transport.js';
 import type { NormalModeAccess } from './from-normal-mode.js';
 
@@ -60,9 +60,7 @@ export async function usbNormalModeAccess(o: AccessOptions): Promise<NormalModeA
   const modems = (await listDevices()).usb.filter((d) => d.mode === 'normal');
   const modem = modems[0];
   if (modems.length !== 1 || !modem) return undefined;
-  const tty = (n: number): string | undefined => modem.interfaces.find((i) => i.number === n)?.tty;
-  const diagTty = tty(0);
-  const atTty = tty(2) ?? tty(3);
+  const { diag: diagTty, at: atTty } = normalModeTtys(modem);
   if (!diagTty || !atTty) return undefined;
   o.onMessage?.(
     `found ${modem.product ?? 'a Quectel modem'} in normal mode at ${modem.path} (DIAG /dev/${diagTty}, AT /dev/${atTty})`,

@@ -6,7 +6,7 @@
  */
 import { DeviceNotFoundError } from '../errors.js';
 import type { NormalModeAccess } from '../flash/from-normal-mode.js';
-import type { SysfsUsbDevice } from '../transport/sysfs-devices.js';
+import { normalModeTtys, type SysfsUsbDevice } from '../transport/sysfs-devices.js';
 import type { Transport } from '../transport/transport.js';
 import type { ModemBus } from './bus.js';
 import type { FleetTarget } from './fleet-types.js';
@@ -26,14 +26,9 @@ export interface PortTargetOptions {
   readonly bootWaitSeconds?: number | undefined;
 }
 
-/** The tty of interface `n`, if a driver bound one. */
-const ttyOf = (d: SysfsUsbDevice, n: number): string | undefined =>
-  d.interfaces.find((i) => i.number === n)?.tty;
-
-/** DIAG on interface 0, AT on 2 (EG25/EC25/RM5xx) or 3. */
+/** The module's DIAG and AT ttys, or why it cannot be reached in normal mode. */
 function normalPorts(d: SysfsUsbDevice): { diag: string; at: string } {
-  const diag = ttyOf(d, 0);
-  const at = ttyOf(d, 2) ?? ttyOf(d, 3);
+  const { diag, at } = normalModeTtys(d);
   if (diag && at) return { diag, at };
   throw new DeviceNotFoundError(
     'QFH_NO_DEVICE',

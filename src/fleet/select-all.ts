@@ -13,7 +13,7 @@ import type { FirmwarePackage } from '../package/read-package.js';
 import { modelNamedIn, parseFirmwareIdentity } from '../quectel-revision.js';
 import { groupPciePorts, pcieModemState, type PcieModemPorts } from '../transport/pcie-ports.js';
 import { openDevice } from '../transport/select-device.js';
-import type { SysfsUsbDevice } from '../transport/sysfs-devices.js';
+import { normalModeTtys, type SysfsUsbDevice } from '../transport/sysfs-devices.js';
 import type { ModemBus } from './bus.js';
 import type { FleetTarget } from './fleet-types.js';
 import { portTarget, type PortTargetOptions } from './port-target.js';
@@ -35,8 +35,8 @@ function normalModeProblem(
   d: SysfsUsbDevice,
   packageModel: string | undefined,
 ): string | undefined {
-  const tty = (n: number): boolean => d.interfaces.some((i) => i.number === n && i.tty);
-  if (!tty(0) || !(tty(2) || tty(3)))
+  const { diag, at } = normalModeTtys(d);
+  if (!diag || !at)
     return 'in normal mode without DIAG and AT ttys (the option driver is not bound to it)';
   const model = modelNamedIn(d.product ?? '');
   if (packageModel && model && model !== packageModel)

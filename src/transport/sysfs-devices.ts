@@ -37,6 +37,18 @@ export interface SysfsUsbDevice {
 }
 
 /** What `qfh list` shows. */
+/**
+ * The ttys of a Quectel module in normal mode: DIAG on interface 0, AT on 2 (EG25/EC25/
+ * RM5xx) or 3. Undefined where no driver bound a tty to the interface.
+ */
+export function normalModeTtys(d: SysfsUsbDevice): {
+  diag: string | undefined;
+  at: string | undefined;
+} {
+  const tty = (n: number): string | undefined => d.interfaces.find((i) => i.number === n)?.tty;
+  return { diag: tty(0), at: tty(2) ?? tty(3) };
+}
+
 export interface DeviceListing {
   readonly usb: readonly SysfsUsbDevice[];
   /** PCIe modem nodes found in /dev. */
