@@ -32,7 +32,17 @@ export interface OpOutcome {
 
 /** The sector range of a program op, built from the same target as its command. */
 export function rangeOf(op: Extract<PlanOp, { kind: 'program' }>): SectorRange {
-  const t = resolved(op.target, op.label ?? op.file ?? 'an image');
+  return sectorRange(resolved(op.target, op.label ?? op.file ?? 'an image'));
+}
+
+/** A resolved target as the sector range of a Firehose command. */
+export function sectorRange(t: {
+  readonly lun: number;
+  readonly startSector: number;
+  readonly sectors: number;
+  readonly sectorSize: number;
+  readonly pagesPerBlock?: number | undefined;
+}): SectorRange {
   return {
     sectorSizeInBytes: t.sectorSize,
     numPartitionSectors: t.sectors,

@@ -14,6 +14,7 @@ import type { PackageSource } from '../package/package-source.js';
 import type { FlashPlan } from '../plan/types.js';
 import { storageTraits } from '../storage-kind.js';
 import { imagePieces } from './image-pieces.js';
+import { sectorRange } from './run-op.js';
 import { skipUnits, type SkipUnit } from './skip-units.js';
 
 /** What the comparison found, for the report. */
@@ -97,15 +98,7 @@ export async function decideSkips(plan: FlashPlan, c: CompareContext): Promise<S
     host.catch(() => undefined);
     let device: string;
     try {
-      device = await c.client.sha256({
-        sectorSizeInBytes: unit.target.sectorSize,
-        numPartitionSectors: unit.target.sectors,
-        startSector: unit.target.startSector,
-        physicalPartitionNumber: unit.target.lun,
-        ...(unit.target.pagesPerBlock === undefined
-          ? {}
-          : { pagesPerBlock: unit.target.pagesPerBlock }),
-      });
+      device = await c.client.sha256(sectorRange(unit.target));
     } catch (e) {
       await host.catch(() => undefined);
       if (unsupported(e)) return summary(NO_DIGEST_NOTE);

@@ -52,11 +52,7 @@ export class PushbackReader {
 
   /** Whatever is buffered, or the next non-empty read (ZLPs are skipped). */
   async readSome(timeoutMs: number): Promise<Uint8Array> {
-    if (this.pending.length > 0) {
-      const out = this.pending;
-      this.pending = new Uint8Array(0);
-      return out;
-    }
+    if (this.pending.length > 0) return this.takeBuffered();
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const left = deadline - Date.now();
