@@ -20,6 +20,7 @@ import type { Transport } from '../transport/transport.js';
 import { asQfhError } from '../errors.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import type { CliOutput } from './output.js';
+import { fileStamp } from './update-record.js';
 
 /** What a device command calls. */
 export interface SessionHooks {
@@ -119,9 +120,7 @@ export function sessionCapture(
     // nobody asked for.
     const failure = failed && exitCodeFor(asQfhError(error)) === ExitCode.FAILURE;
     if (!o.debugBundle && !(failure && opened)) return;
-    const path =
-      o.debugBundle ??
-      join(tmpdir(), `qfh-debug-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    const path = o.debugBundle ?? join(tmpdir(), `qfh-debug-${fileStamp()}.json`);
     await recorder.write(path, { command: o.args, error, host: await hostFacts() }).then(
       () =>
         out.stderr(

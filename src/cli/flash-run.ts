@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { writeFile } from 'node:fs/promises';
 import { diffChecks } from '../at/post-check.js';
 import type { AcceptFlag } from '../accept-flags.js';
 import { PlanRefusedError } from '../errors.js';
@@ -39,6 +38,7 @@ import { renderReport } from './render-report.js';
 import { watchInterrupts } from './interrupts.js';
 import { renderCheck } from './commands/verify.js';
 import { stopRouterServices } from './router-services.js';
+import { fileStamp, saveUpdateRecord } from './update-record.js';
 
 /** What the flash command settled on before touching any device, one modem or many. */
 export interface FlashSettings {
@@ -226,13 +226,12 @@ async function fromNormalMode(
         ),
     });
     c.progress.stop();
-    const record =
-      run.record ?? `qfh-update-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-    const body = `${JSON.stringify({ package: run.pkg.root, ...result.checks, report: result.report }, null, 2)}\n`;
-    const saved = await writeFile(record, body).then(
-      () => true,
-      () => false,
-    );
+    const record = run.record ?? `qfh-update-${fileStamp()}.json`;
+    const saved = await saveUpdateRecord(record, {
+      package: run.pkg.root,
+      ...result.checks,
+      report: result.report,
+    });
     ctx.events.emit({ event: 'report', report: result.report });
     if (!ctx.events.json) {
       const after = result.checks.after;

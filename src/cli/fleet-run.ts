@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeviceNotFoundError } from '../errors.js';
 import { systemBus, type ModemBus } from '../fleet/bus.js';
@@ -32,6 +31,7 @@ import {
 import { fleetView, type FleetView } from './fleet-view.js';
 import { watchInterrupts } from './interrupts.js';
 import { stopRouterServices } from './router-services.js';
+import { fileStamp, saveUpdateRecord } from './update-record.js';
 
 /** What the flash command settled on for several modems. */
 export interface FleetRun extends FlashSettings {
@@ -171,14 +171,14 @@ async function flashAll(run: FleetRun, ctx: RunContext, selection: Selection): P
 /** The before/after record of a modem flashed from normal mode, named after its handle. */
 async function saveRecord(run: FleetRun, d: DeviceResult, ctx: RunContext): Promise<void> {
   if (!d.checks || !d.report) return;
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const name = `qfh-update-${stamp}-${d.device.replace(/[^\w.-]+/g, '_')}.json`;
+  const name = `qfh-update-${fileStamp()}-${d.device.replace(/[^\w.-]+/g, '_')}.json`;
   const path = join(run.record ?? '.', name);
-  const body = `${JSON.stringify({ package: run.pkg.root, device: d.device, ...d.checks, report: d.report }, null, 2)}\n`;
-  const saved = await writeFile(path, body).then(
-    () => true,
-    () => false,
-  );
+  const saved = await saveUpdateRecord(path, {
+    package: run.pkg.root,
+    device: d.device,
+    ...d.checks,
+    report: d.report,
+  });
   const text = saved
     ? `before/after record: ${path}`
     : `could not save the update record to ${path}`;
