@@ -42,6 +42,9 @@ export interface FigureResult {
   readonly mbs: number | undefined;
   readonly limitMbs: number | undefined;
   readonly rounds: number;
+  /** Every round's value and ratio, in the order measured (the spread's shape, not just its ends). */
+  readonly values: readonly number[];
+  readonly ratios: readonly number[];
   readonly note: string;
 }
 
@@ -95,6 +98,8 @@ export class Samples {
           mbs: mbs.length ? round3(median(mbs)) : undefined,
           limitMbs: limitMbs.length ? round3(median(limitMbs)) : undefined,
           rounds: samples.length,
+          values: values.map(round3),
+          ratios: ratios.map(round3),
           note: d.note,
         },
       ];
