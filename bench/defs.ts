@@ -55,7 +55,7 @@ export const FIGURES: readonly FigureDef[] = [
     unit: 's/GiB',
     limit: 'plain read',
     goal: { atMost: 2 },
-    note: "flash without verification onto an in-process simulator that discards (a dry run's regime): CPU of the big flash minus a 16 MiB one, per GiB between them",
+    note: "flash without verification onto an in-process simulator that discards (a dry run's regime): CPU of three flashes of the big package minus three of a 16 MiB one, per GiB between them",
   },
   {
     name: 'host.noverify.ufs.whole',
