@@ -77,14 +77,26 @@ export async function runFlashOnDevice(run: FlashRun, ctx: RunContext): Promise<
     if (run.stopServices && !run.relay) restoreServices = await stopRouterServices(ctx.out);
     return await flashSomewhere(run, ctx);
   } finally {
-    await restoreServices?.();
-    if (restore)
-      await restore().then(
-        () => ctx.out.stderr('qfh: started ModemManager again\n'),
-        () =>
-          ctx.out.stderr('qfh: could not start ModemManager again: systemctl start ModemManager\n'),
-      );
+    await giveBack(ctx, { services: restoreServices, modemManager: restore });
   }
+}
+
+/**
+ * Puts back what the update stopped (the OpenWrt services, then ModemManager), one modem
+ * or many, saying so; a failure to restart is reported with the command, never thrown.
+ */
+export async function giveBack(
+  ctx: RunContext,
+  undo: {
+    services: (() => Promise<void>) | undefined;
+    modemManager: (() => Promise<void>) | undefined;
+  },
+): Promise<void> {
+  await undo.services?.();
+  await undo.modemManager?.().then(
+    () => ctx.out.stderr('qfh: started ModemManager again\n'),
+    () => ctx.out.stderr('qfh: could not start ModemManager again: systemctl start ModemManager\n'),
+  );
 }
 
 /** What would fight qfh for the modem, or strand the update; resolves to an undo (fleet-run.ts too). */
@@ -109,8 +121,7 @@ export async function preflight(
         ...(c.flag ? { flag: `--${c.flag}` } : {}),
       })),
     );
-  if (!run.stopModemManager || !checks.some((c) => /ModemManager is running/.test(c.detail)))
-    return undefined;
+  if (!run.stopModemManager || !checks.some((c) => c.daemon === 'ModemManager')) return undefined;
   const restore = await stopModemManager();
   ctx.out.stderr('qfh: stopped ModemManager; it is started again when qfh finishes\n');
   return restore;

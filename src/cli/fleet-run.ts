@@ -20,7 +20,7 @@ import type { Transport } from '../transport/transport.js';
 import type { RunContext } from './command.js';
 import { deviceSpec } from './devices.js';
 import { ExitCode } from './exit-codes.js';
-import { preflight, type FlashSettings } from './flash-run.js';
+import { giveBack, preflight, type FlashSettings } from './flash-run.js';
 import {
   fleetFailure,
   renderSummary,
@@ -65,10 +65,7 @@ export async function runFleet(run: FleetRun, ctx: RunContext): Promise<number> 
   try {
     return await flashAll(run, ctx, selection);
   } finally {
-    await restoreServices?.();
-    await restore?.().catch(() =>
-      ctx.out.stderr('qfh: could not start ModemManager again: systemctl start ModemManager\n'),
-    );
+    await giveBack(ctx, { services: restoreServices, modemManager: restore });
   }
 }
 

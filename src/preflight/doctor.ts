@@ -28,6 +28,8 @@ export interface DoctorCheck {
   readonly fix: string | undefined;
   /** For refusals: the accept flag that accepts the risk. */
   readonly flag?: AcceptFlag;
+  /** For running modem daemons: the daemon's process name (what a caller may stop). */
+  readonly daemon?: string;
 }
 
 /** Where the checks look. */

@@ -67,6 +67,7 @@ export function daemonChecks(procs: readonly ProcessInfo[]): DoctorCheck[] {
     status: 'warn',
     detail: `${d.comm} is running (pid ${d.pid}) and may grab the modem during the update`,
     fix: MODEM_DAEMONS[d.comm],
+    daemon: d.comm,
   }));
 }
 

@@ -53,6 +53,7 @@ describe('qfh doctor on fixture /proc and /sys trees', () => {
         status: 'warn',
         detail: expect.stringMatching(/ModemManager is running \(pid 101\)/),
         fix: expect.stringMatching(/systemctl stop ModemManager/),
+        daemon: 'ModemManager', // what --stop-modemmanager looks for
       }),
     ]);
     expect(by('open modem ports')).toEqual([
