@@ -7,6 +7,7 @@
  */
 import { ACCEPT_FLAGS, type AcceptFlag } from '../accept-flags.js';
 import { UsageError } from '../errors.js';
+import type { DeviceSpec } from '../transport/select-device.js';
 import { deviceSpec } from './devices.js';
 
 /** The flash command's arguments this reads. */
@@ -25,9 +26,16 @@ export interface FleetArgv {
   readonly timeout?: readonly string[] | undefined;
 }
 
+/** One `--device` of several: the text (for messages and retries) and what it names. */
+export interface FleetDevice {
+  readonly text: string;
+  readonly spec: DeviceSpec;
+}
+
 /** Several modems: which, in words, and what a retry repeats. */
 export interface FleetArguments {
-  readonly devices: readonly string[];
+  /** Each `--device` as given, with its parse (read once, here). */
+  readonly devices: readonly FleetDevice[];
   /** For the question asked before flashing. */
   readonly what: string;
   readonly retryOptions: readonly string[];
@@ -40,8 +48,11 @@ const oneModemOnly = (option: string): UsageError =>
 
 /** The fleet arguments, or `undefined` when one modem is flashed as before. */
 export function fleetArguments(argv: FleetArgv): FleetArguments | undefined {
-  const devices = ([] as string[]).concat(argv.device ?? []);
-  const byPort = devices.some((d) => deviceSpec(d).kind === 'usb' && /^usb:\d+-/.test(d));
+  const devices = ([] as string[]).concat(argv.device ?? []).map((text) => ({
+    text,
+    spec: deviceSpec(text),
+  }));
+  const byPort = devices.some(({ spec }) => spec.kind === 'usb' && spec.port !== undefined);
   if (!argv.all && devices.length < 2 && !byPort) return undefined;
   if (argv.all && devices.length > 0)
     throw new UsageError('QFH_USAGE', '--all and --device cannot be used together', {
@@ -50,10 +61,9 @@ export function fleetArguments(argv: FleetArgv): FleetArguments | undefined {
   if (argv.relay !== undefined) throw oneModemOnly('--relay');
   if (argv.capture !== undefined) throw oneModemOnly('--capture');
   if (argv['debug-bundle'] !== undefined) throw oneModemOnly('--debug-bundle');
-  for (const d of devices) {
-    const spec = deviceSpec(d);
+  for (const { text, spec } of devices) {
     if (spec.kind === 'usb' && spec.serial === undefined && spec.port === undefined)
-      throw new UsageError('QFH_USAGE', `--device ${d} names no one modem among several`, {
+      throw new UsageError('QFH_USAGE', `--device ${text} names no one modem among several`, {
         hint: 'Name each modem by its port (--device usb:1-1.4; qfh list shows them), or use --all.',
       });
   }
@@ -61,7 +71,7 @@ export function fleetArguments(argv: FleetArgv): FleetArguments | undefined {
     devices,
     what: argv.all
       ? 'every modem qfh finds that fits the package'
-      : `${devices.length} modems (${devices.join(', ')})`,
+      : `${devices.length} modems (${devices.map((d) => d.text).join(', ')})`,
     retryOptions: retryOptions(argv),
   };
 }

@@ -18,7 +18,7 @@ import { SimulatedModem } from '../sim/modem.js';
 import { simulatorAccess } from '../sim/normal-mode-access.js';
 import type { Transport } from '../transport/transport.js';
 import type { RunContext } from './command.js';
-import { deviceSpec } from './devices.js';
+import type { FleetDevice } from './fleet-args.js';
 import { ExitCode } from './exit-codes.js';
 import { giveBack, preflight, type FlashSettings } from './flash-run.js';
 import {
@@ -36,7 +36,7 @@ import { fileStamp, saveUpdateRecord } from './update-record.js';
 /** What the flash command settled on for several modems. */
 export interface FleetRun extends FlashSettings {
   /** The `--device` values, in order (empty with `--all`). */
-  readonly devices: readonly string[];
+  readonly devices: readonly FleetDevice[];
   readonly all: boolean;
   /** How to word the command that retries the failures. */
   readonly retry: RetryBase;
@@ -54,7 +54,7 @@ export async function runFleet(run: FleetRun, ctx: RunContext): Promise<number> 
     throw new DeviceNotFoundError('QFH_NO_DEVICE', 'no modem to flash was found', {
       hint: '`qfh list` shows the modems on this machine and the --device handle of each.',
     });
-  const real = !ctx.bus && run.devices.every((d) => !d.startsWith('sim'));
+  const real = !ctx.bus && run.devices.every((d) => d.spec.kind !== 'sim');
   const restore = real
     ? await preflight(
         { ...run, spec: { kind: 'usb', serial: undefined }, deviceArgument: undefined },
@@ -74,8 +74,8 @@ async function choose(run: FleetRun, bus: ModemBus): Promise<Selection> {
   const o = { waitSeconds: run.waitSeconds, programmer: run.request.programmer };
   if (run.all) return selectAll(bus, run.pkg, o);
   const seen = new Map<string, number>();
-  const targets = run.devices.map((text) => {
-    const target = specTarget(deviceSpec(text), text, { ...o, bus, openSim: simulated(run) });
+  const targets = run.devices.map(({ text, spec }) => {
+    const target = specTarget(spec, text, { ...o, bus, openSim: simulated(run) });
     const n = (seen.get(target.device) ?? 0) + 1;
     seen.set(target.device, n);
     return n === 1 ? target : { ...target, device: `${target.device}#${n}` };
