@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { ACCEPT_FLAGS, type AcceptFlag } from '../accept-flags.js';
+import type { AcceptFlag } from '../accept-flags.js';
 import { UsageError } from '../errors.js';
 import type { DeviceSpec } from '../transport/select-device.js';
 import { deviceSpec } from './devices.js';
+import { acceptedFlags } from './options.js';
 
 /** The flash command's arguments this reads. */
 export interface FleetArgv {
@@ -78,9 +79,7 @@ export function fleetArguments(argv: FleetArgv): FleetArguments | undefined {
 
 /** The options a retry repeats, as the user gave them. */
 function retryOptions(argv: FleetArgv): string[] {
-  const flags = ACCEPT_FLAGS.filter(
-    (f: AcceptFlag) => (argv as unknown as Record<string, unknown>)[f] === true,
-  );
+  const flags = acceptedFlags(argv as Partial<Record<AcceptFlag, unknown>>);
   return [
     ...flags.map((f) => `--${f}`),
     ...(argv.verify ? [] : ['--no-verify']),
