@@ -172,6 +172,8 @@ async function readRanges(
       md5.update(piece);
       done += piece.length;
       c.options.onProgress?.({ label: r.label, bytesDone: done, bytesTotal: total });
+      // A copy: the stream keeps what it is given until it is flushed, and a piece is only
+      // promised to be valid for this call (a transport may hand out views of its own buffer).
       if (!out.write(Buffer.from(piece))) await once(out, 'drain');
     });
     out.end();

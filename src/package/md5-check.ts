@@ -7,13 +7,13 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { QfhError } from '../errors.js';
 import { finding, type Finding } from './findings.js';
 import { parseMd5Manifest, type Md5Manifest } from './md5-manifest.js';
 import type { PackageEntry, PackageSource } from './package-source.js';
 import { readWhole } from './package-source.js';
+import { md5Stream } from './verify-md5.js';
 
 /** Result of checking one md5 manifest line. */
 export interface Md5Check {
@@ -42,10 +42,8 @@ export interface Md5Request {
 const MANIFEST_MAX = 1 << 20;
 
 /** MD5 of a package file, hex, lower case. */
-export async function md5Of(source: PackageSource, path: string): Promise<string> {
-  const hash = createHash('md5');
-  for await (const piece of source.stream(path)) hash.update(piece);
-  return hash.digest('hex');
+export function md5Of(source: PackageSource, path: string): Promise<string> {
+  return md5Stream(source.stream(path));
 }
 
 /** Checks the package against its md5 manifest; findings go to `findings`. */

@@ -6,10 +6,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
-/** MD5 of a file, hex, lower case, read in 1 MiB pieces. */
-export async function md5File(path: string): Promise<string> {
+/** MD5 of a stream of bytes, hex, lower case: the one place MD5 is streamed. */
+export async function md5Stream(pieces: AsyncIterable<Uint8Array>): Promise<string> {
   const hash = createHash('md5');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
-    hash.update(chunk as Buffer);
+  for await (const piece of pieces) hash.update(piece);
   return hash.digest('hex');
+}
+
+/** MD5 of a file, hex, lower case, read in 1 MiB pieces. */
+export function md5File(path: string): Promise<string> {
+  return md5Stream(createReadStream(path, { highWaterMark: 1 << 20 }));
 }
