@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startSimServer } from './spawn.js';
 import { loadSim, loadSubject } from './subject.js';
 
@@ -38,7 +40,12 @@ export async function hostVerify(o: {
   const out: (FlashCost & { simCpu: number; simWritten: number })[] = [];
   for (const root of o.roots) {
     const pkg = await qfh.readPackage(root, { verifyMd5: false });
-    const server = await startSimServer({ subject: o.subject, profile: o.profile, discard: false });
+    const server = await startSimServer({
+      subject: o.subject,
+      profile: o.profile,
+      discard: false,
+      touchBytes: await folderBytes(root),
+    });
     const transport = await qfh.openTcpTransport('127.0.0.1', server.port);
     const { result, cpu, seconds } = await measure(() =>
       qfh.flash(pkg, transport, { verify: true, accept: ['allow-missing-md5'] }),
@@ -79,4 +86,15 @@ export async function hostNoVerify(o: {
     out.push({ bytes: result.bytes, cpu, seconds });
   }
   return out;
+}
+
+/** Bytes of the files in a package folder (what a flash of it stores, at most). */
+async function folderBytes(root: string): Promise<number> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const sizes = await Promise.all(
+    entries
+      .filter((e) => e.isFile())
+      .map(async (e) => (await stat(join(e.parentPath, e.name))).size),
+  );
+  return sizes.reduce((a, b) => a + b, 0);
 }

@@ -22,6 +22,8 @@ export async function startSimServer(o: {
   subject: string;
   profile: string;
   discard: boolean;
+  /** Bytes of storage touched before it listens (see sim-server.ts). */
+  touchBytes?: number;
 }): Promise<SimServer> {
   const child = spawn(process.execPath, [join(here, 'sim-server.js'), JSON.stringify(o)], {
     stdio: ['ignore', 'pipe', 'inherit'],
