@@ -48,7 +48,7 @@ export const FIGURES: readonly FigureDef[] = [
     name: 'sim.verify.ufs',
     unit: 's/GiB',
     limit: 'read + SHA-256',
-    note: "the simulator's own CPU for the same flash: storing every byte and its getsha256digest (its capacity; the host figures do not include it)",
+    note: "the simulator's own CPU for the same flash: storing every byte (into memory touched before the flash) and its getsha256digest (its capacity; the host figures do not include it)",
   },
   {
     name: 'host.noverify.ufs.marginal',
