@@ -88,13 +88,11 @@ export async function hostNoVerify(o: {
   return out;
 }
 
-/** Bytes of the files in a package folder (what a flash of it stores, at most). */
+/** Bytes of the files at the top of a package folder (the bench's UFS packages are flat). */
 async function folderBytes(root: string): Promise<number> {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const entries = await readdir(root, { withFileTypes: true });
   const sizes = await Promise.all(
-    entries
-      .filter((e) => e.isFile())
-      .map(async (e) => (await stat(join(e.parentPath, e.name))).size),
+    entries.filter((e) => e.isFile()).map(async (e) => (await stat(join(root, e.name))).size),
   );
   return sizes.reduce((a, b) => a + b, 0);
 }

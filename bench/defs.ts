@@ -61,7 +61,7 @@ export const FIGURES: readonly FigureDef[] = [
     name: 'host.noverify.ufs.whole',
     unit: 's/GiB',
     limit: 'plain read',
-    note: 'the same big flash, fixed cost included (CPU of the flash call)',
+    note: 'the same three big flashes, fixed cost included (CPU of the flash calls)',
   },
   {
     name: 'host.noverify.nand-8kib.marginal',

@@ -44,7 +44,8 @@ export interface FigureResult {
   readonly rounds: number;
   /** Every round's value and ratio, in the order measured (the spread's shape, not just its ends). */
   readonly values: readonly number[];
-  readonly ratios: readonly number[];
+  /** `null` in a round without a limit, so ratios line up with values. */
+  readonly ratios: readonly (number | null)[];
   readonly note: string;
 }
 
@@ -99,7 +100,7 @@ export class Samples {
           limitMbs: limitMbs.length ? round3(median(limitMbs)) : undefined,
           rounds: samples.length,
           values: values.map(round3),
-          ratios: ratios.map(round3),
+          ratios: samples.map((s) => (s.limit ? round3(s.value / s.limit) : null)),
           note: d.note,
         },
       ];

@@ -143,6 +143,8 @@ async function hostFigures(
       roots: [smallRoot, ...Array(REPEAT).fill(smallRoot), ...Array(REPEAT).fill(bigRoot)],
       profile,
     });
+    if (costs.length !== 1 + 2 * REPEAT)
+      throw new Error(`hostNoVerify returned ${costs.length} costs, not ${1 + 2 * REPEAT}`);
     const sum = (list: FlashCost[]): FlashCost => ({
       bytes: list.reduce((n, c) => n + c.bytes, 0),
       cpu: list.reduce((n, c) => n + c.cpu, 0),
@@ -150,7 +152,6 @@ async function hostFigures(
     });
     const small = sum(costs.slice(1, 1 + REPEAT));
     const big = sum(costs.slice(1 + REPEAT));
-    if (costs.length !== 1 + 2 * REPEAT) throw new Error('hostNoVerify returned no costs');
     return [perGiB({ cpu: big.cpu - small.cpu, bytes: big.bytes - small.bytes }), big];
   };
   const read = { limit: perGiB(l.read), limitMbs: mbs(l.read) };

@@ -8,8 +8,9 @@
  * `touchBytes`: that much of LUN 0 is written and erased before the server listens, so the
  * flash stores into memory the process has already touched. A real modem does not take
  * the host's CPU to fault in fresh pages; here, on the host's own two cores, first touch
- * was 0.6 of the simulator's 2.3 CPU s/GiB and slowed the host beside it (host.verify.ufs
- * 1.17 → 1.11 s/GiB, means of four runs each, on 2026-11-30).
+ * was 0.6 of the simulator's 2.3 CPU s/GiB (the verify case run alone, 2026-11-30) and
+ * slowed the host beside it (host.verify.ufs 1.17 → 1.11 s/GiB, means of four runs each).
+ * UFS and eMMC only: on NAND it would erase the boot loader a NAND profile holds at page 0.
  */
 import { loadSim } from './subject.js';
 
@@ -48,6 +49,8 @@ process.on('SIGINT', () => {
 /** Writes and erases `bytes` of LUN 0: its pages are freed to be reused, already faulted in. */
 function touch(bytes: number): void {
   const storage = modem.storage;
+  if (bytes === 0) return;
+  if (storage.geometry.kind === 'nand') throw new Error('touchBytes: not on a NAND profile');
   const piece = new Uint8Array(4 << 20).fill(0x5a);
   const sectors = Math.ceil(bytes / piece.length) * (piece.length / storage.sectorSize);
   for (let s = 0; s < sectors; s += piece.length / storage.sectorSize) storage.write(0, s, piece);

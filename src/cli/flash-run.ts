@@ -22,7 +22,7 @@ import type { RelayAddress } from '../transport/relay-client.js';
 import type { FirmwarePackage } from '../package/read-package.js';
 import type { PlanRequest } from '../plan/gates.js';
 import { runDoctor } from '../preflight/doctor.js';
-import { stopModemManager } from '../preflight/modemmanager.js';
+import { stopModemManager, type ModemManagerUndo } from '../preflight/modemmanager.js';
 import { SimulatedModem } from '../sim/modem.js';
 import { simulatorAccess } from '../sim/normal-mode-access.js';
 import type { Timeouts } from '../timeouts.js';
@@ -89,13 +89,14 @@ export async function giveBack(
   ctx: RunContext,
   undo: {
     services: (() => Promise<void>) | undefined;
-    modemManager: (() => Promise<void>) | undefined;
+    modemManager: ModemManagerUndo | undefined;
   },
 ): Promise<void> {
   await undo.services?.();
-  await undo.modemManager?.().then(
+  const again = undo.modemManager;
+  await again?.().then(
     () => ctx.out.stderr('qfh: started ModemManager again\n'),
-    () => ctx.out.stderr('qfh: could not start ModemManager again: systemctl start ModemManager\n'),
+    () => ctx.out.stderr(`qfh: could not start ModemManager again: ${again.startCommand}\n`),
   );
 }
 
@@ -103,7 +104,7 @@ export async function giveBack(
 export async function preflight(
   run: FlashRun,
   ctx: RunContext,
-): Promise<(() => Promise<void>) | undefined> {
+): Promise<ModemManagerUndo | undefined> {
   if (run.relay || (run.spec.kind !== 'usb' && run.spec.kind !== 'path')) return undefined;
   const checks = await runDoctor();
   for (const c of checks.filter((x) => x.status === 'warn' || x.status === 'refuse'))

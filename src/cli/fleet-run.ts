@@ -61,8 +61,10 @@ export async function runFleet(run: FleetRun, ctx: RunContext): Promise<number> 
         ctx,
       )
     : undefined;
-  const restoreServices = run.stopServices && real ? await stopRouterServices(ctx.out) : undefined;
+  let restoreServices: (() => Promise<void>) | undefined;
   try {
+    // Inside the try: ModemManager, stopped above, comes back even if this step fails.
+    if (run.stopServices && real) restoreServices = await stopRouterServices(ctx.out);
     return await flashAll(run, ctx, selection);
   } finally {
     await giveBack(ctx, { services: restoreServices, modemManager: restore });

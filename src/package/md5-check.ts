@@ -42,7 +42,7 @@ export interface Md5Request {
 const MANIFEST_MAX = 1 << 20;
 
 /** MD5 of a package file, hex, lower case. */
-export function md5Of(source: PackageSource, path: string): Promise<string> {
+export async function md5Of(source: PackageSource, path: string): Promise<string> {
   return md5Stream(source.stream(path));
 }
 

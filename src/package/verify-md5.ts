@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
-/** MD5 of a stream of bytes, hex, lower case: the one place MD5 is streamed. */
+/** MD5 of a stream of bytes (a file, a package entry), hex, lower case. */
 export async function md5Stream(pieces: AsyncIterable<Uint8Array>): Promise<string> {
   const hash = createHash('md5');
   for await (const piece of pieces) hash.update(piece);

@@ -16,11 +16,14 @@ const run: CommandRunner = async (command, args) => {
   await promisify(execFile)(command, [...args]);
 };
 
+/** Starts ModemManager again; `startCommand` is the same as a line a user can run. */
+export type ModemManagerUndo = (() => Promise<void>) & { readonly startCommand: string };
+
 /** Stops ModemManager; resolves to a function that starts it again (call it in `finally`). */
 export async function stopModemManager(
   runner: CommandRunner = run,
   initScript = '/etc/init.d/modemmanager',
-): Promise<() => Promise<void>> {
+): Promise<ModemManagerUndo> {
   const openwrt = await access(initScript).then(
     () => true,
     () => false,
@@ -29,5 +32,7 @@ export async function stopModemManager(
     ? [initScript, ['stop'], ['start']]
     : ['systemctl', ['stop', 'ModemManager'], ['start', 'ModemManager']];
   await runner(command, stop);
-  return () => runner(command, start);
+  return Object.assign(() => runner(command, start), {
+    startCommand: [command, ...start].join(' '),
+  });
 }

@@ -104,15 +104,20 @@ describe('stopping ModemManager for an update', () => {
     expect(calls).toEqual(['systemctl stop ModemManager']);
     await restore();
     expect(calls).toEqual(['systemctl stop ModemManager', 'systemctl start ModemManager']);
+    expect(restore.startCommand).toBe('systemctl start ModemManager');
   });
 
   it('uses the OpenWrt init script where there is one', async () => {
     const { stopModemManager } = await import('../../src/preflight/modemmanager.js');
     const script = join(await tree({ modemmanager: '#!/bin/sh\n' }), 'modemmanager');
     const calls: string[] = [];
-    await (
-      await stopModemManager(async (c, a) => void calls.push(`${c} ${a.join(' ')}`), script)
-    )();
+    const restore = await stopModemManager(
+      async (c, a) => void calls.push(`${c} ${a.join(' ')}`),
+      script,
+    );
+    await restore();
     expect(calls).toEqual([`${script} stop`, `${script} start`]);
+    // What a failed restart tells the user to run: the router's own command, not systemctl.
+    expect(restore.startCommand).toBe(`${script} start`);
   });
 });
