@@ -59,17 +59,20 @@ export async function hostVerify(o: {
   return out;
 }
 
-/** Without verification, onto an in-process simulator that discards what it is sent. */
+/**
+ * Without verification, onto an in-process simulator that discards what it is sent: each
+ * run in turn, with its own profile (so UFS and NAND flashes can alternate in one process
+ * and see the same machine).
+ */
 export async function hostNoVerify(o: {
   subject: string;
-  roots: readonly string[];
-  profile: string;
+  runs: readonly { root: string; profile: string }[];
 }): Promise<FlashCost[]> {
   const qfh = await loadSubject(o.subject);
   const sim = await loadSim(o.subject);
-  const base = sim.profile(o.profile);
   const out: FlashCost[] = [];
-  for (const root of o.roots) {
+  for (const { root, profile } of o.runs) {
+    const base = sim.profile(profile);
     const pkg = await qfh.readPackage(root, { verifyMd5: false });
     const modem = new sim.SimulatedModem({
       profile: {

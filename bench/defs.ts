@@ -68,7 +68,7 @@ export const FIGURES: readonly FigureDef[] = [
     unit: 's/GiB',
     limit: 'the 1 MiB UFS marginal figure',
     goal: { atMost: 1.5 },
-    note: '8 KiB NAND payloads (RM500Q), marginal as above',
+    note: '8 KiB NAND payloads (RM500Q), marginal as above; its flashes alternate with the UFS ones in one child',
   },
   {
     name: 'process.noverify.ufs',

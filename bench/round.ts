@@ -133,32 +133,45 @@ async function hostFigures(
     mbs: mbs(v),
     ...lim,
   });
-  // Each package flashed REPEAT times in one child (after one warm-up flash of the small
-  // one): a single 448 MiB NAND flash costs 0.1 CPU s, so one run's scheduling noise
-  // swung the marginal figure between 0.24 and 0.75 s/GiB in rounds of one full run.
-  const marginal = async (profile: string, roots: string[]): Promise<[number, FlashCost]> => {
-    const [smallRoot, bigRoot] = roots;
-    const costs = await caseChild<FlashCost[]>('hostNoVerify', {
-      subject,
-      roots: [smallRoot, ...Array(REPEAT).fill(smallRoot), ...Array(REPEAT).fill(bigRoot)],
-      profile,
-    });
-    if (costs.length !== 1 + 2 * REPEAT)
-      throw new Error(`hostNoVerify returned ${costs.length} costs, not ${1 + 2 * REPEAT}`);
-    const sum = (list: FlashCost[]): FlashCost => ({
+  // UFS and NAND flashes alternate in one child, each package REPEAT times after one
+  // warm-up flash of each small one: a single 448 MiB NAND flash costs 0.1 CPU s, and
+  // with the two figures taken in separate children at separate moments, the machine's
+  // load moved their ratio between 1.05 and 2.76 within one full run.
+  const kinds = [
+    { profile: 'sm8150-ufs', small: inputs.ufs.small, big: inputs.ufs.big },
+    { profile: 'rm500q', small: inputs.nand.small, big: inputs.nand.big },
+  ];
+  const runs = [
+    ...kinds.map((k) => ({ kind: k.profile, size: 'warm-up', root: k.small })),
+    ...Array.from({ length: REPEAT }, () => [
+      ...kinds.map((k) => ({ kind: k.profile, size: 'small', root: k.small })),
+      ...kinds.map((k) => ({ kind: k.profile, size: 'big', root: k.big })),
+    ]).flat(),
+  ];
+  const costs = await caseChild<FlashCost[]>('hostNoVerify', {
+    subject,
+    runs: runs.map((r) => ({ root: r.root, profile: r.kind })),
+  });
+  if (costs.length !== runs.length)
+    throw new Error(`hostNoVerify returned ${costs.length} costs, not ${runs.length}`);
+  const sum = (kind: string, size: string): FlashCost => {
+    const list = costs.filter((_, i) => runs[i]?.kind === kind && runs[i]?.size === size);
+    return {
       bytes: list.reduce((n, c) => n + c.bytes, 0),
       cpu: list.reduce((n, c) => n + c.cpu, 0),
       seconds: list.reduce((n, c) => n + c.seconds, 0),
-    });
-    const small = sum(costs.slice(1, 1 + REPEAT));
-    const big = sum(costs.slice(1 + REPEAT));
+    };
+  };
+  const marginal = (kind: string): [number, FlashCost] => {
+    const small = sum(kind, 'small');
+    const big = sum(kind, 'big');
     return [perGiB({ cpu: big.cpu - small.cpu, bytes: big.bytes - small.bytes }), big];
   };
   const read = { limit: perGiB(l.read), limitMbs: mbs(l.read) };
-  const [ufs, ufsBig] = await marginal('sm8150-ufs', [inputs.ufs.small, inputs.ufs.big]);
+  const [ufs, ufsBig] = marginal('sm8150-ufs');
   samples.add('host.noverify.ufs.marginal', { value: ufs, mbs: mbs(ufsBig), ...read });
   samples.add('host.noverify.ufs.whole', { value: perGiB(ufsBig), mbs: mbs(ufsBig), ...read });
-  const [nand, nandBig] = await marginal('rm500q', [inputs.nand.small, inputs.nand.big]);
+  const [nand, nandBig] = marginal('rm500q');
   samples.add('host.noverify.nand-8kib.marginal', {
     value: nand,
     limit: ufs,
