@@ -17,7 +17,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
 /** Flashes of each package behind a no-verify marginal figure. */
-const REPEAT = 3;
+const REPEAT = 8;
 const perGiB = (c: { cpu: number; bytes: number }): number => c.cpu / (c.bytes / GiB);
 const mbs = (c: { bytes: number; seconds: number }): number => c.bytes / 1e6 / c.seconds;
 

@@ -25,7 +25,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc
     .record({
       offset: fc.integer({ min: 0, max: SIZE - 1 }),
-      length: fc.integer({ min: 0, max: 4 * PAGE }),
+      // Short erases, and long ones that span more pages than are held (the two ways erase walks).
+      length: fc.oneof(fc.integer({ min: 0, max: 4 * PAGE }), fc.integer({ min: 0, max: SIZE })),
     })
     .map(({ offset, length }) => ({
       kind: 'erase' as const,

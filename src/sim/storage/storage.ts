@@ -153,10 +153,14 @@ export class Storage {
   erase(lun: number, sector: number, count: number): void {
     const memory = this.lun(lun);
     const ppb = this.geometry.pagesPerBlock;
-    for (let s = sector; s < sector + count; s++) {
-      if (ppb !== undefined && this.bad.has(Math.floor(s / ppb))) continue;
-      this.programmed.delete(s);
-    }
+    const inBadBlock = (s: number): boolean =>
+      ppb !== undefined && this.bad.has(Math.floor(s / ppb));
+    const clear = (s: number): void => {
+      if (s >= sector && s < sector + count && !inBadBlock(s)) this.programmed.delete(s);
+    };
+    // Whichever is shorter: the pages programmed, or the range.
+    if (this.programmed.size < count) for (const s of [...this.programmed]) clear(s);
+    else for (let s = sector; s < sector + count; s++) clear(s);
     if (this.bad.size === 0 || ppb === undefined) {
       memory.erase(sector * this.sectorSize, count * this.sectorSize);
       return;
