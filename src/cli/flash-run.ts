@@ -92,12 +92,15 @@ export async function giveBack(
     modemManager: ModemManagerUndo | undefined;
   },
 ): Promise<void> {
-  await undo.services?.();
   const again = undo.modemManager;
-  await again?.().then(
-    () => ctx.out.stderr('qfh: started ModemManager again\n'),
-    () => ctx.out.stderr(`qfh: could not start ModemManager again: ${again.startCommand}\n`),
-  );
+  try {
+    await undo.services?.();
+  } finally {
+    await again?.().then(
+      () => ctx.out.stderr('qfh: started ModemManager again\n'),
+      () => ctx.out.stderr(`qfh: could not start ModemManager again: ${again.startCommand}\n`),
+    );
+  }
 }
 
 /** What would fight qfh for the modem, or strand the update; resolves to an undo (fleet-run.ts too). */
