@@ -86,7 +86,7 @@ export async function runFlashOnDevice(run: FlashRun, ctx: RunContext): Promise<
  * or many, saying so; a failure to restart is reported with the command, never thrown.
  */
 export async function giveBack(
-  ctx: RunContext,
+  ctx: Pick<RunContext, 'out'>,
   undo: {
     services: (() => Promise<void>) | undefined;
     modemManager: ModemManagerUndo | undefined;
