@@ -40,7 +40,8 @@ async function md5Txt(root: string, files: readonly string[]): Promise<void> {
   await writeFile(join(root, 'md5.txt'), [...lines, 'FILE:END'].join('\r\n'));
 }
 
-async function ufsPackage(root: string, bytes: number): Promise<string> {
+/** A UFS package of one raw image of `bytes` (1 MiB payloads). */
+export async function ufsPackage(root: string, bytes: number): Promise<string> {
   await androidPackage(root, 4096, [{ file: 'big.img', bytes }]);
   await rawImage(join(root, 'big.img'), bytes);
   return root;
