@@ -36,7 +36,6 @@ export interface SysfsUsbDevice {
   readonly peer?: string | undefined;
 }
 
-/** What `qfh list` shows. */
 /**
  * The ttys of a Quectel module in normal mode: DIAG on interface 0, AT on 2 (EG25/EC25/
  * RM5xx) or 3. Undefined where no driver bound a tty to the interface.
@@ -49,6 +48,7 @@ export function normalModeTtys(d: SysfsUsbDevice): {
   return { diag: tty(0), at: tty(2) ?? tty(3) };
 }
 
+/** What `qfh list` shows. */
 export interface DeviceListing {
   readonly usb: readonly SysfsUsbDevice[];
   /** PCIe modem nodes found in /dev. */
