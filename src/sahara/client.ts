@@ -19,6 +19,7 @@ import {
 
 export { saharaTimeouts, type SaharaTimeouts } from './packet-reader.js';
 import { helloResponse, type SaharaPacket } from './packets.js';
+import { readWindow } from './read-window.js';
 
 export { readChipInfo, type ChipInfo, type ChipInfoOptions } from './chip-info.js';
 
@@ -84,10 +85,14 @@ export async function uploadProgrammer(
   const mode = SaharaMode.IMAGE_TX_PENDING;
   await packets.send(helloResponse({ version, versionSupported, mode }), t.saharaPacket);
   const served = { requests: 0, bytesServed: 0, readData64: false };
+  const source = {
+    size: programmer.size,
+    read: readWindow(programmer.size, (at, n) => programmer.read(at, n)),
+  };
   for (;;) {
     const p = await packets.next(t.saharaPacket);
     if (p.type === 'readData' || p.type === 'readData64') {
-      await serve(packets, p, { programmer, t, served, options });
+      await serve(packets, p, { programmer: source, t, served, options });
     } else if (p.type === 'endImageTx') {
       await finish(packets, p, { hello, t, options });
       const leftover = packets.reader.takeBuffered();

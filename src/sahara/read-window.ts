@@ -1,0 +1,36 @@
+/**
+ * Reads of the programmer served from a window of it. A PBL asks for the programmer 4 KiB
+ * at a time (69 requests for an SDX55 programmer, captures.md §1.3), mostly in order with a
+ * few jumps; a read of the source per request cost a thread-pool round trip each for a
+ * programmer in a folder.
+ *
+ * @module
+ */
+
+/** Bytes read from the source at a time. */
+const WINDOW_BYTES = 256 * 1024;
+
+/**
+ * Serves `read(position, length)` from a window of the source read at the first position
+ * outside the current one (never past `size`; requests longer than the window go straight
+ * to the source). Each returned piece is a view of a window that is never written again, so
+ * a caller may keep it.
+ */
+export function readWindow(
+  size: number,
+  readAt: (position: number, length: number) => Promise<Uint8Array>,
+  windowBytes = WINDOW_BYTES,
+): (position: number, length: number) => Promise<Uint8Array> {
+  let start = 0;
+  let bytes: Uint8Array = new Uint8Array(0);
+  return async (position, length) => {
+    const wanted = Math.max(0, Math.min(length, size - position));
+    if (wanted === 0) return new Uint8Array(0);
+    if (position < start || position + wanted > start + bytes.length) {
+      if (wanted > windowBytes) return readAt(position, wanted);
+      start = position;
+      bytes = await readAt(position, Math.min(windowBytes, size - position));
+    }
+    return bytes.subarray(position - start, Math.min(bytes.length, position - start + wanted));
+  };
+}

@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { readWindow } from '../../src/sahara/read-window.js';
+
+/** A file in memory, read the way the window reads it, counting the reads. */
+function file(bytes: Uint8Array): {
+  readAt: (position: number, length: number) => Promise<Uint8Array>;
+  reads: () => number;
+} {
+  let reads = 0;
+  return {
+    readAt: (position, length) => {
+      reads++;
+      // A copy, as a file read is: a window must not depend on aliasing the source.
+      return Promise.resolve(Uint8Array.from(bytes.subarray(position, position + length)));
+    },
+    reads: () => reads,
+  };
+}
+
+describe('the programmer read window', () => {
+  it('answers every request with the file bytes at that offset, in any order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 1200 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 2000 })), { maxLength: 40 }),
+        async (size, windowBytes, requests) => {
+          const bytes = Uint8Array.from(randomBytes(size));
+          const f = file(bytes);
+          const read = readWindow(size, f.readAt, windowBytes);
+          const kept: [Uint8Array, Uint8Array][] = [];
+          for (const [at, length] of requests) {
+            const position = at % size;
+            const got = await read(position, length);
+            const expected = bytes.subarray(position, Math.min(size, position + length));
+            expect(got).toEqual(expected);
+            kept.push([got, expected]);
+          }
+          // Pieces handed out earlier still hold their bytes after later windows were read.
+          for (const [got, expected] of kept) expect(got).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads an SDX55-sized programmer in a handful of reads, not one per 4 KiB request', async () => {
+    // The request pattern of captures.md §1.3 (linux-msm/qdl#76): ELF header, program
+    // headers, hash segment, a jump to the end, then the load segments in 4 KiB requests.
+    const size = 0x42580 + 0x800;
+    const f = file(Uint8Array.from(randomBytes(size)));
+    const read = readWindow(size, f.readAt);
+    const requests: [number, number][] = [
+      [0x0, 0x34],
+      [0x34, 0x120],
+      [0x1000, 0x1000],
+      [0x2000, 0xa48],
+      [0x59be0 % size, 0x1000],
+    ];
+    for (let at = 0x3000; at < size; at += 0x1000) requests.push([at, Math.min(0x1000, size - at)]);
+    for (const [at, length] of requests) await read(at, length);
+    expect(requests.length).toBeGreaterThan(60);
+    expect(f.reads()).toBeLessThanOrEqual(4);
+  });
+});
