@@ -77,3 +77,13 @@ it('the bundle prints the relay script it carries', async () => {
   expect(r.out).toMatch(/^#!\/bin\/sh/);
   expect(r.out).toContain('qfh-relay 1');
 });
+
+it('the bundle lays out help exactly as the built CLI does (its string-width loads at first use)', async () => {
+  const [fromBundle, fromCli] = await Promise.all([
+    noAddons(bundle, ['flash', '--help']),
+    noAddons(BIN, ['flash', '--help']),
+  ]);
+  expect(fromBundle.code).toBe(0);
+  expect(fromBundle.out).toContain('qfh flash ./fw --all --yes');
+  expect(fromBundle.out).toBe(fromCli.out);
+});
