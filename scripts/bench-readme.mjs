@@ -27,7 +27,9 @@ const rows = current.figures.map((f) =>
     `${num(f.spread[0])}–${num(f.spread[1])}`,
     // A constant limit names its value already ("32 MiB (the goal)").
     f.limitText +
-      (f.limit === undefined || /\(the [^)]*goal[^)]*\)/.test(f.limitText) ? '' : `: ${num(f.limit)}`),
+      (f.limit === undefined || /\(the [^)]*goal[^)]*\)/.test(f.limitText)
+        ? ''
+        : `: ${num(f.limit)}`),
     num(f.ratio),
     f.goal === undefined ? '' : `≤ ${f.goal} ${f.met ? 'met' : '**not met**'}`,
     f.mbs === undefined
