@@ -28,17 +28,19 @@ const inlineRelayScript = {
 };
 
 /**
- * string-width builds a \p{RGI_Emoji} regular expression and an Intl.Segmenter as it loads:
- * about 45 ms of the 200 ms of CPU a small flash's start-up took, paid by every command,
- * although yargs and cliui measure text only to print help. In the bundle each import of it
- * gets a stand-in that loads the real module at the first call (esbuild runs a module that
- * is require()d when it is first required, not at start-up).
+ * string-width (ESM, versions 7 and 8) builds a \p{RGI_Emoji} regular expression and an
+ * Intl.Segmenter as it loads: about 45 ms of the 200 ms of CPU a small flash's start-up
+ * took, paid by every command, although yargs and cliui measure text only to print help. In
+ * the bundle each `import` of it gets a stand-in that loads the real module at the first call
+ * (esbuild runs a module that is require()d when it is first required, not at start-up).
+ * Only imports: cli-progress require()s its own CommonJS string-width 4, which is cheap to
+ * load and which a stand-in with a default export would turn into a non-function.
  */
 const lazyStringWidth = {
   name: 'lazy-string-width',
   setup(b) {
     b.onResolve({ filter: /^string-width$/ }, async (args) => {
-      if (args.pluginData?.real) return undefined;
+      if (args.pluginData?.real || args.kind !== 'import-statement') return undefined;
       const real = await b.resolve(args.path, {
         resolveDir: args.resolveDir,
         kind: args.kind,

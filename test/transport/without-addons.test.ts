@@ -5,9 +5,11 @@
  * node_modules anywhere above it.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serveModem, SimulatedModem } from '../../src/sim/index.js';
@@ -78,12 +80,41 @@ it('the bundle prints the relay script it carries', async () => {
   expect(r.out).toContain('qfh-relay 1');
 });
 
-it('the bundle lays out help exactly as the built CLI does (its string-width loads at first use)', async () => {
-  const [fromBundle, fromCli] = await Promise.all([
+/** `node dist/cli/main.js ARGS`: the compiled modules, never the bundle (bin/qfh.js prefers it). */
+async function fromModules(args: string[]) {
+  const main = pathToFileURL(join(process.cwd(), 'dist/cli/main.js')).href;
+  const script = `const { main } = await import(${JSON.stringify(main)});
+    process.exitCode = await main(${JSON.stringify(args)});`;
+  return noAddons('--input-type=module', ['-e', script]);
+}
+
+it('the bundle lays out help as the compiled modules do (string-width loads at first use)', async () => {
+  const [fromBundle, modules] = await Promise.all([
     noAddons(bundle, ['flash', '--help']),
-    noAddons(BIN, ['flash', '--help']),
+    fromModules(['flash', '--help']),
   ]);
   expect(fromBundle.code).toBe(0);
   expect(fromBundle.out).toContain('qfh flash ./fw --all --yes');
-  expect(fromBundle.out).toBe(fromCli.out);
+  expect(fromBundle.out).toBe(modules.out);
 });
+
+// A progress bar is drawn only on a terminal; `script` (util-linux, in every Debian) gives
+// the bundle one. cli-progress measures every bar with its own string-width.
+const hasScript = existsSync('/usr/bin/script');
+it.runIf(hasScript || process.env.CI === 'true')(
+  'the bundle draws its progress bar on a terminal through the whole demo',
+  async () => {
+    const r = await promisify(execFile)(
+      'script',
+      ['-qec', `${process.execPath} --no-addons qfh.mjs demo`, '/dev/null'],
+      { cwd: alone, maxBuffer: 16 << 20 },
+    ).then(
+      (x) => ({ code: 0, out: x.stdout }),
+      (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+    );
+    expect(r.out).toMatch(/11 of 11 images are on the simulated NAND byte for byte/);
+    expect(r.out).toMatch(/[█░]{10,}/u);
+    expect(r.out).toContain('ETA');
+    expect(r.code).toBe(0);
+  },
+);
