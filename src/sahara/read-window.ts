@@ -11,10 +11,14 @@
 const WINDOW_BYTES = 256 * 1024;
 
 /**
- * Serves `read(position, length)` from a window of the source read at the first position
- * outside the current one (never past `size`; requests longer than the window go straight
- * to the source). Each returned piece is a view of a window that is never written again, so
- * a caller may keep it.
+ * Serves `read(position, length)` from a window of the source. A request that the current
+ * window does not cover reads a new window starting at that request's position (never past
+ * `size`); a request longer than the window goes straight to the source. Each returned piece
+ * is a view of a window that is never written again, so a caller may keep it.
+ *
+ * @param size - the source's length in bytes
+ * @param readAt - reads `length` bytes at `position` from the source
+ * @param windowBytes - how much to read at a time
  */
 export function readWindow(
   size: number,
@@ -28,8 +32,10 @@ export function readWindow(
     if (wanted === 0) return new Uint8Array(0);
     if (position < start || position + wanted > start + bytes.length) {
       if (wanted > windowBytes) return readAt(position, wanted);
+      // Replaced only once read: a failed read leaves the old window as it was.
+      const fresh = await readAt(position, Math.min(windowBytes, size - position));
       start = position;
-      bytes = await readAt(position, Math.min(windowBytes, size - position));
+      bytes = fresh;
     }
     return bytes.subarray(position - start, Math.min(bytes.length, position - start + wanted));
   };
