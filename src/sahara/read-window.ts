@@ -32,10 +32,12 @@ export function readWindow(
     if (wanted === 0) return new Uint8Array(0);
     if (position < start || position + wanted > start + bytes.length) {
       if (wanted > windowBytes) return readAt(position, wanted);
-      // Replaced only once read: a failed read leaves the old window as it was.
+      // Replaced only once read: a failed read leaves the old window as it was. A copy, since
+      // a source may hand out views of a buffer it reuses at its next read.
       const fresh = await readAt(position, Math.min(windowBytes, size - position));
       start = position;
-      bytes = fresh;
+      bytes = new Uint8Array(fresh.length);
+      bytes.set(fresh);
     }
     return bytes.subarray(position - start, Math.min(bytes.length, position - start + wanted));
   };

@@ -86,3 +86,18 @@ it('keeps serving the right bytes after a read of the source failed', async () =
   expect(await read(5000, 100)).toEqual(bytes.subarray(5000, 5100));
   expect(await read(200, 100)).toEqual(bytes.subarray(200, 300));
 });
+
+it('keeps its window when the source reuses one buffer for every read', async () => {
+  const bytes = Uint8Array.from(randomBytes(10_000));
+  const scratch = new Uint8Array(3000);
+  const reusing = (position: number, length: number): Promise<Uint8Array> => {
+    const view = length <= scratch.length ? scratch.subarray(0, length) : new Uint8Array(length);
+    view.set(bytes.subarray(position, position + length));
+    return Promise.resolve(view);
+  };
+  const read = readWindow(bytes.length, reusing, 1000);
+  expect(await read(0, 100)).toEqual(bytes.subarray(0, 100));
+  // Longer than the window: straight to the source, which overwrites its buffer.
+  expect(await read(4000, 2500)).toEqual(bytes.subarray(4000, 6500));
+  expect(await read(100, 100)).toEqual(bytes.subarray(100, 200));
+});
