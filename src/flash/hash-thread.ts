@@ -20,9 +20,16 @@ export interface PieceHasher {
   dispose(): void;
 }
 
+/**
+ * Imported, not require()d: an eval'd worker inherits the process's flags, and under
+ * `node --input-type=module` (a script passed with -e) its code is an ES module, where
+ * `require` does not exist and the thread died at its first line. Messages posted before
+ * the imports settle wait in the port until the listener is attached.
+ */
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
+Promise.all([import('node:worker_threads'), import('node:crypto')]).then(([threads, crypto]) => {
+const { parentPort } = threads;
+const { createHash } = crypto;
 const jobs = new Map();
 const zeros = new Uint8Array(1 << 20);
 parentPort.on('message', (m) => {
@@ -41,6 +48,7 @@ parentPort.on('message', (m) => {
     job.hash.update(zeros.subarray(0, Math.min(left, zeros.length)));
   jobs.delete(m.id);
   parentPort.postMessage({ type: 'digest', id: m.id, hex: job.hash.digest('hex') });
+});
 });
 `;
 

@@ -41,12 +41,23 @@ async function noAddons(script: string, args: string[]) {
   );
 }
 
-for (const [what, script] of [
-  ['the bundle, with no node_modules', () => bundle],
-  ['the built CLI', () => BIN],
+/** `node dist/cli/main.js ARGS`: the compiled modules, never the bundle (bin/qfh.js prefers it). */
+async function fromModules(args: string[]) {
+  const main = pathToFileURL(join(process.cwd(), 'dist/cli/main.js')).href;
+  const script = `const { main } = await import(${JSON.stringify(main)});
+    process.exitCode = await main(${JSON.stringify(args)});`;
+  return noAddons('--input-type=module', ['-e', script]);
+}
+
+// bin/qfh.js runs the bundle whenever it is built, so the compiled modules (its fallback,
+// and what `import 'qfh'` loads) are run on their own as well.
+for (const [what, run] of [
+  ['the bundle, with no node_modules', (args: string[]) => noAddons(bundle, args)],
+  ['the built CLI', (args: string[]) => noAddons(BIN, args)],
+  ['the compiled modules', fromModules],
 ] as const) {
   it(`${what} runs the demo under node --no-addons`, async () => {
-    const r = await noAddons(script(), ['demo']);
+    const r = await run(['demo']);
     expect(r.out).toMatch(/11 of 11 images are on the simulated NAND byte for byte/);
     expect(r.code).toBe(0);
   });
@@ -55,16 +66,11 @@ for (const [what, script] of [
     const modem = new SimulatedModem();
     const server = await serveModem(modem, '127.0.0.1', 0);
     try {
-      const info = await noAddons(script(), [
-        'info',
-        '--device',
-        `tcp://127.0.0.1:${server.port}`,
-        '--json',
-      ]);
+      const info = await run(['info', '--device', `tcp://127.0.0.1:${server.port}`, '--json']);
       expect(info.out).toMatch(/"ok":true/);
-      const usb = await noAddons(script(), ['info', '--device', 'usb', '--json']);
+      const usb = await run(['info', '--device', 'usb', '--json']);
       expect(usb.out).toContain('QFH_USB_UNAVAILABLE');
-      // The bundle has no usb beside it; the CLI has one, which --no-addons refuses.
+      // The lone bundle has no usb beside it; the others have one, which --no-addons refuses.
       expect(usb.out).toMatch(/--no-addons|is not installed/);
       expect(usb.code).not.toBe(0);
     } finally {
@@ -79,14 +85,6 @@ it('the bundle prints the relay script it carries', async () => {
   expect(r.out).toMatch(/^#!\/bin\/sh/);
   expect(r.out).toContain('qfh-relay 1');
 });
-
-/** `node dist/cli/main.js ARGS`: the compiled modules, never the bundle (bin/qfh.js prefers it). */
-async function fromModules(args: string[]) {
-  const main = pathToFileURL(join(process.cwd(), 'dist/cli/main.js')).href;
-  const script = `const { main } = await import(${JSON.stringify(main)});
-    process.exitCode = await main(${JSON.stringify(args)});`;
-  return noAddons('--input-type=module', ['-e', script]);
-}
 
 it('the bundle lays out help as the compiled modules do (string-width loads at first use)', async () => {
   const [fromBundle, modules] = await Promise.all([
