@@ -113,7 +113,13 @@ export function imagePieces(
       for (let slot = 0; ; slot = (slot + 1) % slots) {
         const n = await next;
         if (n === 0) break;
-        if (hasher) hashed[slot] = hasher.update(slot, n);
+        if (hasher) {
+          const done = hasher.update(slot, n);
+          // A stopped hashing thread fails the digest (and the read that waits for this slot);
+          // the last slots' promises are awaited by nobody, and Node ends a process on those.
+          done.catch(() => undefined);
+          hashed[slot] = done;
+        }
         const following = (slot + 1) % slots;
         // The next piece is read while this one is sent; its buffer is reused once hashed.
         next = (async () => {
