@@ -98,6 +98,9 @@ export const ERROR_CODES = {
     'of several modems flashed together, some failed (the summary names each and the command that retries them)',
   ),
   QFH_VERIFY_MISMATCH: f('an image read back differently from what was sent'),
+  QFH_VERIFY_UNAVAILABLE: f(
+    'qfh could not hash what it sent (its hashing thread stopped), so an image went unchecked',
+  ),
   QFH_BACKUP_LAYOUT: f('qfh cannot tell which partitions to back up'),
   QFH_AT_ERROR: f('the modem answered ERROR to an AT command'),
   QFH_AT_TIMEOUT: f('the modem did not answer an AT command in time'),

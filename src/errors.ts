@@ -137,6 +137,16 @@ export class VerifyMismatchError extends QfhError {
   }
 }
 
+/** qfh could not compute the digest of what it sent: the image was written but not checked. */
+export class VerifyUnavailableError extends QfhError {
+  constructor(message: string, options: QfhErrorOptions = {}) {
+    super('QFH_VERIFY_UNAVAILABLE', message, {
+      hint: 'The image was written but not checked. Run the same command again; with --skip-unchanged qfh first compares each image with the modem and rewrites only what differs.',
+      ...options,
+    });
+  }
+}
+
 /** qfh was asked to stop (Ctrl-C, SIGTERM, an aborted AbortSignal) and stopped at a safe point. */
 export class InterruptedError extends QfhError {
   /** Stopped at once (a second Ctrl-C), in the middle of a step: the programmer was cut off. */

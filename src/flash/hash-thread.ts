@@ -9,6 +9,7 @@
  * @module
  */
 import { Worker } from 'node:worker_threads';
+import { VerifyUnavailableError } from '../errors.js';
 
 /** A running SHA-256 of one image. */
 export interface PieceHasher {
@@ -66,6 +67,9 @@ class HashThread {
   /** Why a thread cannot be started here (Node's permission model without --allow-worker). */
   private unavailable: unknown;
 
+  /** Threads that stopped, with why: their jobs fail at once instead of waiting forever. */
+  private readonly stopped = new WeakMap<Worker, VerifyUnavailableError>();
+
   private start(): Worker {
     if (this.worker) return this.worker;
     if (this.unavailable !== undefined) throw this.unavailable;
@@ -83,9 +87,15 @@ class HashThread {
       waiter?.resolve(m.type === 'digest' ? m.hex : '');
       this.idle();
     });
+    // 'error' is followed by 'exit': only the first counts. A later job starts a new thread.
     const fail = (e: Error): void => {
-      this.worker = undefined;
-      for (const w of this.waiting.values()) w.reject(e);
+      if (this.stopped.has(worker)) return;
+      const error = new VerifyUnavailableError(`qfh's hashing thread stopped: ${e.message}`, {
+        cause: e,
+      });
+      this.stopped.set(worker, error);
+      if (this.worker === worker) this.worker = undefined;
+      for (const w of this.waiting.values()) w.reject(error);
       this.waiting.clear();
     };
     worker.on('error', fail);
@@ -100,8 +110,10 @@ class HashThread {
     if (this.waiting.size === 0) this.worker?.unref();
   }
 
-  private await(key: string): Promise<string> {
-    this.worker?.ref();
+  private await(key: string, worker: Worker): Promise<string> {
+    const stopped = this.stopped.get(worker);
+    if (stopped) return Promise.reject(stopped);
+    worker.ref();
     return new Promise((resolve, reject) => this.waiting.set(key, { resolve, reject }));
   }
 
@@ -113,13 +125,13 @@ class HashThread {
     let open = true;
     return {
       update: async (slot, length) => {
-        const done = this.await(`${id}:${slot}`);
+        const done = this.await(`${id}:${slot}`, worker);
         worker.postMessage({ type: 'update', id, slot, length });
         await done;
       },
       digest: async (padding) => {
         open = false;
-        const done = this.await(`${id}:digest`);
+        const done = this.await(`${id}:digest`, worker);
         worker.postMessage({ type: 'digest', id, padding });
         return done;
       },
