@@ -19,7 +19,7 @@ import {
 
 export { saharaTimeouts, type SaharaTimeouts } from './packet-reader.js';
 import { helloResponse, type SaharaPacket } from './packets.js';
-import { readWindow } from './read-window.js';
+import { readWindow } from '../read-window.js';
 
 export { readChipInfo, type ChipInfo, type ChipInfoOptions } from './chip-info.js';
 
@@ -87,7 +87,8 @@ export async function uploadProgrammer(
   const served = { requests: 0, bytesServed: 0, readData64: false };
   const source = {
     size: programmer.size,
-    read: readWindow(programmer.size, (at, n) => programmer.read(at, n)),
+    // The PBL's 4 KiB requests, mostly in order: one read of the file per 256 KiB.
+    read: readWindow(programmer.size, (at, n) => programmer.read(at, n), 256 * 1024),
   };
   for (;;) {
     const p = await packets.next(t.saharaPacket);

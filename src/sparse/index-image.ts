@@ -7,6 +7,7 @@
  * @module
  */
 import { SparseFormatError } from '../errors.js';
+import { readWindow } from '../read-window.js';
 import {
   ChunkType,
   SPARSE_FILE_HEADER_SIZE,
@@ -59,23 +60,6 @@ export interface IndexOptions {
 /** More chunks than any real image has, few enough to index in seconds and bounded memory. */
 export const DEFAULT_MAX_CHUNKS = 1 << 19;
 
-/** Positional reads through a window, so densely packed chunk headers cost one read per window. */
-class ReadWindow {
-  private start = 0;
-  private bytes: Uint8Array = new Uint8Array(0);
-
-  constructor(private readonly source: RandomAccessSource) {}
-
-  async read(position: number, length: number): Promise<Uint8Array> {
-    const end = position + length;
-    if (position < this.start || end > this.start + this.bytes.length) {
-      this.start = position;
-      this.bytes = await this.source.read(position, Math.max(length, 64 * 1024));
-    }
-    return this.bytes.subarray(position - this.start, end - this.start);
-  }
-}
-
 /**
  * Reads every header of a sparse image.
  * @throws SparseFormatError on a bad header or chunk, a chunk running past the end of
@@ -92,7 +76,8 @@ export async function indexSparseImage(
       'QFH_SPARSE_TOO_MANY_CHUNKS',
       `the sparse image declares ${header.totalChunks} chunks; qfh indexes at most ${maxChunks} (img2simg images of real firmware have thousands)`,
     );
-  const window = new ReadWindow(source);
+  // Densely packed chunk headers cost one read per 64 KiB.
+  const window = { read: readWindow(source.size, (at, n) => source.read(at, n), 64 * 1024) };
   const entries: SparseIndexEntry[] = [];
   let position = header.fileHeaderSize;
   let block = 0;
