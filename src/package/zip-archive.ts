@@ -12,7 +12,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { PackageError, ZipError, type ZipCode } from '../errors.js';
 
 /** One file entry of the archive. */
@@ -51,16 +51,35 @@ export const MAX_ENTRIES = 65536;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
-/** yauzl reads through this: one fresh file stream per range. */
-class PathReader extends yauzl.RandomAccessReader {
-  constructor(private readonly path: string) {
-    super();
-  }
+/** yauzl, and the reader it reads archives through. */
+interface Loaded {
+  readonly yauzl: typeof yauzl;
+  readonly PathReader: new (path: string) => yauzl.RandomAccessReader;
+}
 
-  override _readStreamForRange(start: number, end: number): Readable {
-    if (end <= start) return Readable.from([]);
-    return createReadStream(this.path, { start, end: end - 1, highWaterMark: 64 * 1024 });
-  }
+/**
+ * yauzl, loaded by the first archive opened: a folder package never needs it, and importing
+ * a CommonJS package from ES modules starts Node's export scanner, which kept about 7 MiB of
+ * a flash's memory for the life of the process (`memory.raw-1gib` in `npm run bench`).
+ */
+let loaded: Promise<Loaded> | undefined;
+
+function loadYauzl(): Promise<Loaded> {
+  loaded ??= import('yauzl').then(({ default: lib }) => {
+    /** yauzl reads through this: one fresh file stream per range. */
+    class PathReader extends lib.RandomAccessReader {
+      constructor(private readonly path: string) {
+        super();
+      }
+
+      override _readStreamForRange(start: number, end: number): Readable {
+        if (end <= start) return Readable.from([]);
+        return createReadStream(this.path, { start, end: end - 1, highWaterMark: 64 * 1024 });
+      }
+    }
+    return { yauzl: lib, PathReader };
+  });
+  return loaded;
 }
 
 /** A yauzl or zlib error as one of qfh's zip errors. */
@@ -98,11 +117,12 @@ export async function openZipArchive(path: string): Promise<ZipArchive> {
       },
     );
   });
+  const { yauzl: lib, PathReader } = await loadYauzl();
   let zip: yauzl.ZipFile;
   const entries: ZipEntryInfo[] = [];
   const rawEntries = new Map<ZipEntryInfo, yauzl.Entry>();
   try {
-    zip = await yauzl.fromRandomAccessReaderPromise(new PathReader(path), info.size, {
+    zip = await lib.fromRandomAccessReaderPromise(new PathReader(path), info.size, {
       autoClose: false,
       decodeStrings: true,
       validateEntrySizes: true,
