@@ -2,7 +2,7 @@
  * An image on its way to the device: read into a small ring of reused buffers, one piece
  * ahead of the piece being sent, and hashed (when it will be verified) while it is sent: on
  * the hashing thread for large images, so reading, hashing and the transfer overlap instead
- * of adding up. Memory is the ring (2 MiB; 12 MiB when hashed on the thread), whatever the
+ * of adding up. Memory is the ring (2 MiB; 8 MiB when hashed on the thread), whatever the
  * image's size.
  *
  * @module
@@ -19,8 +19,13 @@ const PIECE = 1 << 20;
  * (a 1 GiB verified flash over TCP: 1.15 → 1.06 CPU s/GiB with 4 MiB writes).
  */
 const THREAD_PIECE = 4 << 20;
-/** Buffers in the ring: one being sent and one being read ahead, plus one the hashing may lag. */
-const SLOTS_HASHED = 3;
+/**
+ * Buffers in the ring: the piece being sent, which the hashing reads at the same time, and
+ * the one read ahead. A third slot, to let the hashing lag a piece behind the send, cost
+ * 4 MiB and no CPU or time (`npm run bench -- --quick --compare`: host.verify.ufs 1.018x,
+ * memory.raw-1gib.verify 38.4 -> 34.3 MiB).
+ */
+const SLOTS_HASHED = 2;
 const SLOTS_PLAIN = 2;
 /** Smaller images are hashed on the main thread: handing them over would cost more than it saves. */
 const THREAD_MIN_BYTES = 8 << 20;
