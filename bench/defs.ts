@@ -106,7 +106,7 @@ export const FIGURES: readonly FigureDef[] = [
     name: 'memory.raw-1gib.verify',
     unit: 'MiB',
     limit: '32 MiB (the goal of the unverified figure)',
-    note: 'the same flash verified, as qfh flashes by default: a ring of three 4 MiB pieces instead of two of 1 MiB, and the hashing thread',
+    note: 'the same flash verified, as qfh flashes by default: a ring of two 4 MiB pieces instead of two of 1 MiB, and the hashing thread',
   },
   {
     name: 'memory.sparse-4gib',
