@@ -139,8 +139,11 @@ export function imagePieces(
       await next.catch(() => undefined);
       await filler.close();
       if (!finished) hasher?.dispose();
-      // The hashing thread may still read them until the digest: only plain ones go back now.
-      if (!threaded) giveBack(buffers, false);
+      // The hashing thread may still read them until the digest: only plain ones go back now,
+      // and only after the last piece. A transport whose write failed may still hold the
+      // piece (bytes queued in a socket, transfers in flight): another image refilling that
+      // buffer, on this modem or the next, would change bytes it has yet to send.
+      if (!threaded && finished) giveBack(buffers, false);
       else if (!finished) giveBackAfter = undefined;
       else giveBackAfter = () => giveBack(buffers, true);
     }

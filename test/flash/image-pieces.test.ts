@@ -97,3 +97,28 @@ it('a reader stopped early releases its file and its hashing job (the next image
   const again = await readAll(source, files, { hash: true, bytes: size, padding: 0 });
   expect(again.digest).toBe(sha(file));
 });
+
+it('reuses the buffers of a finished image, never those of one stopped part-way', async () => {
+  // A stopped image is a failed write: the transport may still hold the piece.
+  const bytes = 3 * MiB;
+  const files = await folderSource(await makePackage({ 'img.bin': bytesOf(bytes, 9) }));
+  const source: DataSource = {
+    kind: 'file',
+    path: 'img.bin',
+    segments: [{ offset: 0, length: bytes }],
+  };
+  const buffersOf = async (stopAfter?: number): Promise<Set<ArrayBufferLike>> => {
+    const seen = new Set<ArrayBufferLike>();
+    let n = 0;
+    for await (const piece of imagePieces(source, files, { hash: false, bytes }).pieces()) {
+      seen.add(piece.buffer);
+      if (++n === stopAfter) break;
+    }
+    return seen;
+  };
+  const finished = await buffersOf();
+  const stopped = await buffersOf(1);
+  expect([...stopped].every((b) => finished.has(b))).toBe(true);
+  const next = await buffersOf();
+  expect([...next].some((b) => stopped.has(b))).toBe(false);
+});
