@@ -234,6 +234,18 @@ async function memoryFigures(subject: string, inputs: Inputs, samples: Samples):
   samples.add('memory.raw-1gib.verify', { value: await above(inputs.memory.raw, true), limit: 32 });
   samples.add('memory.sparse-4gib', { value: await above(inputs.memory.sparse), limit: 32 });
   samples.add('memory.zip', { value: await above(inputs.memory.zip), limit: 32 });
+  // What a router owner runs: the command line, on top of the library.
+  const cli = async (verify: boolean): Promise<number> => {
+    const run = await cliFlash(subject, {
+      root: inputs.memory.raw,
+      profile: 'sm8150-ufs',
+      discard: !verify,
+      args: [...(verify ? [] : ['--no-verify']), '--allow-missing-md5'],
+    });
+    return (run.maxRss - idle) / MiB;
+  };
+  samples.add('memory.cli.raw-1gib', { value: await cli(false), limit: 32 });
+  samples.add('memory.cli.raw-1gib.verify', { value: await cli(true), limit: 32 });
 }
 
 async function modelFigures(
