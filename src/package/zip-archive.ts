@@ -14,6 +14,7 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type yauzl from 'yauzl';
 import { PackageError, ZipError, type ZipCode } from '../errors.js';
+import { requireYauzl } from './require-yauzl.js';
 
 /** One file entry of the archive. */
 export interface ZipEntryInfo {
@@ -57,16 +58,12 @@ interface Loaded {
   readonly PathReader: new (path: string) => yauzl.RandomAccessReader;
 }
 
-/**
- * yauzl, loaded by the first archive opened: a folder package never needs it. Imported
- * from ES modules, this CommonJS package cost 10.6 MiB of RSS (2.6 MiB through `require`),
- * kept for the life of the process; loading the flash path's modules went from 21.2 to
- * 15.4 MiB without it.
- */
-let loaded: Promise<Loaded> | undefined;
+/** yauzl, loaded by the first archive opened: a folder package never needs it. */
+let loaded: Loaded | undefined;
 
-function loadYauzl(): Promise<Loaded> {
-  loaded ??= import('yauzl').then(({ default: lib }) => {
+function loadYauzl(): Loaded {
+  if (!loaded) {
+    const lib = requireYauzl();
     /** yauzl reads through this: one fresh file stream per range. */
     class PathReader extends lib.RandomAccessReader {
       constructor(private readonly path: string) {
@@ -78,8 +75,8 @@ function loadYauzl(): Promise<Loaded> {
         return createReadStream(this.path, { start, end: end - 1, highWaterMark: 64 * 1024 });
       }
     }
-    return { yauzl: lib, PathReader };
-  });
+    loaded = { yauzl: lib, PathReader };
+  }
   return loaded;
 }
 
@@ -118,7 +115,7 @@ export async function openZipArchive(path: string): Promise<ZipArchive> {
       },
     );
   });
-  const { yauzl: lib, PathReader } = await loadYauzl();
+  const { yauzl: lib, PathReader } = loadYauzl();
   let zip: yauzl.ZipFile;
   const entries: ZipEntryInfo[] = [];
   const rawEntries = new Map<ZipEntryInfo, yauzl.Entry>();

@@ -12,17 +12,27 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildDemoPackage } from '../../src/sim/demo-package.js';
 import { serveModem, SimulatedModem } from '../../src/sim/index.js';
 import { BIN } from '../helpers/cli.js';
+import { zipFolder } from '../helpers/zip.js';
 
 const BUNDLE = join(process.cwd(), 'dist/bundle/qfh.mjs');
 let alone: string;
 let bundle: string;
+/** The demo package as the zip a user downloads, outside the bundle's folder. */
+let zip: string;
 
 beforeAll(async () => {
   alone = await mkdtemp(join(tmpdir(), 'qfh-alone-'));
   bundle = join(alone, 'qfh.mjs');
   await copyFile(BUNDLE, bundle);
+  const work = join(alone, 'work');
+  const folder = await buildDemoPackage(work, 'EG25GGBR07A08M2G_30.006.30.006', {
+    scale: 1 / 64,
+  });
+  zip = join(work, 'package.zip');
+  await zipFolder(folder, zip);
 });
 afterAll(async () => {
   await rm(alone, { recursive: true, force: true });
@@ -59,6 +69,15 @@ for (const [what, run] of [
   it(`${what} runs the demo under node --no-addons`, async () => {
     const r = await run(['demo']);
     expect(r.out).toMatch(/11 of 11 images are on the simulated NAND byte for byte/);
+    expect(r.code).toBe(0);
+  });
+
+  // The zip reader is loaded at the first zip: in the bundle it must be inlined, not
+  // looked up in a node_modules the router does not have.
+  it(`${what} plans a zip package`, async () => {
+    const r = await run(['plan', zip, '--json']);
+    expect(r.out).toContain('"schema":"qfh-plan/');
+    expect(r.out).toContain('"programmer":"update/firehose/prog_nand_firehose_9x07.mbn"');
     expect(r.code).toBe(0);
   });
 
