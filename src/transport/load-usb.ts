@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createRequire } from 'node:module';
 import { TransportError } from '../errors.js';
 import type { UsbDeviceLike, UsbModuleLike } from './usb-api.js';
 
@@ -12,6 +13,9 @@ import type { UsbDeviceLike, UsbModuleLike } from './usb-api.js';
  * The npm `usb` package is an optional dependency: npm skips it where no prebuilt binary
  * exists (MIPS, 32-bit ARM with musl: most routers), and `node --no-addons` refuses it.
  * A variable specifier keeps TypeScript and the bundler from resolving it at build time.
+ * It is CommonJS, loaded through `require`: imported from ES modules it kept 5.9 MiB more
+ * RSS for the life of the process (11.6 against 5.7 MiB, listing devices included; a fresh
+ * `node --expose-gc`, Node 20.20, three runs each).
  */
 const USB_PACKAGE = 'usb';
 
@@ -25,19 +29,22 @@ const WITHOUT_LIBUSB =
  */
 export async function loadUsbModule(): Promise<UsbModuleLike> {
   try {
-    const mod = (await import(USB_PACKAGE)) as {
+    const mod = createRequire(import.meta.url)(USB_PACKAGE) as {
       getDeviceList(): UsbDeviceLike[];
       usb: UsbModuleLike['usb'];
     };
     return { getDeviceList: () => mod.getDeviceList(), usb: mod.usb };
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    const why =
-      code === 'ERR_MODULE_NOT_FOUND'
-        ? 'the usb package is not installed (it is optional: npm skips it where no prebuilt binary exists)'
-        : code === 'ERR_DLOPEN_DISABLED'
-          ? 'node runs with --no-addons, so libusb cannot load'
-          : `libusb cannot load here: ${(e as Error).message}`;
+    // Not found is about usb itself only: a dependency of it missing is a broken install.
+    const missing =
+      code === 'MODULE_NOT_FOUND' &&
+      (e as Error).message.startsWith(`Cannot find module '${USB_PACKAGE}'`);
+    const why = missing
+      ? 'the usb package is not installed (it is optional: npm skips it where no prebuilt binary exists)'
+      : code === 'ERR_DLOPEN_DISABLED'
+        ? 'node runs with --no-addons, so libusb cannot load'
+        : `libusb cannot load here: ${(e as Error).message}`;
     throw new TransportError('QFH_USB_UNAVAILABLE', `no USB backend: ${why}`, {
       cause: e,
       hint: WITHOUT_LIBUSB,
