@@ -1,9 +1,8 @@
 /**
  * yauzl through `require`, not `import`: imported from ES modules this CommonJS package
- * kept 9.5 MiB of RSS outside the JavaScript heap for the life of the process, against
- * 0.25 MiB through `require` (a fresh `node --expose-gc`, Node 20.20, after a full GC each
- * side). Its own dependencies imported the same way cost 0.3–0.6 MiB each. The bundle
- * replaces this module with a plain `require`, which esbuild inlines (scripts/bundle.mjs).
+ * raised a zip flash's peak RSS by about 5 MiB (`memory.zip` in `npm run bench -- --quick
+ * --compare`: 47.1 → 41.8 MiB). The bundle replaces this module with a plain `require`,
+ * which esbuild inlines (scripts/bundle.mjs).
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * A library flash of a folder package loads no CommonJS module, and the zip reader (yauzl)
  * is loaded by the first zip package read, through `require`: imported from ES modules it
- * kept 9.5 MiB of RSS for the life of the process (see src/package/require-yauzl.ts). Run
+ * raised a zip flash's peak RSS by about 5 MiB (see src/package/require-yauzl.ts). Run
  * on the compiled modules in a fresh process: this one has loaded everything vitest needs.
  */
 import { execFile } from 'node:child_process';

@@ -53,7 +53,7 @@ it.runIf(usbInstalled)('the usb backend loads libusb only when it is used', asyn
   expect(native.some((f) => /usb/i.test(f))).toBe(true);
 });
 
-// usb is CommonJS: imported from ES modules it kept 5.9 MiB more RSS (src/transport/load-usb.ts).
+// usb is CommonJS: imported, it raised a flash's peak RSS by about 5 MiB (src/transport/load-usb.ts).
 it.runIf(usbInstalled)('the usb backend is required, not imported', async () => {
   const { native, imported } = await nativeLoads(['index.js'], true);
   expect(native.some((f) => /usb/i.test(f))).toBe(true);
