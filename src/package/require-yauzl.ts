@@ -1,8 +1,9 @@
 /**
  * yauzl through `require`, not `import`: imported from ES modules this CommonJS package
- * raised a zip flash's peak RSS by about 5 MiB (`memory.zip` in `npm run bench -- --quick
- * --compare`: 47.1 → 41.8 MiB). The bundle replaces this module with a plain `require`,
- * which esbuild inlines (scripts/bundle.mjs).
+ * raised the library's peak RSS in a zip flash by about 5 MiB (`memory.zip` in `npm run
+ * bench -- --quick --compare`: 47.1 → 41.8 MiB). The command line runs the bundle, where
+ * esbuild inlines yauzl either way: the bundle replaces this module with a plain `require`
+ * (scripts/bundle.mjs).
  *
  * @module
  */

@@ -14,8 +14,10 @@ import type { UsbDeviceLike, UsbModuleLike } from './usb-api.js';
  * exists (MIPS, 32-bit ARM with musl: most routers), and `node --no-addons` refuses it.
  * A variable specifier keeps TypeScript and the bundler from resolving it at build time.
  * It is CommonJS, loaded through `require`: imported from ES modules it raised a flash's
- * peak RSS by about 5 MiB (usb loaded and devices listed, then the demo package flashed onto
- * the simulator: 72.2–73.6 against 67.3–68.0 MiB, four runs each).
+ * peak RSS by about 5 MiB (a fresh node loads usb and lists devices, then imports qfh's
+ * compiled modules and flashes the demo package at 1/64 scale onto the in-process
+ * simulator; `process.resourceUsage().maxRSS`: 72.2–73.6 against 67.3–68.0 MiB, four runs
+ * each). Unlike `import()`, `require` also looks in NODE_PATH and the global folders.
  */
 const USB_PACKAGE = 'usb';
 

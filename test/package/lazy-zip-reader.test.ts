@@ -1,8 +1,8 @@
 /**
  * A library flash of a folder package loads no CommonJS module, and the zip reader (yauzl)
- * is loaded by the first zip package read, through `require`: imported from ES modules it
- * raised a zip flash's peak RSS by about 5 MiB (see src/package/require-yauzl.ts). Run
- * on the compiled modules in a fresh process: this one has loaded everything vitest needs.
+ * is loaded by the first zip package read, through `require` (why: src/package/
+ * require-yauzl.ts). Run on the compiled modules in a fresh process: this one has loaded
+ * everything vitest needs.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildDemoPackage } from '../../src/sim/demo-package.js';
+import { importedSpecifiers, namesPackage, RECORD_IMPORTS } from '../helpers/record-imports.js';
 import { zipFolder } from '../helpers/zip.js';
 
 let work: string;
@@ -31,16 +32,9 @@ afterAll(async () => {
 const dist = (path: string): string => pathToFileURL(join(process.cwd(), 'dist', path)).href;
 
 it('flashes a folder package without loading a CommonJS module, and requires yauzl for a zip', async () => {
-  // Every specifier the ES module loader resolves, written by a loader hook (Node 20's
-  // register() hooks see import(), not require()).
-  const hook = `import { writeSync } from 'node:fs';
-    export async function resolve(specifier, context, next) {
-      writeSync(2, 'ESM ' + specifier + '\\n');
-      return next(specifier, context);
-    }`;
   const script = `
-    import { createRequire, register } from 'node:module';
-    register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});
+    ${RECORD_IMPORTS}
+    import { createRequire } from 'node:module';
     const loaded = () => Object.keys(createRequire(import.meta.url).cache);
     const { flash, readPackage } = await import(${JSON.stringify(dist('index.js'))});
     const { SimulatedModem } = await import(${JSON.stringify(dist('sim/index.js'))});
@@ -63,10 +57,8 @@ it('flashes a folder package without loading a CommonJS module, and requires yau
   expect(r.images).toBeGreaterThan(0);
   expect(r.afterFolder).toEqual([]);
   expect(r.afterZip.some((path) => /node_modules\/yauzl\/index\.js$/.test(path))).toBe(true);
-  const imported = stderr
-    .split('\n')
-    .flatMap((line) => (line.startsWith('ESM ') ? [line.slice(4)] : []));
+  const imported = importedSpecifiers(stderr);
   expect(imported).toContain(dist('index.js')); // the hook saw the imports
   expect(imported).toContain('./require-yauzl.js');
-  expect(imported.filter((specifier) => /^yauzl$|[/\\]yauzl[/\\]/.test(specifier))).toEqual([]);
+  expect(imported.filter((specifier) => namesPackage(specifier, 'yauzl'))).toEqual([]);
 });

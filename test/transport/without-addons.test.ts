@@ -15,12 +15,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildDemoPackage } from '../../src/sim/demo-package.js';
 import { serveModem, SimulatedModem } from '../../src/sim/index.js';
 import { BIN } from '../helpers/cli.js';
+import { usbInstalled } from '../helpers/usb-installed.js';
 import { zipFolder } from '../helpers/zip.js';
 
 const BUNDLE = join(process.cwd(), 'dist/bundle/qfh.mjs');
 let alone: string;
 let bundle: string;
-/** The demo package as the zip a user downloads, outside the bundle's folder. */
+/** The demo package as the zip a user downloads. */
 let zip: string;
 
 beforeAll(async () => {
@@ -38,9 +39,17 @@ afterAll(async () => {
   await rm(alone, { recursive: true, force: true });
 });
 
+/** The environment without NODE_PATH: require() looks there for usb, import() never did. */
+function withoutNodePath(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_PATH;
+  return env;
+}
+
 async function noAddons(script: string, args: string[]) {
   return promisify(execFile)(process.execPath, ['--no-addons', script, ...args], {
     cwd: alone,
+    env: withoutNodePath(),
     maxBuffer: 16 << 20,
   }).then(
     (r) => ({ code: 0, out: r.stdout + r.stderr }),
@@ -61,15 +70,14 @@ async function fromModules(args: string[]) {
 
 // bin/qfh.js runs the bundle whenever it is built, so the compiled modules (its fallback,
 // and what `import 'qfh'` loads) are run on their own as well.
-// The lone bundle has no usb beside it; the others have one, which --no-addons refuses.
+// The lone bundle has no usb beside it; the others have one where the optional package is
+// installed, which --no-addons refuses.
+const NOT_INSTALLED = /the usb package is not installed/;
+const installedUsb = usbInstalled ? /node runs with --no-addons/ : NOT_INSTALLED;
 for (const [what, run, noUsb] of [
-  [
-    'the bundle, with no node_modules',
-    (args: string[]) => noAddons(bundle, args),
-    /the usb package is not installed/,
-  ],
-  ['the built CLI', (args: string[]) => noAddons(BIN, args), /node runs with --no-addons/],
-  ['the compiled modules', fromModules, /node runs with --no-addons/],
+  ['the bundle, with no node_modules', (args: string[]) => noAddons(bundle, args), NOT_INSTALLED],
+  ['the built CLI', (args: string[]) => noAddons(BIN, args), installedUsb],
+  ['the compiled modules', fromModules, installedUsb],
 ] as const) {
   it(`${what} runs the demo under node --no-addons`, async () => {
     const r = await run(['demo']);
