@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { UsageError } from './errors.js';
 
 /** Every accept flag, with the risk it accepts in words (for --help and the README). */
 export const ACCEPT_FLAG_RISKS = {
@@ -47,4 +48,21 @@ export function isAcceptFlag(value: string): value is AcceptFlag {
 /** The override as a user types it. */
 export function overrideText(override: Override): string {
   return override === 'programmer' ? '--programmer FILE' : `--${override}`;
+}
+
+/**
+ * The accept flags a library caller passed, checked: a misspelt name would otherwise leave
+ * the risk refused with no clue why, or worse, be taken for a flag that is not there.
+ * @throws UsageError (`QFH_USAGE`) naming the unknown name and the known ones.
+ */
+export function checkedAcceptFlags(given: Iterable<string> | undefined): AcceptFlag[] {
+  const flags = [...(given ?? [])];
+  const unknown = flags.filter((f) => !isAcceptFlag(f));
+  if (unknown.length > 0)
+    throw new UsageError(
+      'QFH_USAGE',
+      `unknown accept flag${unknown.length > 1 ? 's' : ''}: ${unknown.map((f) => JSON.stringify(f)).join(', ')}`,
+      { hint: `Accept flags are named without dashes: ${ACCEPT_FLAGS.join(', ')}.` },
+    );
+  return flags as AcceptFlag[];
 }

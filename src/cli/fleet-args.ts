@@ -1,6 +1,5 @@
 /**
- * Whether `qfh flash` flashes several modems (`--device` repeated or naming a port, or
- * `--all`), checked before the plan is shown: a wrong `--device` or an option that takes
+ * Whether `qfh flash` flashes several modems (`--device` repeated, or `--all`), checked before the plan is shown: a wrong `--device` or an option that takes
  * one modem only is a usage error before anything else. Also the options a retry repeats.
  *
  * @module
@@ -25,6 +24,10 @@ export interface FleetArgv {
   readonly modemRevision?: string | undefined;
   readonly record?: string | undefined;
   readonly timeout?: readonly string[] | undefined;
+  readonly skipUnchanged?: boolean | undefined;
+  readonly json?: boolean | undefined;
+  readonly stopModemmanager?: boolean | undefined;
+  readonly stopServices?: boolean | undefined;
 }
 
 /** One `--device` of several: the text (for messages and retries) and what it names. */
@@ -53,8 +56,8 @@ export function fleetArguments(argv: FleetArgv): FleetArguments | undefined {
     text,
     spec: deviceSpec(text),
   }));
-  const byPort = devices.some(({ spec }) => spec.kind === 'usb' && spec.port !== undefined);
-  if (!argv.all && devices.length < 2 && !byPort) return undefined;
+  // One device, whatever names it (a port too), is a fleet of one: the one-modem command.
+  if (!argv.all && devices.length < 2) return undefined;
   if (argv.all && devices.length > 0)
     throw new UsageError('QFH_USAGE', '--all and --device cannot be used together', {
       hint: 'Use --all for every modem, or name each with --device.',
@@ -83,11 +86,15 @@ function retryOptions(argv: FleetArgv): string[] {
   return [
     ...flags.map((f) => `--${f}`),
     ...(argv.verify ? [] : ['--no-verify']),
+    ...(argv.skipUnchanged ? ['--skip-unchanged'] : []),
+    ...(argv.stopModemmanager ? ['--stop-modemmanager'] : []),
+    ...(argv.stopServices ? ['--stop-services'] : []),
     ...(argv.programmer ? ['--programmer', argv.programmer] : []),
     ...(argv.modemRevision ? ['--modem-revision', argv.modemRevision] : []),
     ...(argv.record ? ['--record', argv.record] : []),
     ...(argv.timeout ?? []).flatMap((t) => ['--timeout', t]),
     ...(argv.wait === 10 ? [] : ['--wait', String(argv.wait)]),
     ...(argv.yes ? ['--yes'] : []),
+    ...(argv.json ? ['--json'] : []),
   ];
 }

@@ -12,15 +12,13 @@ import { DeviceNotFoundError } from '../errors.js';
 import { systemBus, type ModemBus } from '../fleet/bus.js';
 import { flashMany } from '../fleet/flash-many.js';
 import type { DeviceResult, FleetTarget } from '../fleet/fleet-types.js';
-import { selectAll, type Selection } from '../fleet/select-all.js';
-import { specTarget } from '../fleet/spec-target.js';
-import { SimulatedModem } from '../sim/modem.js';
-import { simulatorAccess } from '../sim/normal-mode-access.js';
+import { selectAll, type Selection, type SkippedModem } from '../fleet/select-all.js';
 import type { Transport } from '../transport/transport.js';
 import type { RunContext } from './command.js';
 import type { FleetDevice } from './fleet-args.js';
 import { ExitCode } from './exit-codes.js';
-import { giveBack, preflight, type FlashSettings } from './flash-run.js';
+import { targetSettings, withHeldHost, type FlashSettings } from './flash-run.js';
+import { deviceTarget, tappedTargets } from './flash-targets.js';
 import {
   fleetFailure,
   renderSummary,
@@ -30,7 +28,6 @@ import {
 } from './fleet-summary.js';
 import { fleetView, type FleetView } from './fleet-view.js';
 import { watchInterrupts } from './interrupts.js';
-import { stopRouterServices } from './router-services.js';
 import { fileStamp, saveUpdateRecord } from './update-record.js';
 
 /** What the flash command settled on for several modems. */
@@ -45,7 +42,7 @@ export interface FleetRun extends FlashSettings {
 /** Flashes every chosen modem; resolves to the exit status (0 only if all were flashed). */
 export async function runFleet(run: FleetRun, ctx: RunContext): Promise<number> {
   const bus = ctx.bus ?? systemBus();
-  const selection = await choose(run, bus);
+  const selection = await choose(run, { bus, ctx });
   for (const s of selection.skipped) {
     ctx.out.stderr(`qfh: left out ${s.device}: ${s.reason}\n`);
     ctx.events.emit({ event: 'message', level: 'warning', text: s.reason, device: s.device });
@@ -54,64 +51,29 @@ export async function runFleet(run: FleetRun, ctx: RunContext): Promise<number> 
     throw new DeviceNotFoundError('QFH_NO_DEVICE', 'no modem to flash was found', {
       hint: '`qfh list` shows the modems on this machine and the --device handle of each.',
     });
-  const real = !ctx.bus && run.devices.every((d) => d.spec.kind !== 'sim');
-  const restore = real
-    ? await preflight(
-        { ...run, spec: { kind: 'usb', serial: undefined }, deviceArgument: undefined },
-        ctx,
-      )
-    : undefined;
-  let restoreServices: (() => Promise<void>) | undefined;
-  try {
-    // Inside the try: ModemManager, stopped above, comes back even if this step fails.
-    if (run.stopServices && real) restoreServices = await stopRouterServices(ctx.out);
-    return await flashAll(run, ctx, selection);
-  } finally {
-    await giveBack(ctx, { services: restoreServices, modemManager: restore });
-  }
+  const local = !ctx.bus && run.devices.every((d) => d.spec.kind !== 'sim');
+  return withHeldHost(run, { ctx, local }, () => flashAll(run, ctx, selection));
 }
 
-/** The targets: the named devices (repeats labelled `#2`, `#3`), or every fitting modem. */
-async function choose(run: FleetRun, bus: ModemBus): Promise<Selection> {
-  const o = { waitSeconds: run.waitSeconds, programmer: run.request.programmer };
-  if (run.all) return selectAll(bus, run.pkg, o);
+/**
+ * The targets: the named devices, or every fitting modem. A handle named twice is one
+ * modem, flashed once; `sim:` handles are each a new simulated modem (repeats labelled `#2`).
+ */
+async function choose(run: FleetRun, c: { bus: ModemBus; ctx: RunContext }): Promise<Selection> {
+  const o = { waitSeconds: run.waitSeconds, programmer: run.prepared.request.programmer };
+  if (run.all) return selectAll(c.bus, run.prepared.pkg, o);
   const seen = new Map<string, number>();
-  const targets = run.devices.map(({ text, spec }) => {
-    const target = specTarget(spec, text, { ...o, bus, openSim: simulated(run) });
+  const targets: FleetTarget[] = [];
+  const skipped: SkippedModem[] = [];
+  for (const { text, spec } of run.devices) {
+    const target = deviceTarget(targetSettings(run), { spec, text, ctx: { bus: c.bus } });
     const n = (seen.get(target.device) ?? 0) + 1;
     seen.set(target.device, n);
-    return n === 1 ? target : { ...target, device: `${target.device}#${n}` };
-  });
-  return { targets, skipped: [] };
-}
-
-/** `sim:PROFILE[:normal]`: a new simulated modem in this process. */
-function simulated(run: FleetRun): Parameters<typeof specTarget>[2]['openSim'] {
-  return (spec, onMessage) => {
-    const modem = new SimulatedModem({ profile: spec.profile, state: spec.state });
-    return spec.state === 'edl'
-      ? { mode: 'edl', transport: modem.connect() }
-      : {
-          mode: 'normal',
-          access: simulatorAccess(modem, { waitSeconds: run.waitSeconds, onMessage }),
-        };
-  };
-}
-
-/** The targets, with every transport they open kept so a second Ctrl-C can close them. */
-function tracked(targets: readonly FleetTarget[], open: Set<Transport>): FleetTarget[] {
-  const keep = (t: Transport): Transport => (open.add(t), t);
-  return targets.map((t) => ({
-    ...t,
-    connect: async (c) => {
-      const conn = await t.connect(c);
-      if (conn.mode === 'edl') return { mode: 'edl', transport: keep(conn.transport) };
-      const access = conn.access;
-      keep(access.at);
-      keep(access.diag);
-      return { ...conn, access: { ...access, openEdl: async () => keep(await access.openEdl()) } };
-    },
-  }));
+    if (n === 1) targets.push(target);
+    else if (spec.kind === 'sim') targets.push({ ...target, device: `${target.device}#${n}` });
+    else skipped.push({ device: text, reason: `${text} is named more than once: flashed once` });
+  }
+  return { targets, skipped };
 }
 
 async function flashAll(run: FleetRun, ctx: RunContext, selection: Selection): Promise<number> {
@@ -122,19 +84,17 @@ async function flashAll(run: FleetRun, ctx: RunContext, selection: Selection): P
   const stop = watchInterrupts(ctx, {
     force: () => open.forEach((t) => void t.close().catch(() => undefined)),
   });
-  const revision = run.request.modemRevision;
-  const targets = tracked(selection.targets, open).map((t) =>
+  const revision = run.prepared.request.modemRevision;
+  const targets = tappedTargets(selection.targets, { session: ctx.session, open }).map((t) =>
     revision ? { ...t, modemRevision: revision } : t,
   );
   let result;
   try {
     result = await flashMany(targets, {
-      firmware: run.pkg,
+      firmware: run.prepared,
       verify: run.verify,
-      accept: run.accept,
       timeouts: run.timeouts,
       signal: stop.signal,
-      ...(run.request.programmer ? { programmer: run.request.programmer } : {}),
       onProgress: (d, p) => view.progress(d, p),
       onStep: (d, s) => view.step(d, s),
       onMessage: (d, line) => view.message(d, line),
@@ -173,7 +133,7 @@ async function saveRecord(run: FleetRun, d: DeviceResult, ctx: RunContext): Prom
   const name = `qfh-update-${fileStamp()}-${d.device.replace(/[^\w.-]+/g, '_')}.json`;
   const path = join(run.record ?? '.', name);
   const saved = await saveUpdateRecord(path, {
-    package: run.pkg.root,
+    package: run.prepared.pkg.root,
     device: d.device,
     ...d.checks,
     report: d.report,

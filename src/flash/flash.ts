@@ -7,29 +7,28 @@
  *
  * @module
  */
-import { resolve } from 'node:path';
-import type { AcceptFlag } from '../accept-flags.js';
 import { asQfhError, InterruptedError, PlanRefusedError } from '../errors.js';
-import { readPackage, type FirmwarePackage } from '../package/read-package.js';
-import { checkedPlan, type PlanRequest } from '../plan/gates.js';
+import type { FirmwarePackage } from '../package/read-package.js';
+import { checkedPlan } from '../plan/gates.js';
 import type { FlashPlan } from '../plan/types.js';
 import type { ProgrammerSource } from '../sahara/client.js';
-import { checkProgrammerFile } from '../sahara/programmer-file.js';
 import { openFirehoseSession, type FirehoseSession } from '../session/open-session.js';
 import type { Timeouts } from '../timeouts.js';
 import type { Transport } from '../transport/transport.js';
 import { nextStep } from './advice.js';
 import { executePlan } from './execute.js';
 import { FlashError, isWrite, type FlashProgress, type FlashReport } from './flash-report.js';
+import {
+  prepareFlash,
+  preparedForModem,
+  type PrepareOptions,
+  type PreparedFlash,
+} from './prepare.js';
 
 /** Options for {@link flash}. */
-export interface FlashOptions {
+export interface FlashOptions extends Omit<PrepareOptions, 'onPackagePlan'> {
   /** Verify every written image. @default true */
   verify?: boolean;
-  /** Risks the user accepted, by name (`force-variant`, `allow-md5-mismatch`, …). */
-  accept?: Iterable<AcceptFlag>;
-  /** The modem's revision (ATI/AT+QGMR), when known, for the variant and downgrade gates. */
-  modemRevision?: string;
   onProgress?: (p: FlashProgress) => void;
   onLog?: (line: string) => void;
   /** Called with the plan once the device's facts are known, before anything is written. */
@@ -38,8 +37,6 @@ export interface FlashOptions {
   timeouts?: Partial<Timeouts>;
   /** Payload to ask for in configure. @default the storage kind's (8 KiB NAND, 1 MiB otherwise) */
   maxPayload?: number;
-  /** A programmer file to use instead of the package's (absolute or relative to the working folder). */
-  programmer?: string;
   /**
    * The programmer is already running and the link carries Firehose only: skip Sahara.
    * @default the transport's `firehoseOnly` (true for `/dev/wwanNfirehose0` and `/dev/mhi_EDL`)
@@ -49,39 +46,28 @@ export interface FlashOptions {
   signal?: AbortSignal;
   /** How the user named the device (`--device …`), repeated in the advice after a failure. */
   deviceArgument?: string;
-  /**
-   * Compare each image's range with the modem's SHA-256 first and leave out (with its
-   * erase) what is already there; the report lists what was skipped. @default false
-   */
-  skipUnchanged?: boolean;
-}
-
-/** The gate request of these options. */
-export function planRequest(options: FlashOptions): PlanRequest {
-  return {
-    accept: options.accept,
-    modemRevision: options.modemRevision,
-    programmer: options.programmer === undefined ? undefined : resolve(options.programmer),
-    skipUnchanged: options.skipUnchanged,
-  };
 }
 
 /**
- * Flashes the firmware package (a folder, or an already-read package) onto the modem behind
- * `transport`, which must be in EDL (or already running the programmer).
+ * Flashes the firmware package (a folder, a package already read, or a request already
+ * prepared by `prepareFlash()`) onto the modem behind `transport`, which must be in EDL (or
+ * already running the programmer). With a prepared request, its accept flags, programmer
+ * and skip-unchanged choice are the ones used; `options.modemRevision` re-gates it.
  * @throws PlanRefusedError before anything is sent when a gate refuses;
  *   FlashError (carrying the report) when anything fails after the transport was touched.
  */
 export async function flash(
-  firmware: string | FirmwarePackage,
+  firmware: string | FirmwarePackage | PreparedFlash,
   transport: Transport,
   options: FlashOptions = {},
 ): Promise<FlashReport> {
-  const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
-  const request = planRequest(options);
-  const staticPlan = checkedPlan(pkg, request);
-  if (request.programmer !== undefined) await checkProgrammerFile(request.programmer);
-  const session = await startSession(pkg, transport, { staticPlan, options });
+  const prepared = preparedForModem(
+    await prepareFlash(firmware, options),
+    options.modemRevision,
+  );
+  const { pkg, request } = prepared;
+  const staticPlan = prepared.plan;
+  const session = await startSession(prepared, transport, options);
   let plan: FlashPlan;
   try {
     plan = checkedPlan(pkg, { ...request, facts: session.facts });
@@ -98,7 +84,7 @@ export async function flash(
     onProgress: options.onProgress,
     signal: options.signal,
     deviceArgument: options.deviceArgument,
-    skipUnchanged: options.skipUnchanged,
+    skipUnchanged: request.skipUnchanged,
   });
 }
 
@@ -107,7 +93,7 @@ export async function flash(
  * package's contents: the same checked flash, from the PBL (or a programmer still running).
  */
 export async function edlRecover(
-  firmware: string | FirmwarePackage,
+  firmware: string | FirmwarePackage | PreparedFlash,
   transport: Transport,
   options: FlashOptions = {},
 ): Promise<FlashReport> {
@@ -115,11 +101,12 @@ export async function edlRecover(
 }
 
 async function startSession(
-  pkg: FirmwarePackage,
+  prepared: PreparedFlash,
   transport: Transport,
-  c: { staticPlan: FlashPlan; options: FlashOptions },
+  options: FlashOptions,
 ): Promise<FirehoseSession> {
-  const { options, staticPlan } = c;
+  const { pkg, plan: staticPlan } = prepared;
+  const named = prepared.request.programmer;
   const emit = (phase: FlashProgress['phase']): void =>
     options.onProgress?.({
       phase,
@@ -134,10 +121,10 @@ async function startSession(
         ? [op.lun]
         : [],
   );
-  const packaged = options.programmer === undefined && pkg.programmer !== undefined;
+  const packaged = named === undefined && pkg.programmer !== undefined;
   const programmer: string | (ProgrammerSource & { close(): Promise<void> }) | undefined =
-    options.programmer !== undefined
-      ? resolve(options.programmer)
+    named !== undefined
+      ? named
       : packaged && !(options.programmerLoaded ?? transport.firehoseOnly)
         ? await pkg.source.open(pkg.programmer ?? '')
         : undefined;

@@ -12,11 +12,10 @@ import { switchToEdl, type EdlSwitchOptions } from '../at/edl-switch.js';
 import type { ModemIdentity } from '../at/identify.js';
 import { checkModem, type ModemCheck } from '../at/post-check.js';
 import { AtError, DeviceNotFoundError, TransportError } from '../errors.js';
-import { checkProgrammerFile } from '../sahara/programmer-file.js';
-import { readPackage, type FirmwarePackage } from '../package/read-package.js';
-import { checkedPlan } from '../plan/gates.js';
+import type { FirmwarePackage } from '../package/read-package.js';
 import type { Transport } from '../transport/transport.js';
-import { flash, planRequest, type FlashOptions } from './flash.js';
+import { flash, type FlashOptions } from './flash.js';
+import { prepareFlash, preparedForModem, type PreparedFlash } from './prepare.js';
 import type { FlashReport } from './flash-report.js';
 
 /** How to reach the modem in each state. */
@@ -62,14 +61,15 @@ const closeQuietly = async (...transports: Transport[]): Promise<void> => {
 
 /** Identity, gates, EDL switch, flash, identity again. */
 export async function flashFromNormalMode(
-  firmware: string | FirmwarePackage,
+  firmware: string | FirmwarePackage | PreparedFlash,
   access: NormalModeAccess,
   options: NormalModeOptions = {},
 ): Promise<NormalModeFlashResult> {
-  const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
   let beforeCheck: ModemCheck;
   let gated: FlashOptions;
+  let prepared: PreparedFlash;
   try {
+    prepared = await prepareFlash(firmware, options);
     beforeCheck = await checkModem(new AtPort(access.at));
     gated = {
       ...options,
@@ -77,10 +77,9 @@ export async function flashFromNormalMode(
     };
     options.onIdentity?.(beforeCheck.identity);
     refuseUnlessQuectel(beforeCheck.identity);
-    const request = planRequest(gated);
-    checkedPlan(pkg, request); // PlanRefusedError: nothing sent, the modem stays as it is
-    if (request.programmer !== undefined) await checkProgrammerFile(request.programmer);
-    await access.beforeSwitch?.(beforeCheck.identity, pkg);
+    // PlanRefusedError: nothing sent, the modem stays as it is.
+    prepared = preparedForModem(prepared, gated.modemRevision);
+    await access.beforeSwitch?.(beforeCheck.identity, prepared.pkg);
     await switchToEdl(access.diag, options.edlSwitch);
   } finally {
     await closeQuietly(access.at, access.diag);
@@ -89,7 +88,7 @@ export async function flashFromNormalMode(
   let report: FlashReport;
   try {
     report = await flash(
-      pkg,
+      prepared,
       edl,
       access.programmerLoaded ? { ...gated, programmerLoaded: true } : gated,
     );

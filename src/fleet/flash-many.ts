@@ -12,7 +12,7 @@ import { asQfhError, InterruptedError, type QfhError } from '../errors.js';
 import { FlashError } from '../flash/flash-report.js';
 import { flash, type FlashOptions } from '../flash/flash.js';
 import { flashFromNormalMode, type NormalModeAccess } from '../flash/from-normal-mode.js';
-import { readPackage, type FirmwarePackage } from '../package/read-package.js';
+import { prepareFlash, type PreparedFlash } from '../flash/prepare.js';
 import type {
   DeviceOutcome,
   DeviceResult,
@@ -27,14 +27,14 @@ export type * from './fleet-types.js';
 /**
  * Flashes `options.firmware` onto every target at once.
  * @returns every modem's result; never throws for one modem's failure.
- * @throws only what stops all of them before any is opened (an unreadable package).
+ * @throws only what stops all of them before any is opened: an unreadable package, a
+ *   refusal of the package itself, an unknown accept flag, an unusable `programmer`.
  */
 export async function flashMany(
   targets: readonly FleetTarget[],
   options: FlashManyOptions,
 ): Promise<FleetResult> {
-  const pkg =
-    typeof options.firmware === 'string' ? await readPackage(options.firmware) : options.firmware;
+  const prepared = await prepareFlash(options.firmware, options);
   const limit = Math.max(1, options.concurrency ?? targets.length);
   const results: DeviceResult[] = new Array<DeviceResult>(targets.length);
   let next = 0;
@@ -42,14 +42,19 @@ export async function flashMany(
     for (let i = next++; i < targets.length; i = next++) {
       const target = targets[i];
       if (!target) continue;
-      const result = await flashOne(pkg, target, options);
+      const result = await flashOne(prepared, target, options);
       results[i] = result;
       options.onDone?.(result);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, targets.length) }, worker));
-  return { ok: results.every((r) => r.outcome === 'flashed'), package: pkg.root, devices: results };
+  return { ok: results.every((r) => r.outcome === 'flashed'), package: prepared.pkg.root,
+    devices: results,
+  };
 }
+
+const COULD_NOT_CLEAN_UP =
+  'could not undo what opening the modem changed on this host (the kernel firmware search path, /sys/module/firmware_class/parameters/path)';
 
 /** The outcome an error means. */
 export function outcomeOf(error: QfhError): Exclude<DeviceOutcome, 'flashed'> {
@@ -58,13 +63,14 @@ export function outcomeOf(error: QfhError): Exclude<DeviceOutcome, 'flashed'> {
   return 'failed';
 }
 
-/** The options of `flash()` every modem shares as given. */
+/**
+ * The options of `flash()` every modem shares as given. The request's choices (accept
+ * flags, programmer, skip-unchanged) travel in the prepared request, decided once.
+ */
 const SHARED = [
   'verify',
-  'accept',
   'timeouts',
   'maxPayload',
-  'programmer',
   'programmerLoaded',
   'signal',
 ] as const satisfies readonly (keyof FlashOptions & keyof FlashManyOptions)[];
@@ -74,9 +80,10 @@ function optionsFor(target: FleetTarget, o: FlashManyOptions): FlashOptions {
   const device = target.device;
   const shared: FlashOptions = {};
   for (const key of SHARED) if (o[key] !== undefined) Object.assign(shared, { [key]: o[key] });
+  const argument = 'deviceArgument' in target ? target.deviceArgument : device;
   return {
     ...shared,
-    deviceArgument: device,
+    ...(argument === undefined ? {} : { deviceArgument: argument }),
     onProgress: (p) => o.onProgress?.(device, p),
     onLog: (line) => o.onLog?.(device, line),
     ...(target.modemRevision === undefined ? {} : { modemRevision: target.modemRevision }),
@@ -84,7 +91,7 @@ function optionsFor(target: FleetTarget, o: FlashManyOptions): FlashOptions {
 }
 
 async function flashOne(
-  pkg: FirmwarePackage,
+  pkg: PreparedFlash,
   target: FleetTarget,
   o: FlashManyOptions,
 ): Promise<DeviceResult> {
@@ -144,7 +151,8 @@ async function flashOne(
     };
   } finally {
     if (connection?.mode === 'edl') await connection.transport.close().catch(() => undefined);
-    if (connection?.mode === 'normal') await connection.cleanup?.().catch(() => undefined);
+    if (connection?.mode === 'normal')
+      await connection.cleanup?.().catch(() => o.onMessage?.(device, COULD_NOT_CLEAN_UP));
   }
 }
 

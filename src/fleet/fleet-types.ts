@@ -12,6 +12,7 @@ import type { QfhError } from '../errors.js';
 import type { FlashProgress, FlashReport, FlashState } from '../flash/flash-report.js';
 import type { FlashOptions } from '../flash/flash.js';
 import type { NormalModeAccess } from '../flash/from-normal-mode.js';
+import type { PreparedFlash } from '../flash/prepare.js';
 import type { FirmwarePackage } from '../package/read-package.js';
 import type { Transport } from '../transport/transport.js';
 
@@ -32,6 +33,11 @@ export interface FleetTarget {
    * callbacks, reports and the command that retries it.
    */
   readonly device: string;
+  /**
+   * The `--device` text the advice after a failure repeats; `undefined` when the user named
+   * no device (the one modem attached). @default `device`
+   */
+  readonly deviceArgument?: string | undefined;
   /** Opens it, waiting for it where it is not on the bus yet. */
   connect(c: {
     readonly signal: AbortSignal | undefined;
@@ -81,8 +87,8 @@ export interface FlashManyOptions extends Omit<
   FlashOptions,
   'onProgress' | 'onLog' | 'onPlan' | 'modemRevision' | 'deviceArgument'
 > {
-  /** The firmware package for every modem: a folder, a zip, or one already read. */
-  readonly firmware: string | FirmwarePackage;
+  /** The firmware package for every modem: a folder, a zip, one already read, or a request `prepareFlash()` decided. */
+  readonly firmware: string | FirmwarePackage | PreparedFlash;
   /** How the DIAG switch of modems in normal mode is retried. */
   readonly edlSwitch?: EdlSwitchOptions | undefined;
   /** Modems flashed at once (a slow hub may want fewer). @default all */

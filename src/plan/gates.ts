@@ -59,6 +59,32 @@ function skipNote(request: PlanRequest): Finding[] {
   ];
 }
 
+/** Codes of the findings {@link identityFindings} makes. */
+const IDENTITY_CODES: ReadonlySet<string> = new Set([
+  'PLAN_PACKAGE_IDENTITY_UNKNOWN',
+  'PLAN_VARIANT_MISMATCH',
+  'PLAN_NAND_SIZE_MISMATCH',
+  'PLAN_DOWNGRADE',
+]);
+
+/**
+ * A plan made by {@link planPackage} for `request`, gated again for the revision one modem
+ * reports, without building it again: only the identity findings depend on the revision.
+ * @throws PlanRefusedError naming each standing refusal and the flag that accepts it.
+ */
+export function checkedForRevision(
+  plan: FlashPlan,
+  pkg: FirmwarePackage,
+  request: PlanRequest,
+): FlashPlan {
+  const modem = request.modemRevision ? parseFirmwareIdentity(request.modemRevision) : undefined;
+  const identity = identityFindings(modem, parseFirmwareIdentity(pkg.name));
+  const kept = plan.findings.filter((f) => !IDENTITY_CODES.has(f.code));
+  const gated = { ...plan, findings: [...kept, ...identity] };
+  refuseStanding(gated, request);
+  return gated;
+}
+
 /** The refusals that still stand after the accepted flags. */
 export function standingRefusals(findings: readonly Finding[], request: PlanRequest): Finding[] {
   const accepted = new Set<string>(request.accept ?? []);

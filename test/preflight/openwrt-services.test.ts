@@ -6,7 +6,7 @@ import { runDoctor } from '../../src/preflight/doctor.js';
 import { processes } from '../../src/preflight/host-checks.js';
 import { openwrtModemServices } from '../../src/preflight/openwrt-services.js';
 import { withStoppedServices } from '../../src/preflight/stop-services.js';
-import { stopRouterServices } from '../../src/cli/router-services.js';
+import { holdHost } from '../../src/preflight/hold-host.js';
 
 let root: string;
 const etc = (): string => join(root, 'etc');
@@ -142,18 +142,20 @@ describe('--stop-services', () => {
     ]);
   });
 
-  it('the flash command half says what it stopped and what it put back', async () => {
-    let said = '';
-    const out = {
-      stdout: (t: string) => void (said += t),
-      stderr: (t: string) => void (said += t),
-    };
+  it('holdHost, as qfh flash and library callers use it, says what it stopped and put back', async () => {
+    const said: string[] = [];
     const ran: string[] = [];
     const runner = async (command: string, args: readonly string[]) =>
       void ran.push([command, ...args].join(' '));
-    const restore = await stopRouterServices(out, { etcRoot: etc(), procRoot: proc(), runner });
+    const hold = await holdHost({
+      stopServices: true,
+      environment: { etcRoot: etc(), procRoot: proc(), folders: [], ipAddr: '', env: {} },
+      runner,
+      onMessage: (line) => said.push(line),
+    });
     expect(said).toContain('stopped ModemManager: /etc/init.d/modemmanager stop');
-    await restore?.();
+    expect(ran.some((r) => r.endsWith('start'))).toBe(false);
+    await hold.release();
     expect(said).toContain('put back: /etc/init.d/modemmanager start');
     expect(ran.filter((r) => r.endsWith('start') || r.startsWith('ifup')).length).toBe(4);
   });

@@ -8,8 +8,8 @@
  */
 import type { AcceptFlag } from '../../accept-flags.js';
 import { DeclinedError, UsageError } from '../../errors.js';
-import { readPackage, type FirmwarePackage } from '../../package/read-package.js';
-import { planPackage, refuseStanding, type PlanRequest } from '../../plan/gates.js';
+import { prepareFlash } from '../../flash/prepare.js';
+import type { PlanRequest } from '../../plan/gates.js';
 import { planToJson, renderPlan } from '../../plan/render-plan.js';
 import type { FlashPlan } from '../../plan/types.js';
 import { parseTimeoutOverrides } from '../../timeouts.js';
@@ -133,22 +133,18 @@ export const flashCommand = defineCommand({
     const fleet = fleetArguments(argv);
     const spec = deviceSpec(fleet ? undefined : argv.device);
     const timeouts = parseTimeoutOverrides(argv.timeout);
-    const accept = acceptedFlags(argv);
-    const request: PlanRequest = {
-      accept,
+    const prepared = await prepareFlash(argv.package, {
+      accept: acceptedFlags(argv),
       modemRevision: argv.modemRevision,
       programmer: argv.programmer,
       skipUnchanged: argv.skipUnchanged,
-    };
-    const pkg = await readPackage(argv.package);
-    const plan = showPlan(pkg, request, ctx);
-    if (argv.dryRun) return dryRun(plan, ctx, command);
-    await confirm(plan, { ctx, yes: argv.yes, device: fleet?.what ?? argv.device });
+      onPackagePlan: (plan, request) => showPlan(plan, request, ctx),
+    });
+    if (argv.dryRun) return dryRun(prepared.plan, ctx, command);
+    await confirm(prepared.plan, { ctx, yes: argv.yes, device: fleet?.what ?? argv.device });
     const settings: FlashSettings = {
       command,
-      pkg,
-      accept,
-      request,
+      prepared,
       verify: argv.verify,
       waitSeconds: argv.wait,
       timeouts,
@@ -176,15 +172,12 @@ export const flashCommand = defineCommand({
   },
 });
 
-/** Prints the plan (stderr as text, an event with --json) and refuses what stands. */
-function showPlan(pkg: FirmwarePackage, request: PlanRequest, ctx: RunContext): FlashPlan {
-  const plan = planPackage(pkg, request);
+/** Prints the plan (stderr as text, an event with --json), before its refusals are enforced. */
+function showPlan(plan: FlashPlan, request: PlanRequest, ctx: RunContext): void {
   const json = planToJson(plan);
   ctx.session.plan(json);
   if (ctx.events.json) ctx.events.emit({ event: 'plan', plan: json });
   else ctx.out.stderr(`${renderPlan(plan, request).join('\n')}\n`);
-  refuseStanding(plan, request);
-  return plan;
 }
 
 function dryRun(plan: FlashPlan, ctx: RunContext, command: string): number {

@@ -1,0 +1,88 @@
+/**
+ * `prepareFlash()`: one flash request decided once. The package is read, the accept flags
+ * checked, the programmer the user named checked, and the plan built and gated, before any
+ * device is looked for. Flashing then takes the prepared request: each modem only re-gates
+ * its own revision (no rebuild) and builds the plan once more with its own facts (storage
+ * kind, sector size, disk size) from the programmer. `qfh flash`, `flash()`,
+ * `flashFromNormalMode()` and `flashMany()` all start here.
+ *
+ * @module
+ */
+import { resolve } from 'node:path';
+import { checkedAcceptFlags, type AcceptFlag } from '../accept-flags.js';
+import { readPackage, type FirmwarePackage } from '../package/read-package.js';
+import { checkedForRevision, planPackage, refuseStanding, type PlanRequest } from '../plan/gates.js';
+import type { FlashPlan } from '../plan/types.js';
+import { checkProgrammerFile } from '../sahara/programmer-file.js';
+
+/** What a request is made of: the choices that shape the plan. */
+export interface PrepareOptions {
+  /** Risks the user accepted, by name (`force-variant`, `allow-md5-mismatch`, …). An unknown name is an error. */
+  accept?: Iterable<AcceptFlag> | undefined;
+  /** The modem's revision (ATI/AT+QGMR), when known, for the variant and downgrade gates. */
+  modemRevision?: string | undefined;
+  /** A programmer file to use instead of the package's (absolute or relative to the working folder). */
+  programmer?: string | undefined;
+  /** Compare each image's range with the modem's digest first (see FlashOptions). @default false */
+  skipUnchanged?: boolean | undefined;
+  /**
+   * Called with the package's plan and every finding, before its refusals are enforced: a
+   * caller shows the user what qfh would do, and why it refuses, from here.
+   */
+  onPackagePlan?: ((plan: FlashPlan, request: PlanRequest) => void) | undefined;
+}
+
+/** A request decided once: pass it to `flash()`, `flashFromNormalMode()` or `flashMany()`. */
+export interface PreparedFlash {
+  readonly kind: 'prepared-flash';
+  readonly pkg: FirmwarePackage;
+  /** The request every modem is checked against (the programmer path resolved). */
+  readonly request: PlanRequest;
+  /** The checked plan before any device's facts: what `qfh plan` shows. */
+  readonly plan: FlashPlan;
+}
+
+/** Whether `x` is a {@link PreparedFlash}. */
+export function isPrepared(x: unknown): x is PreparedFlash {
+  return typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'prepared-flash';
+}
+
+/**
+ * Reads the package (unless given one already read), checks the accept flags and the named
+ * programmer, builds and gates the plan.
+ * @throws UsageError for an unknown accept flag; PlanRefusedError when a refusal stands;
+ *   the package reader's and programmer check's errors. Nothing was sent to any device.
+ */
+export async function prepareFlash(
+  firmware: string | FirmwarePackage | PreparedFlash,
+  options: PrepareOptions = {},
+): Promise<PreparedFlash> {
+  if (isPrepared(firmware)) return firmware;
+  const request: PlanRequest = {
+    accept: checkedAcceptFlags(options.accept),
+    modemRevision: options.modemRevision,
+    programmer: options.programmer === undefined ? undefined : resolve(options.programmer),
+    skipUnchanged: options.skipUnchanged,
+  };
+  const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
+  const plan = planPackage(pkg, request);
+  options.onPackagePlan?.(plan, request);
+  refuseStanding(plan, request);
+  if (request.programmer !== undefined) await checkProgrammerFile(request.programmer);
+  return { kind: 'prepared-flash', pkg, request, plan };
+}
+
+/**
+ * The prepared request for one modem reporting `modemRevision` (unchanged when that is
+ * unknown or the one it was prepared with).
+ * @throws PlanRefusedError when the modem's identity is refused (variant, NAND size, downgrade).
+ */
+export function preparedForModem(
+  prepared: PreparedFlash,
+  modemRevision: string | undefined,
+): PreparedFlash {
+  if (modemRevision === undefined || modemRevision === prepared.request.modemRevision)
+    return prepared;
+  const request = { ...prepared.request, modemRevision };
+  return { ...prepared, request, plan: checkedForRevision(prepared.plan, prepared.pkg, request) };
+}
