@@ -48,7 +48,9 @@ export async function routerPath(): Promise<string> {
   const bin = await mkdtemp(join(tmpdir(), 'qfh-routerbin-'));
   const busybox = (await run('sh', ['-c', 'command -v busybox'])).stdout.trim();
   const applets = (await run(busybox, ['--list'])).stdout.split('\n').filter((a) => a !== '');
-  for (const applet of applets) await symlink(busybox, join(bin, applet)).catch(() => undefined);
+  // Debian's dynamically linked busybox leaves itself out of --list; the relay runs `busybox sh`.
+  for (const applet of new Set([...applets, 'busybox']))
+    await symlink(busybox, join(bin, applet)).catch(() => undefined);
   const socat = (await run('sh', ['-c', 'command -v socat'])).stdout.trim();
   await symlink(socat, join(bin, 'socat'));
   if ((await readdir(bin)).length < 50) throw new Error('busybox lists too few applets');
