@@ -141,7 +141,8 @@ function printReport(report: FlashReport, ctx: RunContext, command: string | und
 async function normalModeDone(run: FlashRun, ctx: RunContext, d: DeviceResult): Promise<number> {
   const report = d.report;
   const checks = d.checks;
-  if (!report || !checks) throw new WorkflowError('QFH_INTERNAL', 'a normal-mode flash without checks');
+  if (!report || !checks)
+    throw new WorkflowError('QFH_INTERNAL', 'a normal-mode flash without checks');
   const record = run.record ?? `qfh-update-${fileStamp()}.json`;
   const saved = await saveUpdateRecord(record, {
     package: run.prepared.pkg.root,

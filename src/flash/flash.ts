@@ -61,10 +61,7 @@ export async function flash(
   transport: Transport,
   options: FlashOptions = {},
 ): Promise<FlashReport> {
-  const prepared = preparedForModem(
-    await prepareFlash(firmware, options),
-    options.modemRevision,
-  );
+  const prepared = preparedForModem(await prepareFlash(firmware, options), options.modemRevision);
   const { pkg, request } = prepared;
   const staticPlan = prepared.plan;
   const session = await startSession(prepared, transport, options);

@@ -11,7 +11,12 @@
 import { resolve } from 'node:path';
 import { checkedAcceptFlags, type AcceptFlag } from '../accept-flags.js';
 import { readPackage, type FirmwarePackage } from '../package/read-package.js';
-import { checkedForRevision, planPackage, refuseStanding, type PlanRequest } from '../plan/gates.js';
+import {
+  checkedForRevision,
+  planPackage,
+  refuseStanding,
+  type PlanRequest,
+} from '../plan/gates.js';
 import type { FlashPlan } from '../plan/types.js';
 import { checkProgrammerFile } from '../sahara/programmer-file.js';
 

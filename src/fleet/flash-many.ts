@@ -48,7 +48,9 @@ export async function flashMany(
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, targets.length) }, worker));
-  return { ok: results.every((r) => r.outcome === 'flashed'), package: prepared.pkg.root,
+  return {
+    ok: results.every((r) => r.outcome === 'flashed'),
+    package: prepared.pkg.root,
     devices: results,
   };
 }

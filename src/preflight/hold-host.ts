@@ -57,7 +57,9 @@ export async function holdHost(o: HoldHostOptions = {}): Promise<HostHold> {
   const accept = new Set(o.accept ?? []);
   const checks = await runDoctor(o.environment);
   for (const c of checks.filter((x) => x.status === 'warn' || x.status === 'refuse'))
-    say(`${c.status === 'refuse' ? 'REFUSE' : 'warning'}: ${c.detail}${c.fix ? ` (${c.fix})` : ''}`);
+    say(
+      `${c.status === 'refuse' ? 'REFUSE' : 'warning'}: ${c.detail}${c.fix ? ` (${c.fix})` : ''}`,
+    );
   const refusals = checks.filter((c) => c.status === 'refuse' && !(c.flag && accept.has(c.flag)));
   if (refusals.length > 0)
     throw new PlanRefusedError(
@@ -90,7 +92,9 @@ async function stopRouterServices(
   const env = o.environment ?? {};
   const found = await openwrtModemServices(await processes(env.procRoot ?? '/proc'), env);
   if (!found) {
-    say('--stop-services: this is not an OpenWrt router (no /etc/openwrt_release); nothing stopped');
+    say(
+      '--stop-services: this is not an OpenWrt router (no /etc/openwrt_release); nothing stopped',
+    );
     return undefined;
   }
   if (found.length === 0) return undefined;

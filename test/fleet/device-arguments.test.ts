@@ -37,7 +37,10 @@ it('refuses, before anything is planned or sent, what cannot name several modems
   const cases: [string[], RegExp][] = [
     [['--all', '--device', 'usb:1-1'], /--all and --device cannot be used together/],
     [['--device', 'usb', '--device', 'usb:1-1'], /--device usb names no one modem among several/],
-    [['--device', 'usb:1-1', '--relay', '192.168.1.1'], /--relay takes one modem/],
+    [
+      ['--device', 'usb:1-1', '--device', 'usb:1-2', '--relay', '192.168.1.1'],
+      /--relay takes one modem/,
+    ],
     [['--all', '--capture', join(scratch, 'x.pcapng')], /--capture takes one modem/],
     [['--device', 'sim:nope', '--device', 'sim:rm500q'], /no such simulator profile/],
   ];
