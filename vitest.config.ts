@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-tmp.ts'],
+    // The build first (tests of the command line run it), then the run's own temp folder.
+    globalSetup: ['test/fresh-build.ts', 'test/global-tmp.ts'],
     // Property tests run many cases; keep CI on a 2-core machine comfortable.
     testTimeout: 30_000,
     // Most test time is a simulated modem's real protocol time (a banner ≈1 s after Sahara,
