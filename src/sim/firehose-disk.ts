@@ -8,9 +8,8 @@
  * @module
  */
 import { crc32 } from '../crc32.js';
-import { QfhError } from '../errors.js';
 import type { FirehoseElement } from '../firehose/xml.js';
-import { evaluateExpression, parseExpression } from '../package/expression.js';
+import { DeviceExpressionError, evaluateOnDevice } from './device-expression.js';
 import type { Replies } from './firehose-replies.js';
 import type { DeviceProfile } from './profiles.js';
 import type { Storage } from './storage/storage.js';
@@ -74,9 +73,8 @@ function evaluate(
   e: FirehoseElement,
   total: number,
 ): { start: number; sectors: number } | undefined {
-  const context = { NUM_DISK_SECTORS: BigInt(total) };
-  const value = (name: string): number =>
-    Number(evaluateExpression(parseExpression(attr(e, name) ?? ''), context));
+  const context = { numDiskSectors: BigInt(total) };
+  const value = (name: string): number => Number(evaluateOnDevice(attr(e, name) ?? '', context));
   try {
     const start = value('start_sector');
     const sectors = value('num_partition_sectors');
@@ -84,7 +82,7 @@ function evaluate(
       ? { start, sectors }
       : undefined;
   } catch (err) {
-    if (err instanceof QfhError) return undefined;
+    if (err instanceof DeviceExpressionError) return undefined;
     throw err;
   }
 }
@@ -132,7 +130,7 @@ export function patchDisk(e: FirehoseElement, d: Disk): Uint8Array[] {
   if (total === undefined) return d.replies.fail(`Invalid physical partition ${lun}`);
   const size = d.storage.sectorSize;
   const context = {
-    NUM_DISK_SECTORS: BigInt(total),
+    numDiskSectors: BigInt(total),
     crc32: (start: bigint, length: bigint): bigint => {
       const bytes = Number(length);
       return BigInt(
@@ -141,12 +139,10 @@ export function patchDisk(e: FirehoseElement, d: Disk): Uint8Array[] {
     },
   };
   try {
-    const sector = Number(
-      evaluateExpression(parseExpression(attr(e, 'start_sector') ?? ''), context),
-    );
+    const sector = Number(evaluateOnDevice(attr(e, 'start_sector') ?? '', context));
     const offset = Number(attr(e, 'byte_offset'));
     const width = Number(attr(e, 'size_in_bytes'));
-    const value = evaluateExpression(parseExpression(attr(e, 'value') ?? ''), context);
+    const value = evaluateOnDevice(attr(e, 'value') ?? '', context);
     const first = sector + Math.floor(offset / size);
     const span = Math.ceil(((offset % size) + width) / size);
     if (!(first >= 0 && first + span <= total && width > 0 && width <= 8))
@@ -164,7 +160,7 @@ export function patchDisk(e: FirehoseElement, d: Disk): Uint8Array[] {
       d.replies.response('ACK', false),
     ];
   } catch (err) {
-    if (!(err instanceof QfhError)) throw err;
+    if (!(err instanceof DeviceExpressionError)) throw err;
     return d.replies.fail(`Failed to patch: ${err.message}`); // reconstructed
   }
 }
