@@ -1,5 +1,5 @@
 /**
- * Turns a QFirehose session log into a device script (DESIGN.md §3: "real-world material
+ * Turns a QFirehose session log into a device script (docs/ARCHITECTURE.md, Contracts: "real-world material
  * that is not a byte capture is turned into a device script by a converter"). What the
  * log holds verbatim (every device `<log>`/`<response>` line, every host command) is used
  * as is; what it only describes is rebuilt: Sahara packets from the decoded

@@ -1,5 +1,5 @@
 /**
- * Captures (DESIGN.md §3): JSON Lines, a header `{"format":"qfh-capture","version":1,…}`
+ * Captures (docs/ARCHITECTURE.md, Contracts): JSON Lines, a header `{"format":"qfh-capture","version":1,…}`
  * then one line per transfer `{"t":ms,"dir":"out"|"in","data":base64}` (a ZLP has empty
  * data). {@link RecordingTransport} writes one from any session, real or simulated;
  * {@link readCapture} turns one back into a script for {@link ReplayTransport}.

@@ -1,6 +1,6 @@
 /**
  * A device script: what a device sends and what it expects the host to send, in order.
- * Captures (`*.qfhcap.jsonl`, DESIGN.md §3) hold exact bytes both ways; material that is
+ * Captures (`*.qfhcap.jsonl`, docs/ARCHITECTURE.md, Contracts) hold exact bytes both ways; material that is
  * not a byte capture (QFirehose logs) becomes a script whose host steps are looser: an XML
  * element to match, or a number of raw bytes.
  *

@@ -1,6 +1,6 @@
 /**
  * What a flash did, as data: per op, and the modem's state derived from what reached the
- * wire (DESIGN.md §3): `untouched` when no erase, program or patch was sent; `partial` when
+ * wire (docs/ARCHITECTURE.md, Contracts): `untouched` when no erase, program or patch was sent; `partial` when
  * some were; `complete` when every write was sent and verified but a later step (the
  * final reset) failed; `flashed` when everything went through. A failure carries the
  * advice that works the first time from that state.

@@ -1,5 +1,5 @@
 /**
- * The FlashPlan (DESIGN.md §1): plain data, built before anything touches a device. Every
+ * The FlashPlan (docs/ARCHITECTURE.md): plain data, built before anything touches a device. Every
  * op says what it writes, where (one target: resolved, or the package's expression while
  * the disk size is unknown), from which bytes, and how many bytes that is. What goes on the
  * wire is derived from the target (`wire-attributes.ts`), so what is sent and what is

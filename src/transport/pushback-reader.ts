@@ -1,6 +1,6 @@
 /**
  * Reads exact byte counts from a {@link Transport} that promises nothing about transfer
- * boundaries, keeping whatever arrived beyond them for the next call (DESIGN.md §3).
+ * boundaries, keeping whatever arrived beyond them for the next call (docs/ARCHITECTURE.md, Contracts).
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
  * The one interface every byte path implements (usb, tty/MHI char devices, TCP, the
- * simulator, recording/replay). Contract (DESIGN.md §3):
+ * simulator, recording/replay). Contract (docs/ARCHITECTURE.md, Contracts):
  * - `read` resolves with at least one byte, or with zero bytes for a zero-length packet;
  *   it rejects with TransportTimeoutError or TransportClosedError. Protocol layers never
  *   rely on transfer boundaries.
