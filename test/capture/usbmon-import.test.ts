@@ -154,6 +154,21 @@ describe('usbmon import of kernel-shaped captures: transfers from every containe
       expect(s.notes).toEqual(['in URB ended with ENOENT (cancelled) and no data: dropped']);
     });
 
+  it('keeps only the bytes an OUT transfer completed: a URB that failed part-way sent a prefix', () => {
+    const records: R[] = [
+      ...kernelRecords(),
+      bulk({ id: 16n, event: 'S', endpoint: 0x02, data: block }),
+      bulk({ id: 16n, event: 'C', endpoint: 0x02, status: -71, length: 200 }),
+    ];
+    const s = importUsbmon(writePcapng(220, packets(records, 220)));
+    expect(shape(s).at(-1)).toEqual({
+      dir: 'out',
+      hex: Buffer.from(block.subarray(0, 200)).toString('hex'),
+      length: 200,
+    });
+    expect(s.notes.at(-1)).toMatch(/^out URB ended with EPROTO.* after 200 bytes$/);
+  });
+
   it('turns a transfer the capture cut short into a prefix the replay checks, and refuses a cut device transfer', () => {
     const s = importUsbmon(writePcapng(220, packets(kernelRecords(), 220)));
     expect(transfersToScript(s.transfers).at(-1)).toEqual({

@@ -9,7 +9,9 @@ import { exitCodeFor } from '../../src/cli/exit-codes.js';
 import { asQfhError, PlanRefusedError } from '../../src/errors.js';
 import { flash, flashFromNormalMode } from '../../src/flash/index.js';
 import { serveModem, simulatorAccess, SimulatedModem } from '../../src/sim/index.js';
+import { basename } from 'node:path';
 import { BAD_PACKAGES, type BadPackage } from '../helpers/bad-packages.js';
+import { zipFolder } from '../helpers/zip.js';
 import { runCli } from '../helpers/cli.js';
 
 const WRITES = new Set(['erase', 'program', 'patch']);
@@ -74,6 +76,18 @@ describe.concurrent('bad packages × paths: refused, nothing erased or written',
       expect(code, stderr).toBe(3);
       expect(bad.codes.some((c) => stderr.includes(c))).toBe(true);
       expect(writesReceived(modem)).toEqual([]);
+    });
+
+    // The zip as downloaded takes its own reader: every check must hold there too.
+    it.skipIf(bad.folderOnly !== undefined)(`flash from the zip: ${bad.name}`, async () => {
+      const root = await bad.build();
+      const zip = `${root}.zip`;
+      await zipFolder(root, zip, { prefix: `${basename(root)}/` });
+      const modem = new SimulatedModem({ profile: bad.profile });
+      const e = await flash(zip, modem.connect(), programmerOption(bad, root)).catch(
+        (x: unknown) => x,
+      );
+      expectRefused(bad, e, modem);
     });
 
     if (bad.profile === 'eg25g')

@@ -111,6 +111,10 @@ async function faultyFlash(c: FaultCase): Promise<void> {
   expect(outcome).toBeInstanceOf(FlashError);
   const error = outcome as FlashError;
   await expectTruthful(modem, error.report, error);
+  // Every write sent and verified, then the reset failed: that, and only that, is `complete`.
+  expect(error.report.state === 'complete', `${c.name}: ${error.report.state}`).toBe(
+    / at power \(/.test(c.name),
+  );
   if (c.persistent) return expect(writesReceived(modem)).toBe(0);
   await followAdvice(modem, error.report, device);
   expect(await demoMismatches(modem, root)).toEqual([]);

@@ -102,6 +102,30 @@ describe('placement: erase entries', () => {
     expect(await placement({ rawprogram }, EMMC)).toEqual(['PLAN_BEYOND_DISK']);
   });
 
+  it('the disk end exactly: a range ending on the last sector passes, one sector more is refused', async () => {
+    const at = (sectors: number) => [
+      emmcLine('erase', { start_sector: DISK - 8, num_partition_sectors: sectors }),
+    ];
+    expect(await placement({ rawprogram: at(8) }, EMMC)).toEqual([]);
+    expect(await placement({ rawprogram: at(9) }, EMMC)).toEqual(['PLAN_BEYOND_DISK']);
+  });
+
+  it('a DISK patch on the last sector passes; one on the sector after the disk is refused', async () => {
+    const patch = (sector: number) => [
+      emmcLine('patch', {
+        byte_offset: 0,
+        filename: 'DISK',
+        size_in_bytes: 4,
+        start_sector: sector,
+        value: 0,
+      }),
+    ];
+    expect(await placement({ rawprogram: [], patch: patch(DISK - 1) }, EMMC)).toEqual([]);
+    expect(await placement({ rawprogram: [], patch: patch(DISK) }, EMMC)).toEqual([
+      'PLAN_BEYOND_DISK',
+    ]);
+  });
+
   it('a start beyond the disk is refused', async () => {
     const rawprogram = [emmcLine('erase', { start_sector: DISK + 10, num_partition_sectors: 8 })];
     expect(await placement({ rawprogram }, EMMC)).toEqual(['PLAN_BEYOND_DISK']);
