@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
-import { layerZones, LIMITS } from './layers.config.js';
+import { coreRules, layerZones, LIMITS } from './layers.config.js';
 
 export default tseslint.config(
   {
@@ -46,6 +46,8 @@ export default tseslint.config(
   },
   // The layer table (layers.config.js): a folder imports only the layers below it.
   ...layerZones().map((block) => ({ ...block, plugins: { 'import-x': importX } })),
+  // The runtime seam (layers.config.js CORE): no Node built-in or global in the core.
+  coreRules(),
   {
     files: ['bin/**/*.js', 'eslint.config.js', 'layers.config.js', 'vitest.config.ts'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },

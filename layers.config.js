@@ -77,6 +77,30 @@ export const SIM_MAY_USE = [
   'src/transport/busy-notice.ts',
 ];
 
+/**
+ * The runtime-neutral core: these layers run on any JavaScript runtime (Node, a browser
+ * page), so they import no Node built-in and use no Node global. The files in
+ * NODE_ADAPTERS live beside them and do the Node-only work (the file system, yauzl's zip
+ * reader, node:crypto); core files never import them, and entry files (`index.ts`) may.
+ */
+export const CORE = ['bottom', 'sparse', 'package', 'plan', 'sahara', 'firehose'];
+
+/** Node-only files inside the core's folders. */
+export const NODE_ADAPTERS = [
+  'src/package/folder-source.ts',
+  'src/package/open-source.ts',
+  'src/package/open-package.ts',
+  'src/package/verify-md5.ts',
+  'src/package/file-on-disk.ts',
+  'src/package/zip-archive.ts',
+  'src/package/zip-entry-cursor.ts',
+  'src/package/zip-source.ts',
+  'src/package/zip-stored.ts',
+  'src/package/require-yauzl.ts',
+  'src/sparse/file-source.ts',
+  'src/sahara/programmer-file.ts',
+];
+
 /** The folders of src/ (every layer but bottom). */
 export const FOLDERS = Object.keys(LAYERS).filter((l) => l !== 'bottom');
 
@@ -104,9 +128,47 @@ export function layerZones() {
     return [
       {
         files: layer === 'bottom' ? ['src/*.ts'] : [`src/${layer}/**/*.ts`],
-        ignores: ['src/index.ts'],
+        ignores: ['src/index.ts', 'src/core.ts'],
         rules: { 'import-x/no-restricted-paths': ['error', { zones }] },
       },
     ];
   });
+}
+
+/** ESLint config for the core: no Node built-in, no Node global, no Node adapter. */
+export function coreRules() {
+  const files = CORE.map((l) => (l === 'bottom' ? 'src/*.ts' : `src/${l}/**/*.ts`));
+  const why = 'the core runs on any JavaScript runtime (docs/ARCHITECTURE.md, "The runtime seam")';
+  return {
+    files,
+    ignores: ['src/index.ts', 'src/**/index.ts', ...NODE_ADAPTERS],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*'],
+              message: `${why}: take it through an interface, or write a Node adapter.`,
+            },
+            {
+              group: ['**/index.js', '!./index.js'],
+              message: `an index.ts is an entry that may re-export Node adapters; ${why}: import the module itself.`,
+            },
+            ...NODE_ADAPTERS.map((p) => ({
+              group: [`**/${p.split('/').pop().replace(/\.ts$/, '.js')}`],
+              message: `${p} is a Node adapter; ${why}.`,
+            })),
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['Buffer', 'process', 'require', '__dirname', '__filename', 'global'].map((name) => ({
+          name,
+          message: `${why}: use Uint8Array and injected clocks and options.`,
+        })),
+      ],
+    },
+  };
 }

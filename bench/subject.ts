@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { flashMany as flashManyFn } from '../src/fleet/flash-many.js';
 import type { flash as flashFn } from '../src/flash/flash.js';
-import type { readPackage as readPackageFn } from '../src/package/read-package.js';
+import type { readPackage as readPackageFn } from '../src/package/open-package.js';
 import type { profile as profileFn } from '../src/sim/profiles.js';
 import type { SimulatedModem as SimulatedModemClass } from '../src/sim/modem.js';
 import type { serveModem as serveModemFn } from '../src/sim/tcp-server.js';
@@ -41,7 +41,7 @@ const load = async <T>(root: string, path: string): Promise<T> =>
 export async function loadSubject(root: string): Promise<Subject> {
   const [{ flash }, { readPackage }, { openTcpTransport }] = await Promise.all([
     load<{ flash: typeof flashFn }>(root, 'flash/flash.js'),
-    load<{ readPackage: typeof readPackageFn }>(root, 'package/read-package.js'),
+    load<{ readPackage: typeof readPackageFn }>(root, 'package/open-package.js'),
     load<{ openTcpTransport: typeof openTcpFn }>(root, 'transport/tcp.js'),
   ]);
   const flashMany = await load<{ flashMany: typeof flashManyFn }>(root, 'fleet/flash-many.js')

@@ -8,26 +8,21 @@
  *
  * @module
  */
-import zlib from 'node:zlib';
-import crcPackage32 from 'crc/crc32';
-import crc32mpeg2 from 'crc/crc32mpeg2';
-
-type Crc32Fn = (data: Uint8Array, value?: number) => number;
-// node:zlib has a native crc32 from Node 20.15; fall back to the `crc` package before that.
-const native = (zlib as unknown as { crc32?: Crc32Fn }).crc32;
-
-const asBuffer = (data: Uint8Array): Buffer =>
-  Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+// The `crc` package's table calculators take Uint8Array and need no Buffer: they run on any
+// runtime. The zip reader, the one place CRC speed matters (every byte of a zipped image),
+// uses node:zlib's native crc32 in its Node adapter instead.
+import crcPackage32 from 'crc/calculators/crc32';
+import crc32mpeg2 from 'crc/calculators/crc32mpeg2';
 
 /** zlib/IEEE CRC-32 of `data`, continuing from `previous` (the CRC of what came before). */
 export function crc32(data: Uint8Array, previous = 0): number {
-  if (native) return native(data, previous) >>> 0;
-  return crcPackage32(asBuffer(data), previous) >>> 0;
+  // The calculator reads a previous value of 0 as "start from 0", not as "nothing before".
+  return (previous === 0 ? crcPackage32(data) : crcPackage32(data, previous)) >>> 0;
 }
 
 /** MSB-first CRC-32, poly 0x04C11DB7, init 0, no reflection, no xorout (the MIBIB checksum). */
 export function crc32MsbFirstInit0(data: Uint8Array): number {
-  return crc32mpeg2(asBuffer(data), 0) >>> 0;
+  return crc32mpeg2(data, 0) >>> 0;
 }
 
 function times(matrix: Uint32Array, vector: number): number {

@@ -7,9 +7,24 @@
  *
  * @module
  */
+import { concatBytes, fromLatin1, toHex, utf8 } from '../bytes.js';
 import { FirehoseXmlError } from '../errors.js';
 
-const END_TAG = Buffer.from('</data>', 'latin1');
+const END_TAG = fromLatin1('</data>');
+const XML_START = fromLatin1('<?xml');
+const EMPTY = new Uint8Array(0);
+
+/** Where `needle` first occurs in `haystack` at or after `from`, or -1. */
+function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from: number): number {
+  const first = needle[0] ?? 0;
+  for (let at = haystack.indexOf(first, from); at >= 0; at = haystack.indexOf(first, at + 1)) {
+    if (at + needle.length > haystack.length) return -1;
+    let k = 1;
+    while (k < needle.length && haystack[at + k] === needle[k]) k++;
+    if (k === needle.length) return at;
+  }
+  return -1;
+}
 const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 /** Options for {@link FirehoseFramer}. */
@@ -24,7 +39,7 @@ export interface FramerOptions {
 
 /** Incremental splitter of a Firehose device stream. */
 export class FirehoseFramer {
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Uint8Array = EMPTY;
   /** Where the next search for `</data>` starts, so partial documents are not rescanned. */
   private searchFrom = 0;
   private readonly maxDocumentBytes: number;
@@ -42,7 +57,7 @@ export class FirehoseFramer {
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     this.pending =
-      this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
+      this.pending.length === 0 ? new Uint8Array(chunk) : concatBytes([this.pending, chunk]);
   }
 
   /**
@@ -59,13 +74,13 @@ export class FirehoseFramer {
       return undefined;
     }
     if (this.pending[start] !== 0x3c /* < */) {
-      const preview = this.pending.subarray(start, start + 16).toString('hex');
+      const preview = toHex(this.pending.subarray(start, start + 16));
       throw new FirehoseXmlError(
         'QFH_FIREHOSE_XML_MALFORMED',
         `expected a Firehose XML document, got bytes ${preview}${looksLikeSahara(this.pending.subarray(start)) ? ' (a Sahara packet: the programmer is not running)' : ''}`,
       );
     }
-    const end = this.pending.indexOf(END_TAG, Math.max(start, this.searchFrom));
+    const end = indexOfBytes(this.pending, END_TAG, Math.max(start, this.searchFrom));
     if (end < 0) {
       if (this.pending.length - start > this.maxDocumentBytes) {
         throw new FirehoseXmlError(
@@ -77,7 +92,7 @@ export class FirehoseFramer {
       return undefined;
     }
     const stop = end + END_TAG.length;
-    const text = this.pending.toString('utf8', start, stop);
+    const text = utf8(this.pending.subarray(start, stop));
     this.drop(stop);
     return text;
   }
@@ -100,7 +115,7 @@ export class FirehoseFramer {
    * garbage. Returns how many bytes were dropped.
    */
   resync(): number {
-    const at = this.pending.indexOf('<?xml', 1, 'latin1');
+    const at = indexOfBytes(this.pending, XML_START, 1);
     const n = at < 0 ? this.pending.length : at;
     this.drop(n);
     return n;
@@ -109,7 +124,7 @@ export class FirehoseFramer {
   private drop(n: number): void {
     this.pending = this.pending.subarray(n);
     this.searchFrom = 0;
-    if (this.pending.length === 0) this.pending = Buffer.alloc(0);
+    if (this.pending.length === 0) this.pending = EMPTY;
   }
 }
 

@@ -10,7 +10,8 @@
  */
 import { resolve } from 'node:path';
 import { checkedAcceptFlags, type AcceptFlag } from '../accept-flags.js';
-import { readPackage, type FirmwarePackage } from '../package/read-package.js';
+import { type FirmwarePackage } from '../package/read-package.js';
+import { readPackage } from '../package/open-package.js';
 import {
   checkedForRevision,
   planPackage,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { posix } from 'node:path';
+import * as posix from '../posix-path.js';
 import type { PackageEntry } from './package-source.js';
 
 /** Roles a package file can have. */

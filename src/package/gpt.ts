@@ -9,6 +9,9 @@
  */
 import { PartitionTableError } from '../errors.js';
 import { crc32 } from '../crc32.js';
+import { latin1, toHex } from '../bytes.js';
+
+const UTF16LE = new TextDecoder('utf-16le');
 
 const SIGNATURE = 'EFI PART';
 
@@ -55,15 +58,13 @@ export interface Gpt {
 
 /** Formats a 16-byte GUID in its mixed-endian text form. */
 export function formatGuid(b: Uint8Array): string {
-  const h = Buffer.from(b).toString('hex');
+  const h = toHex(b);
   const swap = (s: string): string => s.match(/../g)?.reverse().join('') ?? s;
   return `${swap(h.slice(0, 8))}-${swap(h.slice(8, 12))}-${swap(h.slice(12, 16))}-${h.slice(16, 20)}-${h.slice(20)}`.toUpperCase();
 }
 
 const isSignature = (b: Uint8Array, at: number): boolean =>
-  at >= 0 &&
-  b.length >= at + 92 &&
-  Buffer.from(b.subarray(at, at + 8)).toString('latin1') === SIGNATURE;
+  at >= 0 && b.length >= at + 92 && latin1(b.subarray(at, at + 8)) === SIGNATURE;
 
 /** Where a GPT header sits in `bytes`, trying 512- and 4096-byte sectors, primary then backup layout. */
 export function locateGptHeader(
@@ -147,9 +148,7 @@ export function parseGpt(bytes: Uint8Array): Gpt {
     const type = bytes.subarray(at, at + 16);
     if (type.every((x) => x === 0)) continue;
     const e = new DataView(bytes.buffer, bytes.byteOffset + at, 56);
-    const name = Buffer.from(bytes.subarray(at + 56, at + 128))
-      .toString('utf16le')
-      .replace(/\0.*$/s, '');
+    const name = UTF16LE.decode(bytes.subarray(at + 56, at + 128)).replace(/\0.*$/s, '');
     partitions.push({
       index: i,
       name,

@@ -5,17 +5,10 @@
  *
  * @module
  */
-export * from './expression.js';
-export * from './program-list.js';
-export * from './md5-manifest.js';
-export * from './contents-manifest.js';
-export * from './mibib.js';
-export * from './gpt.js';
-export * from './apply-patch.js';
-export * from './findings.js';
-export * from './package-paths.js';
-export * from './discover.js';
-export * from './read-package.js';
+export * from './portable.js';
+// Node adapters: packages on this machine's disk, zips, node:crypto's MD5.
+export * from './open-package.js';
 export * from './verify-md5.js';
+export { folderSource } from './folder-source.js';
 export { zipSource } from './zip-source.js';
 export { openPackageSource, isZipFile } from './open-source.js';

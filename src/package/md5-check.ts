@@ -7,13 +7,14 @@
  *
  * @module
  */
-import { posix } from 'node:path';
+import { utf8 } from '../bytes.js';
 import { QfhError } from '../errors.js';
+import { basename, dirname, join } from '../posix-path.js';
 import { finding, type Finding } from './findings.js';
 import { parseMd5Manifest, type Md5Manifest } from './md5-manifest.js';
 import type { PackageEntry, PackageSource } from './package-source.js';
 import { readWhole } from './package-source.js';
-import { md5Stream } from './verify-md5.js';
+import type { Md5Digest } from './portable-md5.js';
 
 /** Result of checking one md5 manifest line. */
 export interface Md5Check {
@@ -37,14 +38,11 @@ export interface Md5Request {
   readonly used: readonly string[];
   /** Hash the files (off: only the manifest is read). */
   readonly verify: boolean;
+  /** How to hash them (the runtime's fastest MD5). */
+  readonly md5: Md5Digest;
 }
 
 const MANIFEST_MAX = 1 << 20;
-
-/** MD5 of a package file, hex, lower case. */
-export async function md5Of(source: PackageSource, path: string): Promise<string> {
-  return md5Stream(source.stream(path));
-}
 
 /** Checks the package against its md5 manifest; findings go to `findings`. */
 export async function checkMd5(
@@ -68,7 +66,7 @@ export async function checkMd5(
   }
   let manifest: Md5Manifest;
   try {
-    const text = Buffer.from(await readWhole(source, chosen.path, MANIFEST_MAX)).toString('utf8');
+    const text = utf8(await readWhole(source, chosen.path, MANIFEST_MAX));
     manifest = parseMd5Manifest(text, chosen.path);
   } catch (e) {
     if (!(e instanceof QfhError)) throw e;
@@ -81,8 +79,8 @@ export async function checkMd5(
     return undefined;
   }
   const checks = await checkListed(source, { chosen: chosen.path, manifest, request }, findings);
-  const base = posix.dirname(chosen.path) === '.' ? '' : posix.dirname(chosen.path);
-  const listed = new Set(manifest.entries.map((e) => posix.join(base, e.path).toLowerCase()));
+  const base = dirname(chosen.path) === '.' ? '' : dirname(chosen.path);
+  const listed = new Set(manifest.entries.map((e) => join(base, e.path).toLowerCase()));
   checkCoverage(chosen.path, listed, request.used, findings);
   return { path: chosen.path, manifest, checks };
 }
@@ -90,11 +88,10 @@ export async function checkMd5(
 /** QFirehose's md5.txt is authoritative; an md5sum-style `*.md5` is the fallback. */
 function pickManifest(files: readonly PackageEntry[]): PackageEntry | undefined {
   const candidates = files.filter((f) => {
-    const name = posix.basename(f.path).toLowerCase();
+    const name = basename(f.path).toLowerCase();
     return name === 'md5.txt' || name.endsWith('.md5');
   });
-  const isTxt = (f: PackageEntry): number =>
-    Number(posix.basename(f.path).toLowerCase() === 'md5.txt');
+  const isTxt = (f: PackageEntry): number => Number(basename(f.path).toLowerCase() === 'md5.txt');
   return candidates.sort((a, b) => isTxt(b) - isTxt(a) || a.path.length - b.path.length)[0];
 }
 
@@ -103,11 +100,11 @@ async function checkListed(
   c: { chosen: string; manifest: Md5Manifest; request: Md5Request },
   findings: Finding[],
 ): Promise<Md5Check[]> {
-  const base = posix.dirname(c.chosen) === '.' ? '' : posix.dirname(c.chosen);
+  const base = dirname(c.chosen) === '.' ? '' : dirname(c.chosen);
   const byLower = new Map(c.request.files.map((f) => [f.path.toLowerCase(), f.path]));
   const checks: Md5Check[] = [];
   for (const entry of c.manifest.entries) {
-    const rel = posix.join(base, entry.path);
+    const rel = join(base, entry.path);
     if (rel === c.chosen) continue; // md5sum manifests hash themselves
     const actualPath = byLower.get(rel.toLowerCase());
     if (!actualPath) {
@@ -125,7 +122,7 @@ async function checkListed(
       continue;
     }
     if (!c.request.verify) continue;
-    const actual = await md5Of(source, actualPath);
+    const actual = await c.request.md5(source.stream(actualPath));
     const ok = actual === entry.md5;
     checks.push({ path: actualPath, expected: entry.md5, actual, status: ok ? 'ok' : 'mismatch' });
     if (!ok)

@@ -9,6 +9,7 @@
  */
 import { PartitionTableError } from '../errors.js';
 import { crc32MsbFirstInit0 } from '../crc32.js';
+import { latin1 } from '../bytes.js';
 
 export const MIBIB_HEADER_MAGIC = [0xfe569fac, 0xcd7f127a] as const;
 export const MIBIB_TABLE_MAGIC = [0x55ee73aa, 0xe35ebddb] as const;
@@ -98,7 +99,7 @@ export function parseMibib(bytes: Uint8Array): Mibib {
     const nameBytes = bytes.subarray(at, at + 16);
     const end = nameBytes.indexOf(0);
     partitions.push({
-      name: Buffer.from(nameBytes.subarray(0, end < 0 ? 16 : end)).toString('latin1'),
+      name: latin1(nameBytes.subarray(0, end < 0 ? 16 : end)),
       offsetBlocks: u32(bytes, at + 16),
       lengthBlocks: u32(bytes, at + 20),
       attributes: [...bytes.subarray(at + 24, at + 28)],

@@ -6,7 +6,8 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { PackageError } from '../errors.js';
-import { folderSource, type PackageSource } from './package-source.js';
+import { folderSource } from './folder-source.js';
+import type { PackageSource } from './package-source.js';
 import { zipSource } from './zip-source.js';
 
 /** Local file header, empty archive, spanned archive. */

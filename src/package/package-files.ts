@@ -14,7 +14,7 @@ import { finding, type Finding } from './findings.js';
 import type { PackageEntry, PackageSource } from './package-source.js';
 import { readStart } from './package-source.js';
 import { resolvePackagePath } from './package-paths.js';
-import { posix } from 'node:path';
+import * as posix from '../posix-path.js';
 
 /** A file a rawprogram entry or file patch refers to. */
 export interface ReferencedFile {

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import { PackageError } from '../errors.js';
+import { join, normalize } from '../posix-path.js';
 
 /**
  * The package-relative path (forward slashes) that `name`, written in a manifest stored in
@@ -22,7 +22,7 @@ export function resolvePackagePath(manifestDir: string, name: string): string {
       `"${name}" is an absolute path; package files must be named relative to the package`,
     );
   }
-  const joined = posix.normalize(posix.join(manifestDir === '' ? '.' : manifestDir, slashed));
+  const joined = normalize(join(manifestDir === '' ? '.' : manifestDir, slashed));
   if (joined === '..' || joined.startsWith('../')) {
     throw new PackageError(
       'QFH_PACKAGE_PATH_ESCAPE',
@@ -30,10 +30,4 @@ export function resolvePackagePath(manifestDir: string, name: string): string {
     );
   }
   return joined.replace(/^\.\//, '');
-}
-
-/** Whether absolute `path` lies inside absolute `root` (after symlinks are resolved by the caller). */
-export function isInside(root: string, path: string): boolean {
-  const rel = relative(resolve(root), resolve(path));
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { posix } from 'node:path';
+import * as posix from '../posix-path.js';
+import { utf8 } from '../bytes.js';
 import { QfhError } from '../errors.js';
 import type { ContentsManifest } from './contents-manifest.js';
 import { parseContentsManifest } from './contents-manifest.js';
@@ -24,8 +25,8 @@ import {
 } from './package-facts.js';
 import { FileResolver, type ReferencedFile } from './package-files.js';
 import { readPatchTargets } from './patch-targets.js';
-import { openPackageSource } from './open-source.js';
 import { readWhole, type PackageSource } from './package-source.js';
+import { portableMd5, type Md5Digest } from './portable-md5.js';
 import {
   parsePatchList,
   parseProgramList,
@@ -77,17 +78,23 @@ export interface ReadPackageOptions {
   verifyMd5?: boolean;
 }
 
+/** Options for {@link readPackageSource}: those of {@link readPackage}, and the MD5 to use. */
+export interface ReadSourceOptions extends ReadPackageOptions {
+  /** MD5 of a stream of bytes. @default `portableMd5` (pure JavaScript) */
+  md5?: Md5Digest;
+}
+
 const MANIFEST_MAX = 16 << 20;
 
 /**
- * Reads and checks the firmware package at `input` (a folder, a zip, or a package source).
- * @throws PackageError only when the package cannot be opened at all.
+ * Reads and checks the firmware package behind `source`, on any JavaScript runtime (Node's
+ * `readPackage()` opens a folder or zip by path and calls this).
+ * @throws PackageError only when the package cannot be read at all.
  */
-export async function readPackage(
-  input: string | PackageSource,
-  options: ReadPackageOptions = {},
+export async function readPackageSource(
+  source: PackageSource,
+  options: ReadSourceOptions = {},
 ): Promise<FirmwarePackage> {
-  const source = typeof input === 'string' ? await openPackageSource(input) : input;
   const listing = await source.list();
   const files = classify(listing.files);
   const findings: Finding[] = [];
@@ -103,7 +110,11 @@ export async function readPackage(
     ...patchTargets.keys(),
     ...(programmer ? [programmer] : []),
   ];
-  const md5 = await checkMd5(source, { files, used, verify: options.verifyMd5 ?? true }, findings);
+  const md5 = await checkMd5(
+    source,
+    { files, used, verify: options.verifyMd5 ?? true, md5: options.md5 ?? portableMd5 },
+    findings,
+  );
   findings.unshift(...insideFindings(source.location, findings));
   const geometry = geometryOf(rawprograms);
   return {
@@ -193,7 +204,7 @@ async function readManifests(
     parse: (t: string, f: string) => T,
   ): Promise<T | undefined> => {
     try {
-      const text = Buffer.from(await readWhole(source, path, MANIFEST_MAX)).toString('utf8');
+      const text = utf8(await readWhole(source, path, MANIFEST_MAX));
       return parse(text, path);
     } catch (e) {
       if (!(e instanceof QfhError)) throw e;

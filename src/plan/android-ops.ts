@@ -15,7 +15,7 @@ import {
   type FirmwarePackage,
   type ImageReference,
   type ProgramListEntry,
-} from '../package/index.js';
+} from '../package/portable.js';
 import { storageTraits } from '../storage-kind.js';
 import type { SparseIndex } from '../sparse/index-image.js';
 import { diskPatches, filePatches, imageOf, type PlanBuild } from './package-lines.js';

@@ -7,7 +7,7 @@
  * @module
  */
 import type { DeviceFacts } from '../device-facts.js';
-import type { Finding, FirmwarePackage } from '../package/index.js';
+import type { Finding, FirmwarePackage } from '../package/portable.js';
 import { androidOps } from './android-ops.js';
 import { deviceFindings } from './device-checks.js';
 import { nandOps } from './nand-ops.js';

@@ -5,7 +5,7 @@
  * @module
  */
 import type { DeviceFacts } from '../device-facts.js';
-import { finding, type Finding, type FirmwarePackage } from '../package/index.js';
+import { finding, type Finding, type FirmwarePackage } from '../package/portable.js';
 import { storageTraits } from '../storage-kind.js';
 
 /** Findings of comparing the package with the device. */

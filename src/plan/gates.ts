@@ -10,7 +10,7 @@
 import { overrideText, type AcceptFlag } from '../accept-flags.js';
 import type { DeviceFacts } from '../device-facts.js';
 import { PlanRefusedError } from '../errors.js';
-import { finding, type Finding, type FirmwarePackage } from '../package/index.js';
+import { finding, type Finding, type FirmwarePackage } from '../package/portable.js';
 import {
   compareBuilds,
   parseFirmwareIdentity,

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { posix } from 'node:path';
+import * as posix from '../posix-path.js';
 import type { DeviceFacts } from '../device-facts.js';
 import {
   applyFilePatches,
@@ -18,11 +18,12 @@ import {
   type FirmwarePackage,
   type PatchEntry,
   type ProgramListEntry,
-} from '../package/index.js';
+} from '../package/portable.js';
 import { QfhError } from '../errors.js';
 import { entryTarget, subTarget } from './targets.js';
 import type { PlanOp } from './types.js';
 import { diskPatches, filePatches, imageOf, lines, type PlanBuild } from './package-lines.js';
+import { equalBytes } from '../bytes.js';
 
 type Program = Extract<PlanOp, { kind: 'program' }>;
 
@@ -100,7 +101,7 @@ function checkNandTable(
   try {
     const context = { NUM_DISK_BLOCKS: BigInt(blocks) };
     const { bytes } = applyFilePatches(shipped, t.patches, context, crcVariantFor(t.path));
-    if (Buffer.from(bytes).equals(Buffer.from(shipped))) return;
+    if (equalBytes(bytes, shipped)) return;
     build.findings.push(
       finding(
         'refuse',

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { posix } from 'node:path';
+import * as posix from '../posix-path.js';
 import type { DeviceFacts } from '../device-facts.js';
 import type {
   Finding,
@@ -13,7 +13,7 @@ import type {
   ImageReference,
   PatchEntry,
   ProgramListEntry,
-} from '../package/index.js';
+} from '../package/portable.js';
 import type { PlanOp } from './types.js';
 
 /** What one plan build carries: the device facts, if known, and the findings so far. */

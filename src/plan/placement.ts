@@ -15,7 +15,7 @@ import {
   type Finding,
   type FirmwarePackage,
   type ProgramListEntry,
-} from '../package/index.js';
+} from '../package/portable.js';
 import { storageTraits } from '../storage-kind.js';
 import { ExtentIndex, type Extent } from './extent-index.js';
 import { lines } from './package-lines.js';

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { overrideText } from '../accept-flags.js';
 import { PlanError } from '../errors.js';
 import { storageTraits } from '../storage-kind.js';
@@ -14,6 +13,8 @@ import type { Attribute } from '../xml-elements.js';
 import { wireAttributes } from './wire-attributes.js';
 import { standingRefusals, type PlanRequest } from './gates.js';
 import type { FlashPlan, PlanOp, SectorTarget } from './types.js';
+import { sha256 } from '@noble/hashes/sha2';
+import { toHex } from '../bytes.js';
 
 const mb = (n: number): string => `${(n / 1e6).toFixed(n < 1e6 ? 2 : 1)} MB`;
 
@@ -31,10 +32,10 @@ export function planToJson(plan: FlashPlan): unknown {
               kind: 'bytes',
               path: s.path,
               length: s.data.length,
-              sha256: createHash('sha256').update(s.data).digest('hex'),
+              sha256: toHex(sha256(s.data)),
             }
           : s.kind === 'fill'
-            ? { kind: 'fill', pattern: Buffer.from(s.pattern).toString('hex'), length: s.length }
+            ? { kind: 'fill', pattern: toHex(s.pattern), length: s.length }
             : s;
       return { ...op, source, sent: sentAttributes(op) };
     }),
@@ -62,7 +63,7 @@ function line(op: PlanOp, i: number): string {
     case 'program': {
       const from =
         op.source.kind === 'fill'
-          ? `fill ${Buffer.from(op.source.pattern).toString('hex')}`
+          ? `fill ${toHex(op.source.pattern)}`
           : op.source.kind === 'bytes'
             ? `${op.source.path} (patched)`
             : op.source.segments.length > 1

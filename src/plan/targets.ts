@@ -7,7 +7,7 @@
  */
 import type { DeviceFacts } from '../device-facts.js';
 import { ExpressionError } from '../errors.js';
-import { evaluateSigned, type ExprValue, type ProgramListEntry } from '../package/index.js';
+import { evaluateSigned, type ExprValue, type ProgramListEntry } from '../package/portable.js';
 import type { SectorTarget } from './types.js';
 
 /**

@@ -5,6 +5,7 @@
  * @module
  */
 import { SaharaPacketError } from '../errors.js';
+import { toHex } from '../bytes.js';
 
 function need(bytes: Uint8Array, n: number, what: string): DataView {
   if (bytes.length < n) {
@@ -52,7 +53,7 @@ export function decodeMsmHwId(bytes: Uint8Array): MsmHwId {
  */
 export function decodePkHash(bytes: Uint8Array): string {
   need(bytes, 32, 'OEM PK hash');
-  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  const hex = toHex(bytes);
   const first256 = hex.slice(0, 64);
   if (hex.length >= 128 && hex.slice(64, 128) === first256) return first256;
   if (hex.length >= 96 && /^0*$/.test(hex.slice(96))) return hex.slice(0, 96);

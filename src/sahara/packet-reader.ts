@@ -17,6 +17,7 @@ import {
   peekSaharaHeader,
   type SaharaPacket,
 } from './packets.js';
+import { toHex } from '../bytes.js';
 
 /** The table entries Sahara waits by. */
 export type SaharaTimeouts = Pick<Timeouts, 'saharaHello' | 'saharaPacket'>;
@@ -50,7 +51,7 @@ export class PacketReader {
     if (length < SAHARA_HEADER_LENGTH || length > 0x1000) {
       throw new SaharaPacketError(
         'QFH_SAHARA_BAD_LENGTH',
-        `Sahara packet length ${length} from the device is impossible (bytes ${Buffer.from(header).toString('hex')})`,
+        `Sahara packet length ${length} from the device is impossible (bytes ${toHex(header)})`,
       );
     }
     const rest = await this.reader.readExact(length - SAHARA_HEADER_LENGTH, timeoutMs);

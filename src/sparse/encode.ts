@@ -14,6 +14,7 @@ import {
   encodeChunkHeader,
   encodeSparseHeader,
 } from './format.js';
+import { concatBytes } from '../bytes.js';
 
 /** Options for {@link encodeSparse}. */
 export interface EncodeOptions {
@@ -105,5 +106,5 @@ export function encodeSparse(data: Uint8Array, options: EncodeOptions = {}): Uin
     totalChunks: runs.length + (options.appendCrc ? 1 : 0),
     imageChecksum: 0,
   });
-  return Buffer.concat([header, ...parts]);
+  return concatBytes([header, ...parts]);
 }

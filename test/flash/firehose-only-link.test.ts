@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FirehoseClient } from '../../src/firehose/client.js';
 import { flash } from '../../src/flash/flash.js';
 import { isFirehoseOnlyNode, openCharDevice } from '../../src/transport/chardev.js';
-import { readPackage } from '../../src/package/read-package.js';
+import { readPackage } from '../../src/package/open-package.js';
 import { openRandomAccess } from '../../src/sparse/file-source.js';
 import { timeoutsFor } from '../../src/timeouts.js';
 import { uploadProgrammer } from '../../src/sahara/client.js';

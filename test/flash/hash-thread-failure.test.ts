@@ -5,7 +5,7 @@
  */
 import { expect, it, vi } from 'vitest';
 import { imagePieces } from '../../src/flash/image-pieces.js';
-import { folderSource } from '../../src/package/package-source.js';
+import { folderSource } from '../../src/package/folder-source.js';
 import { bytesOf, makePackage } from '../helpers/package-dir.js';
 
 vi.mock('../../src/flash/hash-thread.js', () => ({

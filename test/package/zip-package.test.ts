@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flash } from '../../src/flash/flash.js';
-import { readPackage } from '../../src/package/read-package.js';
+import { readPackage } from '../../src/package/open-package.js';
 import { planPackage } from '../../src/plan/gates.js';
 import { buildDemoPackage } from '../../src/sim/demo-package.js';
 import { SimulatedModem } from '../../src/sim/modem.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { flash } from '../../src/flash/flash.js';
-import { readPackage } from '../../src/package/read-package.js';
+import { readPackage } from '../../src/package/open-package.js';
 import { SMALL_ENTRY } from '../../src/package/zip-source.js';
 import { buildTestProgrammer, SimulatedModem } from '../../src/sim/index.js';
 import { encodeSparse } from '../../src/sparse/index.js';

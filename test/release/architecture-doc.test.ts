@@ -9,9 +9,11 @@ import { expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
 // A plain JS module (eslint.config.js imports it), loaded by URL so it needs no declarations.
-const { LAYERS, LIMITS, SIM_MAY_USE } = (await import(
+const { LAYERS, LIMITS, SIM_MAY_USE, CORE, NODE_ADAPTERS } = (await import(
   pathToFileURL(join(root, 'layers.config.js')).href
 )) as {
+  CORE: string[];
+  NODE_ADAPTERS: string[];
   LAYERS: Record<string, string[]>;
   LIMITS: { fileLines: number; functionLines: number; params: number };
   SIM_MAY_USE: string[];
@@ -67,4 +69,11 @@ it('the document lists the files the simulator may use, and the limits lint sets
   expect(limits).toContain(`at most **${LIMITS.fileLines}** lines in a file`);
   expect(limits).toContain(`at most **${LIMITS.functionLines}** lines in a function`);
   expect(limits).toContain(`at most **${LIMITS.params}** parameters`);
+});
+
+it('the document names the core layers and every Node adapter inside them', () => {
+  const seam = doc.slice(doc.indexOf('<!-- core:'), doc.indexOf('## Limits'));
+  const named = /\*\*The core\*\* is (.*?)\. It runs/s.exec(seam)?.[1] ?? '';
+  expect([...named.matchAll(/`(\w+)`/g)].map((m) => m[1])).toEqual(CORE);
+  for (const file of NODE_ADAPTERS) expect(seam).toContain(`\`${file}\``);
 });

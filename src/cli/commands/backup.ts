@@ -6,7 +6,8 @@
 import { UsageError } from '../../errors.js';
 import { backup } from '../../flash/backup.js';
 import { packageFileOnDisk } from '../../package/file-on-disk.js';
-import { readPackage, type FirmwarePackage } from '../../package/read-package.js';
+import { type FirmwarePackage } from '../../package/read-package.js';
+import { readPackage } from '../../package/open-package.js';
 import { STORAGE_KINDS, type StorageKind } from '../../storage-kind.js';
 import { parseTimeoutOverrides, type Timeouts } from '../../timeouts.js';
 import { defineCommand, type RunContext } from '../command.js';

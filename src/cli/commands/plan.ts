@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { readPackage } from '../../package/read-package.js';
+import { readPackage } from '../../package/open-package.js';
 import { planPackage, standingRefusals } from '../../plan/gates.js';
 import { planToJson, renderPlan } from '../../plan/render-plan.js';
 import { checkProgrammerFile } from '../../sahara/programmer-file.js';

@@ -1,0 +1,90 @@
+/**
+ * A package whose files are already at hand as byte sources: files a browser page was
+ * given (`File` and `Blob` slices are random access), bytes a tool fetched, or a test's
+ * fixtures. Runtime-neutral: no file system, no `Buffer`.
+ *
+ * @module
+ */
+import { PackageError } from '../errors.js';
+import {
+  isJunkName,
+  type OpenedFile,
+  type PackageEntry,
+  type PackageSource,
+} from './package-source.js';
+
+/** One file: its bytes, or anything that reads ranges of them (a `Blob` wrapped). */
+export type MemoryFile =
+  | Uint8Array
+  | { readonly size: number; read(position: number, length: number): Promise<Uint8Array> };
+
+/** Pieces a stream yields at most (so a consumer's memory stays bounded). */
+const PIECE = 1 << 20;
+
+/**
+ * A package named `name` holding `files`, by package-relative path with forward slashes.
+ * @throws PackageError for a path that is absolute or climbs out of the package.
+ */
+export function memorySource(
+  name: string,
+  files: ReadonlyMap<string, MemoryFile> | Record<string, MemoryFile>,
+): PackageSource {
+  // Duck-typed, not instanceof: a Map or Uint8Array made in another realm (an iframe, a
+  // worker's structured clone, a vm context) is not an instance of this realm's classes.
+  const all = new Map(isMap(files) ? files : Object.entries(files));
+  for (const path of all.keys())
+    if (path.startsWith('/') || path.split('/').includes('..'))
+      throw new PackageError('QFH_PACKAGE_PATH_ESCAPE', `${path} is not a path inside a package`);
+  const sorted = [...all.keys()].sort();
+  const entries: PackageEntry[] = [];
+  const ignored: string[] = [];
+  for (const path of sorted) {
+    if (path.split('/').some(isJunkName)) ignored.push(path);
+    else entries.push({ path, size: sizeOf(all.get(path)) });
+  }
+  const get = (path: string): MemoryFile => {
+    const file = all.get(path);
+    if (file === undefined)
+      throw new PackageError('QFH_PACKAGE_NOT_FOUND', `${path} is not in the package`);
+    return file;
+  };
+  return {
+    location: name,
+    name,
+    list: () => Promise.resolve({ files: entries, ignored, escapes: [] }),
+    open: (path) => Promise.resolve(opened(get(path))),
+    stream: (path, range) => streamOf(get(path), range),
+  };
+}
+
+function isMap<K, V>(x: ReadonlyMap<K, V> | object): x is ReadonlyMap<K, V> {
+  return typeof (x as Map<K, V>).get === 'function' && typeof (x as Map<K, V>).keys === 'function';
+}
+
+const isBytes = (file: MemoryFile): file is Uint8Array => ArrayBuffer.isView(file);
+
+function sizeOf(file: MemoryFile | undefined): number {
+  return file === undefined ? 0 : isBytes(file) ? file.byteLength : file.size;
+}
+
+function opened(file: MemoryFile): OpenedFile {
+  const size = sizeOf(file);
+  const read = (position: number, length: number): Promise<Uint8Array> => {
+    const start = Math.max(0, Math.min(position, size));
+    const end = Math.max(start, Math.min(size, position + length));
+    return isBytes(file)
+      ? Promise.resolve(new Uint8Array(file.subarray(start, end)))
+      : file.read(start, end - start);
+  };
+  return { size, read, close: () => Promise.resolve() };
+}
+
+async function* streamOf(
+  file: MemoryFile,
+  range: { start: number; length: number } | undefined,
+): AsyncGenerator<Uint8Array> {
+  const { read, size } = opened(file);
+  const start = range?.start ?? 0;
+  const end = Math.min(size, range ? start + range.length : size);
+  for (let at = start; at < end; at += PIECE) yield await read(at, Math.min(PIECE, end - at));
+}

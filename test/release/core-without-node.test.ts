@@ -1,0 +1,94 @@
+/**
+ * The runtime seam, held by running it: `src/core.ts` is bundled with esbuild for the
+ * browser platform (a Node built-in in the core fails the bundle), then run in a `vm`
+ * context that has only what a browser page has (no `Buffer`, `process`, `require`), where
+ * it reads the demo package from bytes and plans it. The plan must be the one Node's
+ * `readPackage` and `planPackage` make from the same files on disk.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import vm from 'node:vm';
+import { build } from 'esbuild-wasm';
+import { expect, it, onTestFinished } from 'vitest';
+import { readPackage } from '../../src/package/open-package.js';
+import { planPackage, planToJson } from '../../src/plan/index.js';
+import { buildDemoPackage } from '../../src/sim/index.js';
+
+const root = join(import.meta.dirname, '../..');
+
+async function filesOf(dir: string): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true }))
+    if (e.isFile()) {
+      const path = join(e.parentPath, e.name);
+      out.set(relative(dir, path).split('\\').join('/'), new Uint8Array(await readFile(path)));
+    }
+  return out;
+}
+
+/** What a browser page has of the globals the core may touch; nothing of Node's. */
+function pageGlobals(): vm.Context {
+  return vm.createContext({
+    TextDecoder,
+    TextEncoder,
+    setTimeout,
+    clearTimeout,
+    queueMicrotask,
+    AbortController,
+    AbortSignal,
+    console,
+  });
+}
+
+it('bundles for the browser and plans the demo package from bytes with no Node global', async () => {
+  const bundled = await build({
+    entryPoints: [join(root, 'src/core.ts')],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    globalName: 'qfhCore',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = bundled.outputFiles[0]?.text ?? '';
+  expect(code.length).toBeGreaterThan(10_000);
+
+  const dir = await mkdtemp(join(tmpdir(), 'qfh-core-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  const pkgRoot = await buildDemoPackage(dir);
+  const name = pkgRoot.split('/').pop() ?? '';
+  const files = await filesOf(pkgRoot);
+
+  const page = pageGlobals();
+  vm.runInContext(code, page);
+  page['files'] = files;
+  page['name'] = name;
+  const json = (await vm.runInContext(
+    `(async () => {
+      if (typeof Buffer !== 'undefined' || typeof process !== 'undefined' || typeof require !== 'undefined')
+        throw new Error('a Node global leaked into the page');
+      const source = qfhCore.memorySource(name, files);
+      const pkg = await qfhCore.readPackageSource(source);
+      const plan = qfhCore.planPackage(pkg);
+      if (!pkg.md5) throw new Error(JSON.stringify(pkg.findings));
+      return JSON.stringify({ plan: qfhCore.planToJson(plan), md5: pkg.md5.checks });
+    })()`,
+    page,
+  )) as string;
+  const inPage = JSON.parse(json) as { plan: Record<string, unknown>; md5: unknown[] };
+
+  const onNode = await readPackage(pkgRoot);
+  const nodePlan = JSON.parse(JSON.stringify(planToJson(planPackage(onNode)))) as Record<
+    string,
+    unknown
+  >;
+  // Only where the package was read from differs: a path on disk, a name in the page.
+  expect({ ...inPage.plan, package: '' }).toEqual({ ...nodePlan, package: '' });
+  expect((inPage.plan['ops'] as unknown[]).length).toBeGreaterThan(5);
+  // md5.txt was checked in the page too, with the portable MD5, and agrees with node:crypto.
+  expect(inPage.md5).toEqual(JSON.parse(JSON.stringify(onNode.md5?.checks)));
+  expect(inPage.md5.length).toBeGreaterThan(5);
+}, 120_000);
