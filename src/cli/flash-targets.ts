@@ -15,7 +15,7 @@ import { pcieNormalModeAccess, usbNormalModeAccess } from '../flash/normal-mode-
 import { openRelayEdl, relayNormalModeAccess } from '../flash/relay-access.js';
 import { SimulatedModem } from '../sim/modem.js';
 import { simulatorAccess } from '../sim/normal-mode-access.js';
-import type { RelayAddress } from '../transport/relay-client.js';
+import { RELAY_BASE_PORT, type RelayAddress } from '../transport/relay-client.js';
 import { openDevice, type DeviceSpec } from '../transport/select-device.js';
 import { listDevices } from '../transport/sysfs-devices.js';
 import type { Transport } from '../transport/transport.js';
@@ -65,9 +65,14 @@ export function relayTarget(
   s: TargetSettings,
   c: { relay: RelayAddress; text: string | undefined },
 ): FleetTarget {
+  const { host, ports } = c.relay;
+  const named = host.includes(':') ? `[${host}]` : host;
+  const relay = ports.edl === RELAY_BASE_PORT ? named : `${named}:${ports.edl}`;
   return {
     device: c.text ?? 'usb',
     deviceArgument: c.text,
+    // Advice after a failure must reach the modem the same way: through the relay.
+    route: ['--relay', relay, ...(c.text === undefined ? [] : ['--device', c.text])],
     connect: async ({ onMessage }) => {
       const o = { relay: c.relay, waitSeconds: s.waitSeconds, onMessage };
       const access = s.command === 'flash' ? await relayNormalModeAccess(o) : undefined;

@@ -25,6 +25,39 @@ export interface AdviceContext {
   readonly packagePath: string;
   /** How the user named the device (`--device …`), to repeat in the command. */
   readonly deviceArgument?: string | undefined;
+  /**
+   * The arguments that reach this device, repeated in every command the advice names
+   * (`['--relay', '192.168.1.1']`). @default `['--device', deviceArgument]` when one was given
+   */
+  readonly route?: readonly string[] | undefined;
+}
+
+/** Where the modem stands after the failure. */
+export type Situation =
+  | 'nothing-written'
+  | 'device-busy'
+  | 'partly-written'
+  | 'written-last-step-failed'
+  | 'zip-damaged'
+  | 'done';
+
+/**
+ * The next step as data, so every route (the terminal, `--json` events, a fleet summary,
+ * a page) renders the same advice and none can drop the arguments that reach its device.
+ */
+export interface NextStep {
+  readonly situation: Situation;
+  /** Power-cycle the modem first (a programmer that stopped answering is wedged). */
+  readonly powerCycle: boolean;
+  /** Download the package again first (the same damaged zip fails the same way). */
+  readonly redownload: boolean;
+  /**
+   * What to run then: `qfh` arguments (the route included), `'same-command'` for the
+   * command that failed, or `undefined` for nothing.
+   */
+  readonly run: readonly string[] | 'same-command' | undefined;
+  /** The advice in words, as the terminal shows it. */
+  readonly text: string;
 }
 
 const POWER_CYCLE =
@@ -40,31 +73,83 @@ function programmerAnswered(error: QfhError): boolean {
   );
 }
 
-/** One sentence or two: the state, then the exact command. */
+/** The advice, worded: one sentence or two, the state then the exact command. */
 export function nextStep(c: AdviceContext): string {
-  const device = c.deviceArgument ? ` --device ${c.deviceArgument}` : '';
-  const recover = `qfh edl-recover ${quote(c.packagePath)}${device}`;
+  return adviseNext(c).text;
+}
+
+/** The advice as data (its `text` is what {@link nextStep} says). */
+export function adviseNext(c: AdviceContext): NextStep {
+  const route = c.route ?? (c.deviceArgument ? ['--device', c.deviceArgument] : []);
+  const command = (name: 'flash' | 'edl-recover', pkg: string): string[] => [name, pkg, ...route];
+  const shown = (argv: readonly string[]): string => `qfh ${argv.map(quote).join(' ')}`;
   const answered = programmerAnswered(c.error);
+  const step = (
+    situation: Situation,
+    o: { powerCycle?: boolean; redownload?: boolean; run?: NextStep['run'] },
+    text: string,
+  ): NextStep => ({
+    situation,
+    powerCycle: o.powerCycle ?? false,
+    redownload: o.redownload ?? false,
+    run: o.run,
+    text,
+  });
   if (c.error.code === 'QFH_DEVICE_BUSY')
-    return 'Nothing was written: another host is using the modem. Wait until it has finished, then run the same command again.';
+    return step(
+      'device-busy',
+      { run: 'same-command' },
+      'Nothing was written: another host is using the modem. Wait until it has finished, then run the same command again.',
+    );
   // The same damaged zip fails the same way: a fresh download comes first.
-  if (c.error instanceof ZipError && c.state !== 'untouched')
-    return `The firmware zip is damaged: download it again. The modem is partly written and will not boot. ${POWER_CYCLE}, then run: qfh edl-recover NEW-ZIP${device}`;
+  if (c.error instanceof ZipError && c.state !== 'untouched') {
+    const run = command('edl-recover', 'NEW-ZIP');
+    return step(
+      'zip-damaged',
+      { powerCycle: true, redownload: true, run },
+      `The firmware zip is damaged: download it again. The modem is partly written and will not boot. ${POWER_CYCLE}, then run: ${shown(run)}`,
+    );
+  }
   switch (c.state) {
-    case 'untouched':
+    case 'untouched': {
       // A stop before any write may have cut the programmer upload short: start over.
-      return answered && !(c.error instanceof InterruptedError)
-        ? `Nothing was written: the modem keeps its firmware. Fix the problem above, then run: qfh flash ${quote(c.packagePath)}${device}`
-        : `Nothing was written: the modem keeps its firmware. ${POWER_CYCLE} (or boots normally), then run the same command again.`;
-    case 'partial':
+      if (answered && !(c.error instanceof InterruptedError)) {
+        const run = command('flash', c.packagePath);
+        return step(
+          'nothing-written',
+          { run },
+          `Nothing was written: the modem keeps its firmware. Fix the problem above, then run: ${shown(run)}`,
+        );
+      }
+      return step(
+        'nothing-written',
+        { powerCycle: true, run: 'same-command' },
+        `Nothing was written: the modem keeps its firmware. ${POWER_CYCLE} (or boots normally), then run the same command again.`,
+      );
+    }
+    case 'partial': {
+      const run = command('edl-recover', c.packagePath);
       return answered
-        ? `The modem is partly written and will not boot. It is still in EDL with the programmer running: run ${recover}`
-        : `The modem is partly written and will not boot. ${POWER_CYCLE}, then run: ${recover}`;
+        ? step(
+            'partly-written',
+            { run },
+            `The modem is partly written and will not boot. It is still in EDL with the programmer running: run ${shown(run)}`,
+          )
+        : step(
+            'partly-written',
+            { powerCycle: true, run },
+            `The modem is partly written and will not boot. ${POWER_CYCLE}, then run: ${shown(run)}`,
+          );
+    }
     case 'complete':
-      return 'Every image was written and verified; only the last step failed. Power-cycle the modem: it starts the new firmware.';
+      return step(
+        'written-last-step-failed',
+        { powerCycle: true },
+        'Every image was written and verified; only the last step failed. Power-cycle the modem: it starts the new firmware.',
+      );
     case 'flashed':
-      return 'Nothing to do.';
+      return step('done', {}, 'Nothing to do.');
   }
 }
 
-const quote = (path: string): string => (/[\s'"$`\\]/.test(path) ? JSON.stringify(path) : path);
+const quote = (arg: string): string => (/[\s'"$`\\]/.test(arg) ? JSON.stringify(arg) : arg);

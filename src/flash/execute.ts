@@ -10,7 +10,7 @@ import { asQfhError, InterruptedError, type QfhError } from '../errors.js';
 import type { FirehoseClient } from '../firehose/client.js';
 import type { PackageSource } from '../package/package-source.js';
 import type { FlashPlan, PlanOp } from '../plan/types.js';
-import { nextStep } from './advice.js';
+import { adviseNext } from './advice.js';
 import {
   FlashError,
   isWrite,
@@ -33,6 +33,8 @@ export interface ExecuteOptions {
   readonly device: string;
   /** How the user named the device, to repeat in the advice. */
   readonly deviceArgument?: string | undefined;
+  /** The arguments that reach the device, repeated in the advice (see FlashOptions.route). */
+  readonly route?: readonly string[] | undefined;
   /** Stops at the next op boundary (never inside one). */
   readonly signal?: AbortSignal | undefined;
   /** Leave out what the modem already holds (`skip-unchanged.ts`). @default false */
@@ -208,15 +210,23 @@ class Run {
         message: failure.error.message,
       },
       ...(this.skipSummary ? { skipUnchanged: this.skipSummary } : {}),
-      next: failure
-        ? nextStep({
-            state,
-            error: failure.error,
-            packagePath: this.plan.package,
-            deviceArgument: this.options.deviceArgument,
-          })
-        : undefined,
+      ...this.advice(state, failure?.error),
     };
+  }
+
+  private advice(
+    state: FlashState,
+    error: QfhError | undefined,
+  ): Pick<FlashReport, 'next' | 'nextStep'> {
+    if (!error) return { next: undefined };
+    const nextStep = adviseNext({
+      state,
+      error,
+      packagePath: this.plan.package,
+      deviceArgument: this.options.deviceArgument,
+      route: this.options.route,
+    });
+    return { next: nextStep.text, nextStep };
   }
 
   failed(index: number | undefined, error: QfhError): FlashError {

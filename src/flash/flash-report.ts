@@ -10,6 +10,7 @@
 import { QfhError, type QfhErrorCode, type QfhErrorOptions } from '../errors.js';
 import type { PlanOp } from '../plan/types.js';
 import type { SkipSummary } from './skip-unchanged.js';
+import type { NextStep } from './advice.js';
 
 /** A progress event. The library never prints; the CLI renders these. */
 export interface FlashProgress {
@@ -73,8 +74,10 @@ export interface FlashReport {
   readonly failure:
     | { readonly op: number | undefined; readonly code: QfhErrorCode; readonly message: string }
     | undefined;
-  /** What the user should run next, when something failed. */
+  /** What the user should run next, when something failed (the words of `nextStep`). */
   readonly next: string | undefined;
+  /** The same advice as data: the situation, a power-cycle first, the command to run. */
+  readonly nextStep?: NextStep | undefined;
   /** What `--skip-unchanged` compared and left out. */
   readonly skipUnchanged?: SkipSummary;
 }

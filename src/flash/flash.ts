@@ -15,7 +15,7 @@ import type { ProgrammerSource } from '../sahara/client.js';
 import { openFirehoseSession, type FirehoseSession } from '../session/open-session.js';
 import type { Timeouts } from '../timeouts.js';
 import type { Transport } from '../transport/transport.js';
-import { nextStep } from './advice.js';
+import { adviseNext } from './advice.js';
 import { executePlan } from './execute.js';
 import { FlashError, isWrite, type FlashProgress, type FlashReport } from './flash-report.js';
 import {
@@ -46,6 +46,11 @@ export interface FlashOptions extends Omit<PrepareOptions, 'onPackagePlan'> {
   signal?: AbortSignal;
   /** How the user named the device (`--device …`), repeated in the advice after a failure. */
   deviceArgument?: string;
+  /**
+   * The arguments that reach the device, repeated in the advice's commands instead of
+   * `--device deviceArgument` (`['--relay', '192.168.1.1']`).
+   */
+  route?: readonly string[] | undefined;
 }
 
 /**
@@ -81,6 +86,7 @@ export async function flash(
     onProgress: options.onProgress,
     signal: options.signal,
     deviceArgument: options.deviceArgument,
+    route: options.route,
     skipUnchanged: request.skipUnchanged,
   });
 }
@@ -154,12 +160,14 @@ function failedBeforeWrites(
   const error = c.options.signal?.aborted
     ? new InterruptedError('stopped on request before anything was written', { cause: c.error })
     : asQfhError(c.error);
-  const next = nextStep({
+  const step = adviseNext({
     state: 'untouched',
     error,
     packagePath: plan.package,
     deviceArgument: c.options.deviceArgument,
+    route: c.options.route,
   });
+  const next = step.text;
   const report: FlashReport = {
     ok: false,
     package: plan.package,
@@ -173,6 +181,7 @@ function failedBeforeWrites(
     writesTotal: plan.ops.filter(isWrite).length,
     failure: { op: undefined, code: error.code, message: error.message },
     next,
+    nextStep: step,
   };
   return new FlashError(`${error.message} (nothing was written)`, report, {
     code: error.code,

@@ -86,6 +86,7 @@ function optionsFor(target: FleetTarget, o: FlashManyOptions): FlashOptions {
   return {
     ...shared,
     ...(argument === undefined ? {} : { deviceArgument: argument }),
+    ...(target.route === undefined ? {} : { route: target.route }),
     onProgress: (p) => o.onProgress?.(device, p),
     onLog: (line) => o.onLog?.(device, line),
     ...(target.modemRevision === undefined ? {} : { modemRevision: target.modemRevision }),

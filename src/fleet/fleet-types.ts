@@ -38,6 +38,8 @@ export interface FleetTarget {
    * no device (the one modem attached). @default `device`
    */
   readonly deviceArgument?: string | undefined;
+  /** The arguments that reach it, repeated in the advice (`['--relay', HOST]`). */
+  readonly route?: readonly string[] | undefined;
   /** Opens it, waiting for it where it is not on the bus yet. */
   connect(c: {
     readonly signal: AbortSignal | undefined;

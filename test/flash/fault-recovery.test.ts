@@ -59,7 +59,7 @@ afterAll(async () => {
 });
 
 /** The command an advice names, as arguments (`run: qfh …`, or "the same command again"). */
-function advisedCommand(next: string, original: string[]): string[] | undefined {
+function advisedCommand(next: string, original: readonly string[]): readonly string[] | undefined {
   const named = /\brun:? qfh (.+)$/.exec(next)?.[1];
   if (named)
     return [...named.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
@@ -84,9 +84,12 @@ async function followAdvice(
   report: FlashReport,
   device: string,
 ): Promise<void> {
-  const next = report.next ?? '';
-  if (/Power-cycle/.test(next)) modem.powerCycle();
-  const args = advisedCommand(next, ['flash', root, '--device', device]);
+  // The advice as data, followed literally; its words must say the same.
+  const step = report.nextStep;
+  expect(report.next).toBe(step?.text);
+  if (step?.powerCycle) modem.powerCycle();
+  const args = step?.run === 'same-command' ? ['flash', root, '--device', device] : step?.run;
+  expect(args === undefined ? undefined : advisedCommand(step?.text ?? '', args)).toEqual(args);
   if (args === undefined) return;
   const { code, stderr } = await runCli(args, {
     terminal: { canAsk: true, confirm: async () => true },

@@ -212,7 +212,10 @@ relayIt(
       modem.powerOff();
       modem.powerOn('edl');
       await r.ports.settled();
-      const recovered = await pcQfh(['edl-recover', zip, '--relay', NET.routerLan, '--yes']).done;
+      // Followed literally: the advice must reach the modem the way the flash did, by the relay.
+      const advised = /then run: qfh (\S.*)$/m.exec(failed.out)?.[1] ?? '';
+      expect(advised).toBe(`edl-recover ${zip} --relay ${NET.routerLan}`);
+      const recovered = await pcQfh([...advised.split(' '), '--yes']).done;
       expect(recovered.out).toMatch(/the modem is in EDL \(ttyUSB\d+\)/);
       expect(recovered.code).toBe(0);
       expect(await imagesOnStorage(modem)).toBe(10);
