@@ -63,6 +63,17 @@ export function targetSettings(s: FlashSettings): TargetSettings {
   };
 }
 
+/**
+ * Whether the modems are on this host, so the host is held for them: a USB device or a
+ * node in /dev, not one behind a relay, on TCP, simulated, or on a test's bus.
+ */
+export function onThisHost(
+  specs: readonly DeviceSpec[],
+  c: { relay: boolean; ctx: Pick<RunContext, 'bus'> },
+): boolean {
+  return !c.relay && !c.ctx.bus && specs.every((s) => s.kind === 'usb' || s.kind === 'path');
+}
+
 /** The pre-flight and the services, held around `fn` on a local host; resolves to `fn`'s. */
 export async function withHeldHost<T>(
   s: FlashSettings,
@@ -89,8 +100,7 @@ export async function runFlashOnDevice(run: FlashRun, ctx: RunContext): Promise<
   const target = run.relay
     ? relayTarget(s, { relay: run.relay, text: run.deviceArgument })
     : deviceTarget(s, { spec: run.spec, text: run.deviceArgument, ctx });
-  // Only a modem on this host has a host to hold: not one behind a relay, on TCP or simulated.
-  const local = !run.relay && !ctx.bus && (run.spec.kind === 'usb' || run.spec.kind === 'path');
+  const local = onThisHost([run.spec], { relay: run.relay !== undefined, ctx });
   return withHeldHost(run, { ctx, local }, () => flashTheOne(run, ctx, target));
 }
 

@@ -17,7 +17,7 @@ import type { Transport } from '../transport/transport.js';
 import type { RunContext } from './command.js';
 import type { FleetDevice } from './fleet-args.js';
 import { ExitCode } from './exit-codes.js';
-import { targetSettings, withHeldHost, type FlashSettings } from './flash-run.js';
+import { onThisHost, targetSettings, withHeldHost, type FlashSettings } from './flash-run.js';
 import { deviceTarget, tappedTargets } from './flash-targets.js';
 import {
   fleetFailure,
@@ -51,7 +51,12 @@ export async function runFleet(run: FleetRun, ctx: RunContext): Promise<number> 
     throw new DeviceNotFoundError('QFH_NO_DEVICE', 'no modem to flash was found', {
       hint: '`qfh list` shows the modems on this machine and the --device handle of each.',
     });
-  const local = !ctx.bus && run.devices.every((d) => d.spec.kind !== 'sim');
+  const specs = run.devices.map((d) => d.spec);
+  // --all takes the modems on this host's bus.
+  const local = onThisHost(run.all ? [{ kind: 'usb', serial: undefined }] : specs, {
+    relay: false,
+    ctx,
+  });
   return withHeldHost(run, { ctx, local }, () => flashAll(run, ctx, selection));
 }
 
