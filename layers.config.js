@@ -4,6 +4,20 @@
 // `bottom` is the modules directly in src/ (errors, CRC-32, storage kind, timeouts, ...);
 // src/index.ts, the public entry, may import anything.
 
+// What the flash workflow stands on; the fleet adds flash, the CLI adds everything.
+const BELOW_FLASH = [
+  'session',
+  'plan',
+  'package',
+  'sparse',
+  'at',
+  'preflight',
+  'sahara',
+  'firehose',
+  'transport',
+  'bottom',
+];
+
 /** Folder → the folders it may import (besides itself). Order: bottom up. */
 export const LAYERS = {
   bottom: [],
@@ -17,48 +31,10 @@ export const LAYERS = {
   preflight: ['transport', 'bottom'],
   session: ['sahara', 'firehose', 'transport', 'bottom'],
   capture: ['sahara', 'firehose', 'transport', 'bottom'],
-  flash: [
-    'session',
-    'plan',
-    'package',
-    'sparse',
-    'at',
-    'preflight',
-    'sahara',
-    'firehose',
-    'transport',
-    'bottom',
-  ],
+  flash: BELOW_FLASH,
   sim: ['bottom'],
-  fleet: [
-    'flash',
-    'session',
-    'plan',
-    'package',
-    'sparse',
-    'at',
-    'preflight',
-    'sahara',
-    'firehose',
-    'transport',
-    'bottom',
-  ],
-  cli: [
-    'fleet',
-    'flash',
-    'sim',
-    'capture',
-    'session',
-    'plan',
-    'package',
-    'sparse',
-    'at',
-    'preflight',
-    'sahara',
-    'firehose',
-    'transport',
-    'bottom',
-  ],
+  fleet: ['flash', ...BELOW_FLASH],
+  cli: ['fleet', 'flash', 'sim', 'capture', ...BELOW_FLASH],
 };
 
 /**
@@ -97,6 +73,7 @@ export const NODE_ADAPTERS = [
   'src/package/zip-source.ts',
   'src/package/zip-stored.ts',
   'src/package/require-yauzl.ts',
+  'src/package/native-crc32.ts',
   'src/sparse/file-source.ts',
   'src/sahara/programmer-file.ts',
 ];

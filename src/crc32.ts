@@ -9,8 +9,8 @@
  * @module
  */
 // The `crc` package's table calculators take Uint8Array and need no Buffer: they run on any
-// runtime. The zip reader, the one place CRC speed matters (every byte of a zipped image),
-// uses node:zlib's native crc32 in its Node adapter instead.
+// runtime. Where whole images are hashed on Node (the zip reader, sparse images with CRC32
+// chunks), the Node adapter passes node:zlib's native one instead (package/native-crc32.ts).
 import crcPackage32 from 'crc/calculators/crc32';
 import crc32mpeg2 from 'crc/calculators/crc32mpeg2';
 

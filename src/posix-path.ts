@@ -13,7 +13,10 @@ export function basename(path: string): string {
   return trimmed.slice(trimmed.lastIndexOf('/') + 1);
 }
 
-/** Everything before the last segment, `.` when there is none (as `path.posix.dirname`). */
+/**
+ * Everything before the last segment, `.` when there is none (as `path.posix.dirname` for
+ * the relative names packages hold; a bare `/` is not one of them).
+ */
 export function dirname(path: string): string {
   const trimmed = path.replace(/\/+$/, '');
   const at = trimmed.lastIndexOf('/');
@@ -21,7 +24,10 @@ export function dirname(path: string): string {
   return at === 0 ? '/' : trimmed.slice(0, at);
 }
 
-/** `.` and `..` segments resolved, repeated slashes folded (`a/./b/../c` → `a/c`). */
+/**
+ * `.` and `..` segments resolved, repeated slashes folded (`a/./b/../c` → `a/c`); unlike
+ * `path.posix.normalize`, a trailing slash is dropped (package names are files).
+ */
 export function normalize(path: string): string {
   const absolute = path.startsWith('/');
   const out: string[] = [];

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { concatBytes } from '../bytes.js';
 
 /** One packet to write. */
 export interface PacketToWrite {
@@ -38,16 +39,6 @@ function block(type: number, body: Uint8Array): Uint8Array {
   return out;
 }
 
-const concat = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-
 const END_OF_OPTIONS = new Uint8Array(4);
 
 /** The section header and one interface description: the start of a pcapng file. */
@@ -77,9 +68,9 @@ export function pcapngHeader(o: {
     resolution,
     END_OF_OPTIONS,
   ];
-  return concat([
-    block(0x0a0d0d0a, concat([shb, ...shbOptions])),
-    block(1, concat([idb, ...idbOptions])),
+  return concatBytes([
+    block(0x0a0d0d0a, concatBytes([shb, ...shbOptions])),
+    block(1, concatBytes([idb, ...idbOptions])),
   ]);
 }
 
@@ -93,12 +84,12 @@ export function pcapngPacket(p: PacketToWrite): Uint8Array {
   view.setUint32(8, Number(stamp & 0xffffffffn), true);
   view.setUint32(12, p.data.length, true);
   view.setUint32(16, p.originalLength ?? p.data.length, true);
-  return block(6, concat([head, p.data, new Uint8Array(pad4(p.data.length))]));
+  return block(6, concatBytes([head, p.data, new Uint8Array(pad4(p.data.length))]));
 }
 
 /** A whole pcapng file. */
 export function writePcapng(linkType: number, packets: readonly PacketToWrite[]): Uint8Array {
-  return concat([pcapngHeader({ linkType }), ...packets.map(pcapngPacket)]);
+  return concatBytes([pcapngHeader({ linkType }), ...packets.map(pcapngPacket)]);
 }
 
 /** A whole classic pcap file (microsecond stamps). */
@@ -121,5 +112,5 @@ export function writePcap(linkType: number, packets: readonly PacketToWrite[]): 
     out.set(p.data, 16);
     return out;
   });
-  return concat([header, ...records]);
+  return concatBytes([header, ...records]);
 }

@@ -26,7 +26,7 @@ import { deviceTarget, relayTarget, tappedTargets, type TargetSettings } from '.
 import { watchInterrupts } from './interrupts.js';
 import { progressRenderer } from './progress.js';
 import { renderReport } from './render-report.js';
-import { fileStamp, saveUpdateRecord } from './update-record.js';
+import { recordPath, saveUpdateRecord } from './update-record.js';
 
 /** What the flash command settled on before touching any device, one modem or many. */
 export interface FlashSettings {
@@ -56,10 +56,15 @@ export interface FlashRun extends FlashSettings {
 
 /** What a target needs of the settings. */
 export function targetSettings(s: FlashSettings): TargetSettings {
+  const r = s.prepared.request;
   return {
     command: s.command,
     waitSeconds: s.waitSeconds,
-    programmer: s.prepared.request.programmer,
+    programmer: r.programmer,
+    requestArguments: [
+      ...(r.programmer === undefined ? [] : ['--programmer', r.programmer]),
+      ...[...(r.accept ?? [])].map((flag) => `--${flag}`),
+    ],
   };
 }
 
@@ -153,7 +158,7 @@ async function normalModeDone(run: FlashRun, ctx: RunContext, d: DeviceResult): 
   const checks = d.checks;
   if (!report || !checks)
     throw new WorkflowError('QFH_INTERNAL', 'a normal-mode flash without checks');
-  const record = run.record ?? `qfh-update-${fileStamp()}.json`;
+  const record = await recordPath(run.record, { device: d.device, several: false });
   const saved = await saveUpdateRecord(record, {
     package: run.prepared.pkg.root,
     ...checks,

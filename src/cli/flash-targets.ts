@@ -27,6 +27,11 @@ export interface TargetSettings {
   readonly command: 'flash' | 'edl-recover';
   readonly waitSeconds: number;
   readonly programmer: string | undefined;
+  /**
+   * The request's own options (`--programmer FILE`, accept flags), which every command the
+   * advice names must repeat: without them it would be refused, or upload another programmer.
+   */
+  readonly requestArguments: readonly string[];
 }
 
 /** `sim:PROFILE[:normal]`: a new simulated modem in this process (in EDL for `edl-recover`). */
@@ -49,7 +54,10 @@ export function deviceTarget(
   c: { spec: DeviceSpec; text: string | undefined; ctx: Pick<RunContext, 'bus'> },
 ): FleetTarget {
   const { spec, text } = c;
-  const named = { deviceArgument: text };
+  const named = {
+    deviceArgument: text,
+    route: [...(text === undefined ? [] : ['--device', text]), ...s.requestArguments],
+  };
   if (spec.kind === 'usb' && spec.serial === undefined && spec.port === undefined)
     return { device: text ?? 'usb', ...named, connect: (o) => theModemAttached(s, o) };
   const target = specTarget(spec, text ?? 'usb', {
@@ -72,7 +80,12 @@ export function relayTarget(
     device: c.text ?? 'usb',
     deviceArgument: c.text,
     // Advice after a failure must reach the modem the same way: through the relay.
-    route: ['--relay', relay, ...(c.text === undefined ? [] : ['--device', c.text])],
+    route: [
+      '--relay',
+      relay,
+      ...(c.text === undefined ? [] : ['--device', c.text]),
+      ...s.requestArguments,
+    ],
     connect: async ({ onMessage }) => {
       const o = { relay: c.relay, waitSeconds: s.waitSeconds, onMessage };
       const access = s.command === 'flash' ? await relayNormalModeAccess(o) : undefined;

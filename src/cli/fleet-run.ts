@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { join } from 'node:path';
 import { DeviceNotFoundError } from '../errors.js';
 import { systemBus, type ModemBus } from '../fleet/bus.js';
 import { flashMany } from '../fleet/flash-many.js';
@@ -28,7 +27,7 @@ import {
 } from './fleet-summary.js';
 import { fleetView, type FleetView } from './fleet-view.js';
 import { watchInterrupts } from './interrupts.js';
-import { fileStamp, saveUpdateRecord } from './update-record.js';
+import { recordPath, saveUpdateRecord } from './update-record.js';
 
 /** What the flash command settled on for several modems. */
 export interface FleetRun extends FlashSettings {
@@ -135,8 +134,8 @@ async function flashAll(run: FleetRun, ctx: RunContext, selection: Selection): P
 /** The before/after record of a modem flashed from normal mode, named after its handle. */
 async function saveRecord(run: FleetRun, d: DeviceResult, ctx: RunContext): Promise<void> {
   if (!d.checks || !d.report) return;
-  const name = `qfh-update-${fileStamp()}-${d.device.replace(/[^\w.-]+/g, '_')}.json`;
-  const path = join(run.record ?? '.', name);
+  // Several modems: --record is the folder for one record each.
+  const path = await recordPath(run.record, { device: d.device, several: true });
   const saved = await saveUpdateRecord(path, {
     package: run.prepared.pkg.root,
     device: d.device,

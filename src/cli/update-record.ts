@@ -4,10 +4,31 @@
  *
  * @module
  */
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** Now, as a file-name-safe timestamp (`2026-11-30T04-05-06-789Z`). */
 export const fileStamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
+
+/**
+ * Where the record of the modem `device` goes. With several modems `--record` is a folder
+ * (default: here) holding one record per modem. With one, it is the file itself, unless it
+ * names an existing folder (what a fleet's retry line repeats, even for one modem); with
+ * no `--record`, a new file here.
+ */
+export async function recordPath(
+  record: string | undefined,
+  c: { device: string; several: boolean },
+): Promise<string> {
+  const perModem = `qfh-update-${fileStamp()}-${c.device.replace(/[^\w.-]+/g, '_')}.json`;
+  if (c.several) return join(record ?? '.', perModem);
+  if (record === undefined) return `qfh-update-${fileStamp()}.json`;
+  const folder = await stat(record).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  return folder ? join(record, perModem) : record;
+}
 
 /** Writes the record; resolves to whether it could be saved (the flash is done either way). */
 export function saveUpdateRecord(path: string, record: object): Promise<boolean> {

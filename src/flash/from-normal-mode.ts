@@ -69,7 +69,8 @@ export async function flashFromNormalMode(
   let gated: FlashOptions;
   let prepared: PreparedFlash;
   try {
-    prepared = await prepareFlash(firmware, options);
+    // The modem's own revision, read below, is the one its gates use.
+    prepared = await prepareFlash(firmware, { ...options, modemRevision: undefined });
     beforeCheck = await checkModem(new AtPort(access.at));
     gated = {
       ...options,

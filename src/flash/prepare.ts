@@ -10,6 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { checkedAcceptFlags, type AcceptFlag } from '../accept-flags.js';
+import { UsageError } from '../errors.js';
 import { type FirmwarePackage } from '../package/read-package.js';
 import { readPackage } from '../package/open-package.js';
 import {
@@ -63,7 +64,7 @@ export async function prepareFlash(
   firmware: string | FirmwarePackage | PreparedFlash,
   options: PrepareOptions = {},
 ): Promise<PreparedFlash> {
-  if (isPrepared(firmware)) return firmware;
+  if (isPrepared(firmware)) return unchanged(firmware, options);
   const request: PlanRequest = {
     accept: checkedAcceptFlags(options.accept),
     modemRevision: options.modemRevision,
@@ -76,6 +77,34 @@ export async function prepareFlash(
   refuseStanding(plan, request);
   if (request.programmer !== undefined) await checkProgrammerFile(request.programmer);
   return { kind: 'prepared-flash', pkg, request, plan };
+}
+
+/**
+ * A prepared request, refusing options that would have made another one: a programmer,
+ * accept flags or skip-unchanged given again and different would otherwise be ignored.
+ * @throws UsageError naming the option.
+ */
+function unchanged(prepared: PreparedFlash, o: PrepareOptions): PreparedFlash {
+  const r = prepared.request;
+  const sameSet = (a: Iterable<string>, b: Iterable<string>): boolean => {
+    const x = new Set(a);
+    const y = new Set(b);
+    return x.size === y.size && [...x].every((v) => y.has(v));
+  };
+  const differs = [
+    o.programmer !== undefined && resolve(o.programmer) !== r.programmer ? 'programmer' : '',
+    o.accept !== undefined && !sameSet(o.accept, r.accept ?? []) ? 'accept' : '',
+    o.skipUnchanged !== undefined && o.skipUnchanged !== Boolean(r.skipUnchanged)
+      ? 'skipUnchanged'
+      : '',
+  ].filter((d) => d !== '');
+  if (differs.length > 0)
+    throw new UsageError(
+      'QFH_USAGE',
+      `the request was prepared with other ${differs.join(', ')}: a prepared flash keeps the choices it was prepared with`,
+      { hint: `Pass ${differs.join(', ')} to prepareFlash(), not to the flash.` },
+    );
+  return prepared;
 }
 
 /**

@@ -87,7 +87,7 @@ export interface FleetResult {
 /** Options of {@link flashMany}: those of `flash()`, with callbacks that name the modem. */
 export interface FlashManyOptions extends Omit<
   FlashOptions,
-  'onProgress' | 'onLog' | 'onPlan' | 'modemRevision' | 'deviceArgument'
+  'onProgress' | 'onLog' | 'onPlan' | 'modemRevision' | 'deviceArgument' | 'route'
 > {
   /** The firmware package for every modem: a folder, a zip, one already read, or a request `prepareFlash()` decided. */
   readonly firmware: string | FirmwarePackage | PreparedFlash;

@@ -6,6 +6,7 @@
  * @module
  */
 import { PackageError } from '../errors.js';
+import { normalize } from '../posix-path.js';
 import {
   isJunkName,
   type OpenedFile,
@@ -31,10 +32,15 @@ export function memorySource(
 ): PackageSource {
   // Duck-typed, not instanceof: a Map or Uint8Array made in another realm (an iframe, a
   // worker's structured clone, a vm context) is not an instance of this realm's classes.
-  const all = new Map(isMap(files) ? files : Object.entries(files));
-  for (const path of all.keys())
-    if (path.startsWith('/') || path.split('/').includes('..'))
-      throw new PackageError('QFH_PACKAGE_PATH_ESCAPE', `${path} is not a path inside a package`);
+  const given = new Map(isMap(files) ? files : Object.entries(files));
+  const all = new Map<string, MemoryFile>();
+  for (const [key, file] of given) {
+    // Names as the reader asks for them: forward slashes, no `.` segments.
+    const path = normalize(key.replace(/\\/g, '/'));
+    if (path.startsWith('/') || path === '..' || path.startsWith('../') || /^[A-Za-z]:/.test(path))
+      throw new PackageError('QFH_PACKAGE_PATH_ESCAPE', `${key} is not a path inside a package`);
+    all.set(path, file);
+  }
   const sorted = [...all.keys()].sort();
   const entries: PackageEntry[] = [];
   const ignored: string[] = [];
@@ -72,9 +78,15 @@ function opened(file: MemoryFile): OpenedFile {
   const read = (position: number, length: number): Promise<Uint8Array> => {
     const start = Math.max(0, Math.min(position, size));
     const end = Math.max(start, Math.min(size, position + length));
-    return isBytes(file)
-      ? Promise.resolve(new Uint8Array(file.subarray(start, end)))
-      : file.read(start, end - start);
+    if (isBytes(file)) return Promise.resolve(new Uint8Array(file.subarray(start, end)));
+    return file.read(start, end - start).then((bytes) => {
+      if (bytes.length !== end - start)
+        throw new PackageError(
+          'QFH_PACKAGE_NOT_FOUND',
+          `a package file gave ${bytes.length} bytes at ${start} where it has ${end - start}: it changed or could not be read`,
+        );
+      return bytes;
+    });
   };
   return { size, read, close: () => Promise.resolve() };
 }

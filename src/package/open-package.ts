@@ -12,6 +12,7 @@ import {
   type ReadPackageOptions,
 } from './read-package.js';
 import { md5Stream } from './verify-md5.js';
+import { nativeCrc32 } from './native-crc32.js';
 
 /**
  * Reads and checks the firmware package at `input` (a folder, a zip, or a package source).
@@ -22,5 +23,5 @@ export async function readPackage(
   options: ReadPackageOptions = {},
 ): Promise<FirmwarePackage> {
   const source = typeof input === 'string' ? await openPackageSource(input) : input;
-  return readPackageSource(source, { ...options, md5: md5Stream });
+  return readPackageSource(source, { ...options, md5: md5Stream, crc32: nativeCrc32 });
 }

@@ -43,6 +43,8 @@ export class FileResolver {
     private readonly source: PackageSource,
     files: readonly PackageEntry[],
     private readonly findings: Finding[],
+    /** The runtime's fastest CRC-32, for sparse images that carry CRC32 chunks. */
+    private readonly crc32?: (data: Uint8Array, previous?: number) => number,
   ) {
     this.byLowerPath = new Map(files.map((f) => [f.path.toLowerCase(), f]));
   }
@@ -105,7 +107,8 @@ export class FileResolver {
    * Most images carry none (img2simg writes none by default) and cost nothing.
    */
   private async checkCrc(path: string): Promise<void> {
-    for await (const extent of expandSparse(this.source.stream(path))) void extent;
+    const options = this.crc32 ? { crc32: this.crc32 } : {};
+    for await (const extent of expandSparse(this.source.stream(path), options)) void extent;
   }
 
   private async indexSparse(path: string): Promise<SparseIndex | undefined> {

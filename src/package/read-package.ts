@@ -82,6 +82,8 @@ export interface ReadPackageOptions {
 export interface ReadSourceOptions extends ReadPackageOptions {
   /** MD5 of a stream of bytes. @default `portableMd5` (pure JavaScript) */
   md5?: Md5Digest;
+  /** CRC-32 for sparse images with CRC32 chunks. @default the portable one (`src/crc32.ts`) */
+  crc32?: ((data: Uint8Array, previous?: number) => number) | undefined;
 }
 
 const MANIFEST_MAX = 16 << 20;
@@ -102,7 +104,7 @@ export async function readPackageSource(
   const { rawprograms, patches, contents } = await readManifests(source, files, findings);
   const programmers = files.filter((f) => f.role === 'programmer');
   const programmer = await checkProgrammer(source, programmers, findings);
-  const resolver = new FileResolver(source, listing.files, findings);
+  const resolver = new FileResolver(source, listing.files, findings, options.crc32);
   const images = await readImages(resolver, rawprograms, findings);
   const patchTargets = await readPatchTargets(source, { resolver, patches, findings });
   const used = [

@@ -8,16 +8,10 @@
  *
  * @module
  */
-import zlib from 'node:zlib';
-import { crc32 as portableCrc32 } from '../crc32.js';
 import { ZipError } from '../errors.js';
 import { ByteReader } from '../sparse/byte-reader.js';
+import { nativeCrc32 } from './native-crc32.js';
 import { zipErrorOf, type ZipArchive, type ZipEntryInfo } from './zip-archive.js';
-
-// Every byte of a zipped image passes here: node:zlib's native CRC-32 (Node 20.15+) is many
-// times faster than the portable one, which remains the fallback.
-const crc32: (data: Uint8Array, previous: number) => number =
-  (zlib as { crc32?: (data: Uint8Array, value: number) => number }).crc32 ?? portableCrc32;
 
 /** A forward-only reader of one entry. */
 export class EntryCursor {
@@ -58,7 +52,7 @@ export class EntryCursor {
           'QFH_ZIP_BOMB',
           `${this.where()} inflates past the ${this.entry.size} bytes its header states`,
         );
-      this.crc = crc32(piece, this.crc) >>> 0;
+      this.crc = nativeCrc32(piece, this.crc) >>> 0;
       return piece;
     } catch (e) {
       this.failed = zipErrorOf(e, this.where());

@@ -116,6 +116,8 @@ async function release(
 ): Promise<void> {
   try {
     await undo.services?.();
+  } catch (e) {
+    say(`could not put the router's services back: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
     await restartModemManager(undo.modemManager, say);
   }

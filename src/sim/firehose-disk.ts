@@ -7,7 +7,11 @@
  *
  * @module
  */
-import { crc32 } from '../crc32.js';
+import zlib from 'node:zlib';
+import { crc32 as hostCrc32 } from '../crc32.js';
+
+// zlib's CRC-32 (Node 20.15+), not the host's: a host CRC bug must not be agreed with.
+const deviceCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32 ?? hostCrc32;
 import type { FirehoseElement } from '../firehose/xml.js';
 import { DeviceExpressionError, evaluateOnDevice } from './device-expression.js';
 import type { Replies } from './firehose-replies.js';
@@ -134,7 +138,7 @@ export function patchDisk(e: FirehoseElement, d: Disk): Uint8Array[] {
     crc32: (start: bigint, length: bigint): bigint => {
       const bytes = Number(length);
       return BigInt(
-        crc32(d.storage.read(lun, Number(start), Math.ceil(bytes / size)).subarray(0, bytes)),
+        deviceCrc32(d.storage.read(lun, Number(start), Math.ceil(bytes / size)).subarray(0, bytes)),
       );
     },
   };

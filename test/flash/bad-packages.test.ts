@@ -88,6 +88,7 @@ describe.concurrent('bad packages × paths: refused, nothing erased or written',
         (x: unknown) => x,
       );
       expectRefused(bad, e, modem);
+      if (bad.knownFromPackage) expect(modem.saharaBoots[0]?.trace.reads ?? []).toEqual([]);
     });
 
     if (bad.profile === 'eg25g')

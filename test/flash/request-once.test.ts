@@ -104,3 +104,19 @@ it('an accept name the library does not know is an error, before the modem is to
   expect(modem.saharaBoots.length).toBe(1);
   expect(modem.firehoseRuns).toEqual([]);
 });
+
+it('a prepared request refuses a flash given other choices than it was prepared with', async () => {
+  const { root, programmer } = await demo();
+  const { flash, prepareFlash } = await import('../../src/flash/index.js');
+  const { SimulatedModem } = await import('../../src/sim/index.js');
+  const prepared = await prepareFlash(root, { accept: ['allow-downgrade'] });
+  const modem = new SimulatedModem({ profile: 'eg25g' });
+  for (const options of [{ programmer }, { accept: [] }, { skipUnchanged: true }]) {
+    const error = await flash(prepared, modem.connect(), options).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'QFH_USAGE', message: /prepared with other/ });
+  }
+  expect(modem.firehoseRuns).toEqual([]);
+  // The same choices again are no conflict.
+  const same = await flash(prepared, modem.connect(), { accept: ['allow-downgrade'] });
+  expect(same.state).toBe('flashed');
+});

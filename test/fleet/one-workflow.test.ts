@@ -5,12 +5,12 @@
  * the user's flags, one port with no modem reported as a fleet (exit 1), `--capture`
  * refused with one port, a modem named twice reported as two.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { importUsbmon } from '../../src/capture/index.js';
-import { SimulatedBus, SimulatedModem, profile } from '../../src/sim/index.js';
+import { buildDemoPackage, SimulatedBus, SimulatedModem, profile } from '../../src/sim/index.js';
 import { expectFlashed, qfhOnBus, rm500qPackage, writesReceived } from '../helpers/fleet.js';
 
 const made: string[] = [];
@@ -123,3 +123,29 @@ it('a modem named twice is flashed once and reported once', async () => {
   expect(modem.firehoseRuns.length).toBe(1);
   expectFlashed(modem, parts);
 });
+
+it('one port and --record naming a folder (what a fleet retry repeats): the record goes inside it', async () => {
+  const parent = await mkdtemp(join(tmpdir(), 'qfh-one-record-'));
+  made.push(parent);
+  const root = await buildDemoPackage(parent, undefined, { scale: 0.1 });
+  const p = profile('eg25g');
+  const modem = new SimulatedModem({
+    profile: p,
+    state: 'normal',
+    timing: { overrides: { bootMs: 300 } },
+  });
+  const bus = new SimulatedBus([{ port: '1-1.4', modem }]);
+  const records = join(parent, 'records');
+  await mkdir(records);
+  const { code, stderr } = await qfhOnBus(
+    ['flash', root, '--device', 'usb:1-1.4', '--yes', '--record', records, '--wait', '20'],
+    bus,
+  );
+  expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+  const saved = await readdir(records);
+  expect(saved).toEqual([expect.stringMatching(/^qfh-update-.*-usb_1-1\.4\.json$/)]);
+  const record = JSON.parse(await readFile(join(records, saved[0] ?? ''), 'utf8')) as {
+    before?: unknown;
+  };
+  expect(record.before).toBeDefined();
+}, 120_000);

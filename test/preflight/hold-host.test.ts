@@ -1,7 +1,7 @@
 /**
  * Host safety from the library: `holdHost` refuses before it stops anything, stops
- * ModemManager only when asked and running, and starts it again on release, even when putting
- * the router's services back throws; a failed restart names the command this host uses.
+ * ModemManager only when asked and running, and starts it again on release, and when the
+ * router's services cannot be stopped; a failed restart names the command this host uses.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -2,7 +2,8 @@
  * `qfh flash PACKAGE` and `qfh edl-recover PACKAGE`: the checked plan, shown; a question
  * (asked on the terminal stdin is, whatever stdout is) unless --yes; the pre-flight on real
  * hardware; then the flash, from normal mode when `flash` finds the modem there. Several
- * modems (`--device` repeated or naming a port, or `--all`) go to fleet-run.ts.
+ * modems (`--device` repeated, or `--all`) go to fleet-run.ts; one, whatever names it, to
+ * flash-run.ts. Both flash through `flashMany`.
  *
  * @module
  */
