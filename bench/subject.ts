@@ -39,9 +39,14 @@ const load = async <T>(root: string, path: string): Promise<T> =>
 
 /** The host side of the qfh tree at `root` (built: `root/dist`). */
 export async function loadSubject(root: string): Promise<Subject> {
+  // Node's readPackage moved to package/open-package.js; older refs have it in read-package.js.
+  const packageReader = load<{ readPackage: typeof readPackageFn }>(
+    root,
+    'package/open-package.js',
+  ).catch(() => load<{ readPackage: typeof readPackageFn }>(root, 'package/read-package.js'));
   const [{ flash }, { readPackage }, { openTcpTransport }] = await Promise.all([
     load<{ flash: typeof flashFn }>(root, 'flash/flash.js'),
-    load<{ readPackage: typeof readPackageFn }>(root, 'package/open-package.js'),
+    packageReader,
     load<{ openTcpTransport: typeof openTcpFn }>(root, 'transport/tcp.js'),
   ]);
   const flashMany = await load<{ flashMany: typeof flashManyFn }>(root, 'fleet/flash-many.js')

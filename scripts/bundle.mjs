@@ -89,8 +89,6 @@ await build({
   format: 'esm',
   target: 'node20',
   minify: true,
-  // Error class names are part of the --json contract (error.name); minified they were 'X'.
-  keepNames: true,
   legalComments: 'none',
   outfile,
   external: ['usb'],

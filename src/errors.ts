@@ -25,6 +25,7 @@ export type UsageCode = 'QFH_USAGE' | 'QFH_INPUT_UNREADABLE';
 
 /** The command line or an input file given to it is not usable. */
 export class UsageError extends QfhError {
+  static override readonly errorName: string = 'UsageError';
   constructor(code: UsageCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'Run `qfh --help` for the commands and their options.',
@@ -48,6 +49,7 @@ export type TransportCode =
 
 /** A failure moving bytes to or from a device. */
 export class TransportError extends QfhError {
+  static override readonly errorName: string = 'TransportError';
   constructor(code: TransportCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'Check the cable and that nothing else (ModemManager, another flasher) holds the port, then replug the modem.',
@@ -58,6 +60,7 @@ export class TransportError extends QfhError {
 
 /** No data (or no room) within the operation's timeout. */
 export class TransportTimeoutError extends TransportError {
+  static override readonly errorName: string = 'TransportTimeoutError';
   constructor(message: string, options: QfhErrorOptions = {}) {
     super('QFH_TRANSPORT_TIMEOUT', message, {
       hint: 'The device stopped answering. If it stays silent, power-cycle it so it returns to EDL (9008) and try again.',
@@ -68,6 +71,7 @@ export class TransportTimeoutError extends TransportError {
 
 /** The transport was closed, or the device went away (unplugged, reset). */
 export class TransportClosedError extends TransportError {
+  static override readonly errorName: string = 'TransportClosedError';
   constructor(message: string, options: QfhErrorOptions & { disconnected?: boolean } = {}) {
     super(options.disconnected ? 'QFH_TRANSPORT_DISCONNECTED' : 'QFH_TRANSPORT_CLOSED', message, {
       hint: options.disconnected
@@ -83,6 +87,7 @@ export type DeviceNotFoundCode = 'QFH_NO_DEVICE' | 'QFH_DEVICE_AMBIGUOUS' | 'QFH
 
 /** No device (or more than one) matched what the user asked for. */
 export class DeviceNotFoundError extends QfhError {
+  static override readonly errorName: string = 'DeviceNotFoundError';
   constructor(code: DeviceNotFoundCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'Check the cable and `qfh list`. A modem in EDL shows as 05c6:9008; pick one with --device usb:SERIAL.',
@@ -93,6 +98,7 @@ export class DeviceNotFoundError extends QfhError {
 
 /** A safety check refused the flash; nothing was written. */
 export class PlanRefusedError extends QfhError {
+  static override readonly errorName: string = 'PlanRefusedError';
   constructor(
     readonly refusals: readonly {
       readonly code: string;
@@ -119,6 +125,7 @@ export class PlanRefusedError extends QfhError {
 
 /** A step of the plan cannot be placed (its start depends on a disk size nobody reported). */
 export class PlanError extends QfhError {
+  static override readonly errorName: string = 'PlanError';
   constructor(message: string, options: QfhErrorOptions = {}) {
     super('QFH_PLAN_UNRESOLVED', message, {
       hint: 'The modem did not report its disk size, so qfh cannot place this step; nothing was written.',
@@ -129,6 +136,7 @@ export class PlanError extends QfhError {
 
 /** An image did not verify: the device holds other bytes than qfh sent. */
 export class VerifyMismatchError extends QfhError {
+  static override readonly errorName: string = 'VerifyMismatchError';
   constructor(message: string, options: QfhErrorOptions = {}) {
     super('QFH_VERIFY_MISMATCH', message, {
       hint: 'The flash memory did not keep what was written. Run qfh edl-recover; if it fails the same way, the modem needs service.',
@@ -139,6 +147,7 @@ export class VerifyMismatchError extends QfhError {
 
 /** qfh could not compute the digest of what it sent: the image was written but not checked. */
 export class VerifyUnavailableError extends QfhError {
+  static override readonly errorName: string = 'VerifyUnavailableError';
   constructor(message: string, options: QfhErrorOptions = {}) {
     super('QFH_VERIFY_UNAVAILABLE', message, {
       hint: 'The image was written but not checked. Run the same command again; with --skip-unchanged qfh first compares each image with the modem and rewrites only what differs.',
@@ -149,6 +158,7 @@ export class VerifyUnavailableError extends QfhError {
 
 /** qfh was asked to stop (Ctrl-C, SIGTERM, an aborted AbortSignal) and stopped at a safe point. */
 export class InterruptedError extends QfhError {
+  static override readonly errorName: string = 'InterruptedError';
   /** Stopped at once (a second Ctrl-C), in the middle of a step: the programmer was cut off. */
   readonly forced: boolean;
 
@@ -163,6 +173,7 @@ export class InterruptedError extends QfhError {
 
 /** The user answered no. */
 export class DeclinedError extends QfhError {
+  static override readonly errorName: string = 'DeclinedError';
   constructor(message = 'not flashed: you answered no', options: QfhErrorOptions = {}) {
     super('QFH_DECLINED', message, { hint: 'Nothing was sent to the modem.', ...options });
   }
@@ -173,6 +184,7 @@ export type WorkflowCode = 'QFH_BACKUP_LAYOUT' | 'QFH_SIM_BUSY' | 'QFH_INTERNAL'
 
 /** A workflow that cannot go on for a reason of its own (not a device or package failure). */
 export class WorkflowError extends QfhError {
+  static override readonly errorName: string = 'WorkflowError';
   constructor(code: WorkflowCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, options);
   }
@@ -186,6 +198,7 @@ export type FleetCode = 'QFH_FLEET_INCOMPLETE' | 'QFH_REFUSED' | 'QFH_INTERRUPTE
  * or the rest were all refused by a gate (`QFH_REFUSED`) or all stopped on request.
  */
 export class FleetError extends QfhError {
+  static override readonly errorName: string = 'FleetError';
   constructor(code: FleetCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, options);
   }

@@ -12,6 +12,7 @@ export type SaharaPacketCode =
 
 /** A Sahara packet that cannot be decoded (short, wrong length field, unknown command). */
 export class SaharaPacketError extends QfhError {
+  static override readonly errorName: string = 'SaharaPacketError';
   constructor(code: SaharaPacketCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'The device sent bytes that are not a Sahara packet. Replug the modem (or power-cycle it) so it restarts Sahara, then try again.',
@@ -29,6 +30,7 @@ export type FirehoseXmlCode =
 
 /** A Firehose XML document that cannot be built or parsed. */
 export class FirehoseXmlError extends QfhError {
+  static override readonly errorName: string = 'FirehoseXmlError';
   constructor(code: FirehoseXmlCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'The programmer and qfh are out of step. Power-cycle the modem so it returns to EDL (9008) and start again.',
@@ -51,6 +53,7 @@ export type SparseFormatCode =
 
 /** An Android sparse image that is malformed, truncated or inconsistent. */
 export class SparseFormatError extends QfhError {
+  static override readonly errorName: string = 'SparseFormatError';
   constructor(code: SparseFormatCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'The sparse image is damaged or was not made by img2simg/libsparse. Re-download the firmware package and check its md5.txt.',
@@ -65,6 +68,7 @@ export type ExpressionCode =
 
 /** A rawprogram/patch expression (`NUM_DISK_SECTORS-33.`, `CRC32(2,4096)`) that cannot be evaluated. */
 export class ExpressionError extends QfhError {
+  static override readonly errorName: string = 'ExpressionError';
   constructor(code: ExpressionCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'The package XML holds an expression qfh does not understand. Check the file is the one the vendor shipped.',
@@ -83,6 +87,7 @@ export type PartitionTableCode =
 
 /** A NAND MIBIB or GPT partition table that cannot be read. */
 export class PartitionTableError extends QfhError {
+  static override readonly errorName: string = 'PartitionTableError';
   constructor(code: PartitionTableCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'The partition table file is damaged or not the kind qfh expected. Re-download the firmware package.',
@@ -101,6 +106,7 @@ export type PackageCode =
 
 /** A firmware package (folder or one of its manifests) that cannot be read safely. */
 export class PackageError extends QfhError {
+  static override readonly errorName: string = 'PackageError';
   constructor(code: PackageCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'Point qfh at the unpacked firmware folder (the one holding md5.txt and update/), and re-download it if a file is damaged.',
@@ -137,6 +143,7 @@ const ZIP_HINTS: Readonly<Record<ZipCode, string>> = {
 
 /** A firmware zip that cannot be read safely: nothing from it reaches the modem. */
 export class ZipError extends QfhError {
+  static override readonly errorName: string = 'ZipError';
   constructor(code: ZipCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, { hint: ZIP_HINTS[code], ...options });
   }
@@ -147,6 +154,7 @@ export type ProgrammerFileCode = 'QFH_PROGRAMMER_INVALID';
 
 /** The programmer file is not a Firehose ELF a PBL would load. */
 export class ProgrammerFileError extends QfhError {
+  static override readonly errorName: string = 'ProgrammerFileError';
   constructor(code: ProgrammerFileCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'Use the prog_*firehose* file shipped with the firmware for this exact modem (or pass the right one with --programmer FILE).',
@@ -164,6 +172,7 @@ export type CaptureCode =
 
 /** A capture (qfh's JSON lines, pcap, pcapng, usbmon records) that cannot be read or replayed as asked. */
 export class CaptureError extends QfhError {
+  static override readonly errorName: string = 'CaptureError';
   constructor(code: CaptureCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'Capture the whole session with its USB link type: `tcpdump -i usbmonN -s 0 -w FILE.pcapng` (or Wireshark on usbmonN), started before the modem is plugged in so the enumeration is in the file.',

@@ -16,6 +16,7 @@ export type SaharaProtocolCode =
 
 /** The PBL and qfh disagree: no HELLO, an unexpected packet, or the PBL refused the programmer. */
 export class SaharaProtocolError extends QfhError {
+  static override readonly errorName: string = 'SaharaProtocolError';
   /** Sahara status the PBL reported, when it reported one. */
   readonly status: number | undefined;
   constructor(
@@ -41,6 +42,7 @@ export type FirehoseCode =
 
 /** A Firehose exchange that went wrong (other than a NAK, which is {@link FirehoseNakError}). */
 export class FirehoseError extends QfhError {
+  static override readonly errorName: string = 'FirehoseError';
   constructor(code: FirehoseCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: 'Power-cycle the modem so it returns to EDL (9008), then run qfh edl-recover.',
@@ -51,6 +53,7 @@ export class FirehoseError extends QfhError {
 
 /** The programmer refused a command: carries the command, the response attributes and every log line. */
 export class FirehoseNakError extends FirehoseError {
+  static override readonly errorName: string = 'FirehoseNakError';
   constructor(
     readonly command: string,
     readonly attributes: readonly (readonly [string, string])[],
@@ -82,6 +85,7 @@ export type AtCode =
 
 /** The modem's AT or DIAG port refused or did not answer. */
 export class AtError extends QfhError {
+  static override readonly errorName: string = 'AtError';
   constructor(code: AtCode, message: string, options: QfhErrorOptions = {}) {
     super(code, message, {
       hint: "Check that this is the modem's AT port (qfh list shows each interface) and that nothing else (ModemManager, a dialer) is using it.",

@@ -24,6 +24,7 @@ export interface ReplayPosition {
 
 /** The host did something the script did not expect. */
 export class ReplayMismatchError extends QfhError {
+  static override readonly errorName: string = 'ReplayMismatchError';
   constructor(
     message: string,
     /** Where the host's bytes first differed. */

@@ -39,6 +39,7 @@ type Messages = ReturnType<typeof parseDeviceDocument>;
 
 /** The programmer did not answer within the wait. */
 export class FirehoseSilence extends FirehoseError {
+  static override readonly errorName: string = 'FirehoseSilence';
   constructor(what: string, ms: number) {
     super('QFH_FIREHOSE_TIMEOUT', `the programmer did not answer ${what} within ${ms} ms`, {
       hint: 'The programmer stopped answering. Power-cycle or replug the modem so it returns to EDL (9008), then run qfh edl-recover.',

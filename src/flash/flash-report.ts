@@ -87,6 +87,7 @@ export interface FlashReport {
  * failure that stopped it (`QFH_SAHARA_NO_HELLO`, `QFH_VERIFY_MISMATCH`, …).
  */
 export class FlashError extends QfhError {
+  static override readonly errorName: string = 'FlashError';
   constructor(
     message: string,
     readonly report: FlashReport,

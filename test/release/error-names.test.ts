@@ -7,6 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it, onTestFinished } from 'vitest';
+import * as errors from '../../src/errors.js';
+import { FirehoseSilence } from '../../src/firehose/response-reader.js';
+import { FlashError } from '../../src/flash/flash-report.js';
+import { ReplayMismatchError } from '../../src/capture/replay.js';
 import { readPackage } from '../../src/package/index.js';
 import { prepareFlash } from '../../src/flash/index.js';
 import { buildDemoPackage } from '../../src/sim/index.js';
@@ -37,4 +41,18 @@ it('the built command line names each error by its class', async () => {
   const expected = await thrownName(prepareFlash(root, { modemRevision: newer }));
   expect(expected).toBe('PlanRefusedError');
   expect(errorName(refused.stdout)).toBe(expected);
+});
+
+it("every error class states its own name (a subclass that forgot would take its parent's)", () => {
+  const classes = [
+    ...Object.values(errors).filter(
+      (v): v is typeof errors.QfhError =>
+        typeof v === 'function' && v.prototype instanceof Error && 'errorName' in v,
+    ),
+    FlashError,
+    FirehoseSilence,
+    ReplayMismatchError,
+  ];
+  expect(classes.length).toBeGreaterThan(25);
+  expect(classes.filter((c) => c.errorName !== c.name).map((c) => c.name)).toEqual([]);
 });
