@@ -26,7 +26,16 @@ export async function openProgrammer(
     );
   });
   try {
-    const { size } = await handle.stat();
+    const info = await handle.stat();
+    if (!info.isFile())
+      throw new ProgrammerFileError(
+        'QFH_PROGRAMMER_INVALID',
+        `the programmer ${path} is ${info.isDirectory() ? 'a folder' : 'not a regular file'}, not a programmer file`,
+        {
+          hint: "Give --programmer the programmer file itself (prog_*firehose*.mbn or .elf), or leave it out to use the package's.",
+        },
+      );
+    const { size } = info;
     const head = Buffer.alloc(Math.min(size, PROGRAMMER_HEAD_BYTES));
     await handle.read(head, 0, head.length, 0);
     const problem = programmerProblem(head, size);

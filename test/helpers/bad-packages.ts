@@ -264,6 +264,14 @@ export const BAD_PACKAGES: readonly BadPackage[] = [
     build: () => nand(async () => undefined),
   },
   {
+    name: '--programmer names a folder',
+    profile: 'eg25g',
+    codes: ['QFH_PROGRAMMER_INVALID'],
+    knownFromPackage: true,
+    args: (root) => ['--programmer', join(root, 'update')],
+    build: () => nand(async () => undefined),
+  },
+  {
     name: 'a sparse image whose CRC32 chunk does not match its data',
     profile: 'msm8974-emmc',
     codes: ['PKG_SPARSE_CORRUPT'],
