@@ -96,6 +96,10 @@ export class DeviceNotFoundError extends QfhError {
   }
 }
 
+/** What the user must know of where the modem is when a refusal comes after its switch. */
+const IN_EDL =
+  'The modem was switched to EDL for this check and waits there (05c6:9008), its firmware untouched: power-cycle it to boot that firmware again.';
+
 /** A safety check refused the flash; nothing was written. */
 export class PlanRefusedError extends QfhError {
   static override readonly errorName: string = 'PlanRefusedError';
@@ -105,20 +109,21 @@ export class PlanRefusedError extends QfhError {
       readonly message: string;
       readonly flag?: string;
     }[],
+    /** The modem was switched to EDL before the refusal (checks on the programmer's facts). */
+    readonly inEdl = false,
   ) {
     const flags = [
       ...new Set(refusals.map((r) => r.flag).filter((f): f is string => f !== undefined)),
     ];
     const fixed = refusals.filter((r) => r.flag === undefined);
+    const fix =
+      fixed.length > 0
+        ? 'Some of these cannot be overridden: use the firmware package made for this exact modem.'
+        : `If you are sure, accept exactly these risks with: ${flags.join(' ')}${inEdl ? ' (qfh edl-recover with them picks the modem up in EDL)' : ''}`;
     super(
       'QFH_REFUSED',
-      `refused to flash (${refusals.length} problem${refusals.length === 1 ? '' : 's'}; nothing was written): ${refusals.map((r) => `${r.message} (${r.code})`).join('; ')}`,
-      {
-        hint:
-          fixed.length > 0
-            ? 'Some of these cannot be overridden: use the firmware package made for this exact modem.'
-            : `If you are sure, accept exactly these risks with: ${flags.join(' ')}`,
-      },
+      `refused to flash (${refusals.length} problem${refusals.length === 1 ? '' : 's'}; nothing was written${inEdl ? '; the modem is now in EDL' : ''}): ${refusals.map((r) => `${r.message} (${r.code})`).join('; ')}`,
+      { hint: inEdl ? `${IN_EDL} ${fix}` : fix },
     );
   }
 }

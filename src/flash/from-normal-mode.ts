@@ -11,7 +11,7 @@ import { AtPort } from '../at/at-port.js';
 import { switchToEdl, type EdlSwitchOptions } from '../at/edl-switch.js';
 import type { ModemIdentity } from '../at/identify.js';
 import { checkModem, type ModemCheck } from '../at/post-check.js';
-import { AtError, DeviceNotFoundError, TransportError } from '../errors.js';
+import { AtError, DeviceNotFoundError, PlanRefusedError, TransportError } from '../errors.js';
 import type { FirmwarePackage } from '../package/read-package.js';
 import type { Transport } from '../transport/transport.js';
 import { flash, type FlashOptions } from './flash.js';
@@ -93,6 +93,11 @@ export async function flashFromNormalMode(
       edl,
       access.programmerLoaded ? { ...gated, programmerLoaded: true } : gated,
     );
+  } catch (e) {
+    // Refused on the programmer's facts: nothing written, but the modem is no longer where
+    // the user left it, and must be told so.
+    if (e instanceof PlanRefusedError && !e.inEdl) throw new PlanRefusedError(e.refusals, true);
+    throw e;
   } finally {
     await closeQuietly(edl);
   }

@@ -100,8 +100,16 @@ describe.concurrent('bad packages × paths: refused, nothing erased or written',
           (x: unknown) => x,
         );
         expectRefused(bad, e, modem);
-        // Known from the package: the modem was never switched to EDL.
+        // Known from the package: the modem was never switched to EDL. Known only from the
+        // programmer's facts: it was, and the user is told where it is and how to get back.
         if (bad.knownFromPackage) expect(modem.state).toBe('normal');
+        else {
+          expect(modem.state).toBe('edl');
+          expect(e).toMatchObject({
+            message: expect.stringContaining('the modem is now in EDL'),
+            hint: expect.stringMatching(/^The modem was switched to EDL .* power-cycle it/),
+          });
+        }
       });
   }
 });
