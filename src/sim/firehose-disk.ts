@@ -137,6 +137,16 @@ export function patchDisk(e: FirehoseElement, d: Disk): Uint8Array[] {
     numDiskSectors: BigInt(total),
     crc32: (start: bigint, length: bigint): bigint => {
       const bytes = Number(length);
+      // A host's CRC32(0, <huge>) must not make the simulator read its disk into memory. Real
+      // patch files checksum at most a GPT entry array (16 KiB); the 1 MiB cap is the
+      // simulator's own guard, not a limit documented for real programmers.
+      if (
+        start < 0n ||
+        length < 0n ||
+        bytes > 1 << 20 ||
+        Number(start) + Math.ceil(bytes / size) > total
+      )
+        throw new DeviceExpressionError(`CRC32(${start},${length}) reaches past LUN ${lun}`);
       return BigInt(
         deviceCrc32(d.storage.read(lun, Number(start), Math.ceil(bytes / size)).subarray(0, bytes)),
       );

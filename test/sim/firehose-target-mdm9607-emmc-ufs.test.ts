@@ -116,6 +116,19 @@ describe('simulated programmer: eMMC patches on DISK', () => {
     ).toBe(BigInt(sectors - 1));
   });
 
+  it('NAKs a CRC32 over a range past the disk, leaving the sector as it was', async () => {
+    const { modem, link } = await bootedModem('msm8974-emmc');
+    await xml(link, '<configure MemoryName="eMMC" MaxPayloadSizeToTargetInBytes="16384" />');
+    const before = modem.storage.export(0, 1, 1);
+    const reply = await xml(
+      link,
+      '<patch SECTOR_SIZE_IN_BYTES="512" byte_offset="88" filename="DISK" physical_partition_number="0" size_in_bytes="4" start_sector="1" value="CRC32(2,NUM_DISK_SECTORS*512)" />',
+    );
+    expect(responses(reply)[0]?.value).toBe('NAK');
+    expect(logs(reply).at(-1)).toMatch(/CRC32\(2,\d+\) reaches past LUN 0/);
+    expect(modem.storage.export(0, 1, 1)).toEqual(before);
+  });
+
   it('NAKs an eMMC LUN that does not exist with the real text', async () => {
     const { link } = await bootedModem('msm8974-emmc');
     expect(
