@@ -217,7 +217,7 @@ relayIt(
       expect(advised).toBe(`edl-recover ${zip} --relay ${NET.routerLan}`);
       const recovered = await pcQfh([...advised.split(' '), '--yes']).done;
       expect(recovered.out).toMatch(/the modem is in EDL \(ttyUSB\d+\)/);
-      expect(recovered.code).toBe(0);
+      expect(recovered.code, recovered.out).toBe(0);
       expect(await imagesOnStorage(modem)).toBe(10);
     } finally {
       await r.stop();
