@@ -56,8 +56,8 @@ export const SIM_MAY_USE = [
 /**
  * The runtime-neutral core: these layers run on any JavaScript runtime (Node, a browser
  * page), so they import no Node built-in and use no Node global. The files in
- * NODE_ADAPTERS live beside them and do the Node-only work (the file system, yauzl's zip
- * reader, node:crypto); core files never import them, and entry files (`index.ts`) may.
+ * NODE_ADAPTERS live beside them and do the Node-only work (the file system, node:crypto,
+ * zlib's CRC-32); core files never import them, and entry files (`index.ts`) may.
  */
 export const CORE = ['bottom', 'sparse', 'package', 'plan', 'sahara', 'firehose'];
 
@@ -68,11 +68,7 @@ export const NODE_ADAPTERS = [
   'src/package/open-package.ts',
   'src/package/verify-md5.ts',
   'src/package/file-on-disk.ts',
-  'src/package/zip-archive.ts',
-  'src/package/zip-entry-cursor.ts',
-  'src/package/zip-source.ts',
-  'src/package/zip-stored.ts',
-  'src/package/require-yauzl.ts',
+  'src/package/zip-file.ts',
   'src/package/native-crc32.ts',
   'src/sparse/file-source.ts',
   'src/sahara/programmer-file.ts',

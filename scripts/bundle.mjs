@@ -28,22 +28,6 @@ const inlineRelayScript = {
 };
 
 /**
- * The library loads yauzl with createRequire(import.meta.url), which esbuild leaves alone: in
- * a bundle copied without node_modules it would not be found. A plain require() is what
- * esbuild inlines (still loaded at the first zip, not at start-up).
- */
-const inlineYauzl = {
-  name: 'inline-yauzl',
-  setup(b) {
-    b.onLoad({ filter: /package[\\/]require-yauzl\.ts$/ }, (args) => ({
-      contents: "export function requireYauzl() { return require('yauzl'); }",
-      loader: 'js',
-      resolveDir: dirname(args.path),
-    }));
-  },
-};
-
-/**
  * string-width (ESM, versions 7 and 8) builds a \p{RGI_Emoji} regular expression and an
  * Intl.Segmenter as it loads: about 45 ms of the 200 ms of CPU a small flash's start-up
  * took, paid by every command, although yargs and cliui measure text only to print help. In
@@ -96,7 +80,7 @@ await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __qfhCreateRequire } from 'node:module';\nconst require = __qfhCreateRequire(import.meta.url);",
   },
-  plugins: [inlineRelayScript, inlineYauzl, lazyStringWidth],
+  plugins: [inlineRelayScript, lazyStringWidth],
   logLevel: 'warning',
 });
 

@@ -24,6 +24,8 @@ export {
   type ReadPackageOptions,
 } from './package/read-package.js';
 export { memorySource, type MemoryFile } from './package/memory-source.js';
+export { zipSource, type ZipSourceOptions } from './package/zip-source.js';
+export type { ArchiveBytes, Crc32 } from './package/zip-archive.js';
 export { portableMd5, type Md5Digest } from './package/portable-md5.js';
 export type {
   PackageSource,

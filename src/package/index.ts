@@ -10,5 +10,4 @@ export * from './portable.js';
 export * from './open-package.js';
 export * from './verify-md5.js';
 export { folderSource } from './folder-source.js';
-export { zipSource } from './zip-source.js';
 export { openPackageSource, isZipFile } from './open-source.js';

@@ -58,7 +58,7 @@ export function memorySource(
     location: name,
     name,
     list: () => Promise.resolve({ files: entries, ignored, escapes: [] }),
-    open: (path) => Promise.resolve(opened(get(path))),
+    open: (path) => Promise.resolve(openMemoryFile(get(path))),
     stream: (path, range) => streamOf(get(path), range),
   };
 }
@@ -73,7 +73,8 @@ function sizeOf(file: MemoryFile | undefined): number {
   return file === undefined ? 0 : isBytes(file) ? file.byteLength : file.size;
 }
 
-function opened(file: MemoryFile): OpenedFile {
+/** Random access to one file's bytes, whatever holds them; a short read is an error. */
+export function openMemoryFile(file: MemoryFile): OpenedFile {
   const size = sizeOf(file);
   const read = (position: number, length: number): Promise<Uint8Array> => {
     const start = Math.max(0, Math.min(position, size));
@@ -95,7 +96,7 @@ async function* streamOf(
   file: MemoryFile,
   range: { start: number; length: number } | undefined,
 ): AsyncGenerator<Uint8Array> {
-  const { read, size } = opened(file);
+  const { read, size } = openMemoryFile(file);
   const start = range?.start ?? 0;
   const end = Math.min(size, range ? start + range.length : size);
   for (let at = start; at < end; at += PIECE) yield await read(at, Math.min(PIECE, end - at));

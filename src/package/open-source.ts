@@ -5,9 +5,12 @@
  * @module
  */
 import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { PackageError } from '../errors.js';
 import { folderSource } from './folder-source.js';
 import type { PackageSource } from './package-source.js';
+import { nativeCrc32 } from './native-crc32.js';
+import { zipFileBytes } from './zip-file.js';
 import { zipSource } from './zip-source.js';
 
 /** Local file header, empty archive, spanned archive. */
@@ -42,7 +45,10 @@ export async function openPackageSource(path: string): Promise<PackageSource> {
     );
   });
   if (info.isDirectory()) return folderSource(path);
-  if (info.isFile() && (await isZipFile(path))) return zipSource(path);
+  if (info.isFile() && (await isZipFile(path))) {
+    const location = resolve(path);
+    return zipSource(await zipFileBytes(location), { location, crc32: nativeCrc32 });
+  }
   throw new PackageError(
     'QFH_PACKAGE_NOT_FOUND',
     `${path} is neither a folder nor a zip: give the firmware package folder or its zip`,

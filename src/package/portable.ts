@@ -1,5 +1,5 @@
 /**
- * The package reader without its Node adapters (folders on disk, zips, node:crypto): what
+ * The package reader without its Node adapters (folders and zips on disk, node:crypto): what
  * the planner and the runtime-neutral entry (`src/core.ts`) import. `index.ts` adds the
  * adapters for Node callers.
  *
@@ -19,3 +19,5 @@ export * from './read-package.js';
 export * from './package-source.js';
 export * from './portable-md5.js';
 export * from './memory-source.js';
+export { zipSource, type ZipSourceOptions } from './zip-source.js';
+export type { ArchiveBytes, Crc32 } from './zip-archive.js';

@@ -1,20 +1,37 @@
 /**
- * A zip archive as qfh reads it, through `yauzl` (spec-following: the central directory is
- * the truth, local headers are never scanned for). Every entry is checked before any byte
- * of it is used: names that leave the archive (zip-slip) and links, encryption, compression
- * other than stored and deflate, sizes no deflate stream can reach (a zip bomb's ratio),
- * entries whose data overlap (the non-recursive zip bomb), data past the end of the file
- * (a cut download). Reads open the file by path for each stream, so no descriptor is held
- * between reads.
+ * A zip archive as qfh reads it, through zip.js (spec-following: the central directory is
+ * the truth, local headers are never scanned for), on any JavaScript runtime: the archive's
+ * bytes come through a random-access reader (a file on Node, a `File` in a browser page,
+ * bytes in memory) and deflate runs on the runtime's own `DecompressionStream`. Every entry
+ * is checked before any byte of it is used: names that leave the archive (zip-slip) and
+ * links, encryption, compression other than stored and deflate, sizes no deflate stream can
+ * reach (a zip bomb's ratio), entries whose data overlap (the non-recursive zip bomb), data
+ * past the end of the file (a cut download).
  *
  * @module
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import type yauzl from 'yauzl';
-import { PackageError, ZipError, type ZipCode } from '../errors.js';
-import { requireYauzl } from './require-yauzl.js';
+import type { Entry, FileEntry } from '@zip.js/zip.js';
+import { crc32 as portableCrc32 } from '../crc32.js';
+import { ZipError } from '../errors.js';
+import { openMemoryFile, type MemoryFile } from './memory-source.js';
+import type { OpenedFile } from './package-source.js';
+import { zipErrorOf } from './zip-errors.js';
+import { checkLayout, localDataStart } from './zip-layout.js';
+import { loadZipJs, type ZipJs } from './zip-js.js';
+
+/** The archive's own bytes, read by range: a file on disk, a browser `File`, a buffer. */
+export type ArchiveBytes = MemoryFile;
+
+/** zlib/IEEE CRC-32 of `data`, continuing from `previous`. */
+export type Crc32 = (data: Uint8Array, previous?: number) => number;
+
+/** How to open an archive. */
+export interface ZipArchiveOptions {
+  /** Where the archive is, for messages (its path, or the name a page was given). */
+  readonly path: string;
+  /** Default: the portable CRC-32 (`src/crc32.ts`); Node passes zlib's. */
+  readonly crc32?: Crc32;
+}
 
 /** One file entry of the archive. */
 export interface ZipEntryInfo {
@@ -32,13 +49,21 @@ export interface ZipEntryInfo {
 
 /** An opened archive. */
 export interface ZipArchive {
+  /** Where the archive is, for messages (its path, or the name a page was given). */
   readonly path: string;
   readonly fileSize: number;
   readonly entries: readonly ZipEntryInfo[];
-  /** Where an entry's data start in the file (its local header read once). */
+  /** Where an entry's data start in the archive (its local header read once). */
   dataStart(entry: ZipEntryInfo): Promise<number>;
-  /** The entry's bytes, inflated when deflated, sizes checked by yauzl as they pass. */
-  openStream(entry: ZipEntryInfo): Promise<Readable>;
+  /** The CRC-32 every entry's bytes are checked with (native on Node, portable elsewhere). */
+  readonly crc32: Crc32;
+  /** Bytes of the archive itself (a stored entry's data are read from here by position). */
+  read(position: number, length: number): Promise<Uint8Array>;
+  /**
+   * The entry's bytes, inflated when deflated, in pieces. Stopping early (`return()` on the
+   * iterator) stops the inflater and releases its buffers.
+   */
+  openStream(entry: ZipEntryInfo): AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -52,141 +77,129 @@ export const MAX_ENTRIES = 65536;
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 
-/** yauzl, and the reader it reads archives through. */
-interface Loaded {
-  readonly yauzl: typeof yauzl;
-  readonly PathReader: new (path: string) => yauzl.RandomAccessReader;
-}
-
-/** yauzl, loaded by the first archive opened: a folder package never needs it. */
-let loaded: Loaded | undefined;
-
-function loadYauzl(): Loaded {
-  if (!loaded) {
-    const lib = requireYauzl();
-    /** yauzl reads through this: one fresh file stream per range. */
-    class PathReader extends lib.RandomAccessReader {
-      constructor(private readonly path: string) {
-        super();
-      }
-
-      override _readStreamForRange(start: number, end: number): Readable {
-        if (end <= start) return Readable.from([]);
-        return createReadStream(this.path, { start, end: end - 1, highWaterMark: 64 * 1024 });
-      }
-    }
-    loaded = { yauzl: lib, PathReader };
-  }
-  return loaded;
-}
-
-/** A yauzl or zlib error as one of qfh's zip errors. */
-export function zipErrorOf(e: unknown, where: string): ZipError {
-  if (e instanceof ZipError) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  const zlibCode = (e as { code?: unknown }).code;
-  const rules: readonly [RegExp, ZipCode][] = [
-    [/invalid relative path|absolute path|invalid characters in fileName/, 'QFH_ZIP_PATH_ESCAPE'],
-    [/too many bytes in the stream/, 'QFH_ZIP_BOMB'],
-    [/encrypt/, 'QFH_ZIP_ENCRYPTED'],
-    [/unsupported compression method/, 'QFH_ZIP_UNSUPPORTED'],
-    [
-      /signature not found|unexpected EOF|overflows file bounds|not enough bytes|unexpected end of file/,
-      'QFH_ZIP_TRUNCATED',
-    ],
-  ];
-  const code =
-    rules.find(([pattern]) => pattern.test(message))?.[1] ??
-    (zlibCode === 'Z_BUF_ERROR' ? 'QFH_ZIP_TRUNCATED' : 'QFH_ZIP_CORRUPT');
-  return new ZipError(code, `${where}: ${message}`, { cause: e });
-}
-
 /**
- * Opens the archive at `path` and reads its central directory.
- * @throws ZipError for a damaged or hostile archive; PackageError when it cannot be read.
+ * Opens the archive whose bytes `bytes` reads and reads its central directory.
+ * @throws ZipError for a damaged or hostile archive.
  */
-export async function openZipArchive(path: string): Promise<ZipArchive> {
-  const info = await stat(path).catch((e: unknown) => {
-    throw new PackageError(
-      'QFH_PACKAGE_NOT_FOUND',
-      `cannot read ${path}: ${(e as Error).message}`,
-      {
-        cause: e,
-      },
-    );
-  });
-  const { yauzl: lib, PathReader } = loadYauzl();
-  let zip: yauzl.ZipFile;
+export async function openZipArchive(
+  bytes: ArchiveBytes,
+  options: ZipArchiveOptions,
+): Promise<ZipArchive> {
+  const { path } = options;
+  const zipJs = await loadZipJs();
+  const file = openMemoryFile(bytes);
+  const raw = new Map<ZipEntryInfo, FileEntry>();
   const entries: ZipEntryInfo[] = [];
-  const rawEntries = new Map<ZipEntryInfo, yauzl.Entry>();
   try {
-    zip = await lib.fromRandomAccessReaderPromise(new PathReader(path), info.size, {
-      autoClose: false,
-      decodeStrings: true,
-      validateEntrySizes: true,
-      strictFileNames: false,
+    const reader = new zipJs.ZipReader(readerOf(zipJs, file), {
+      filenameEncoding: 'utf-8',
+      // The local header must agree with the central directory (name included): an archive
+      // that reads one way to qfh and another to unzip is refused, not guessed at.
+      strictness: 'strict',
     });
-    if (zip.entryCount > MAX_ENTRIES)
-      throw new ZipError(
-        'QFH_ZIP_BOMB',
-        `${path} declares ${zip.entryCount} entries; firmware zips hold a few hundred (qfh reads at most ${MAX_ENTRIES})`,
-      );
-    for await (const entry of zip.eachEntry()) {
-      if (entry.fileName.endsWith('/')) continue;
+    let count = 0;
+    for await (const entry of reader.getEntriesGenerator()) {
+      if (++count > MAX_ENTRIES)
+        throw new ZipError(
+          'QFH_ZIP_BOMB',
+          `${path} holds more than ${MAX_ENTRIES} entries; firmware zips hold a few hundred`,
+        );
+      if (entry.directory) continue;
       const checked = checkedEntry(entry, path);
       entries.push(checked);
-      rawEntries.set(checked, entry);
+      raw.set(checked, entry);
     }
   } catch (e) {
     throw zipErrorOf(e, path);
   }
-  checkLayout(entries, { path, fileSize: info.size });
+  checkLayout(entries, { path, fileSize: file.size });
   const starts = new Map<ZipEntryInfo, Promise<number>>();
-  const raw = (entry: ZipEntryInfo): yauzl.Entry => {
-    const found = rawEntries.get(entry);
-    if (!found) throw new Error(`${entry.name} is not an entry of ${path}`);
-    return found;
-  };
   const dataStart = (entry: ZipEntryInfo): Promise<number> => {
     let start = starts.get(entry);
     if (!start) {
-      start = zip
-        .readLocalFileHeaderPromise(raw(entry), { minimal: true })
-        .then((h) => h.fileDataStart)
-        .catch((e: unknown) => {
-          starts.delete(entry);
-          throw zipErrorOf(e, `${path}: ${entry.name}`);
-        });
+      start = localDataStart(file, entry, path).catch((e: unknown) => {
+        starts.delete(entry);
+        throw zipErrorOf(e, `${path}: ${entry.name}`);
+      });
       starts.set(entry, start);
     }
     return start;
   };
   return {
     path,
-    fileSize: info.size,
+    fileSize: file.size,
     entries,
+    crc32: options.crc32 ?? portableCrc32,
+    read: (position, length) => file.read(position, length),
     dataStart,
-    openStream: async (entry) => {
-      const at = await dataStart(entry);
-      // yauzl 3.4.0's openReadStreamLowLevelPromise calls the wrong method: the callback form.
-      return new Promise<Readable>((resolve, reject) => {
-        zip.openReadStreamLowLevel(
-          at,
-          entry.compressedSize,
-          0,
-          entry.compressedSize,
-          entry.deflated,
-          entry.size,
-          (e, stream) => (e ? reject(zipErrorOf(e, `${path}: ${entry.name}`)) : resolve(stream)),
-        );
-      });
+    openStream: (entry) => {
+      const found = raw.get(entry);
+      if (!found) throw new Error(`${entry.name} is not an entry of ${path}`);
+      return inflated(found, `${path}: ${entry.name}`);
     },
   };
 }
 
-function checkedEntry(entry: yauzl.Entry, path: string): ZipEntryInfo {
-  const where = `${path}: ${entry.fileName}`;
-  if (entry.isEncrypted())
+/** zip.js's reader over `bytes`: zip.js asks for ranges, `bytes` answers them. */
+function readerOf(zipJs: ZipJs, file: OpenedFile): InstanceType<ZipJs['Reader']> {
+  class RangeReader extends zipJs.Reader<OpenedFile> {
+    override size = file.size;
+    override readUint8Array(index: number, length: number): Promise<Uint8Array> {
+      return file.read(index, length);
+    }
+  }
+  return new RangeReader(file);
+}
+
+/**
+ * The entry's content. zip.js hands over the entry's stored bytes once it has checked the
+ * local header against the central directory and the data's bounds; inflating is the
+ * runtime's own `DecompressionStream` (zlib on Node), so qfh sees every byte it produces and
+ * tells an entry that inflates past its stated size (a bomb) from one that ends short (a cut
+ * or damaged archive): src/package/zip-entry-cursor.ts counts, and checks the CRC-32, before
+ * the caller sees the end. The streams' back-pressure holds zip.js to a piece ahead of qfh.
+ */
+async function* inflated(entry: FileEntry, where: string): AsyncGenerator<Uint8Array> {
+  if (entry.compressionMethod === 8 && typeof DecompressionStream === 'undefined')
+    throw new ZipError(
+      'QFH_ZIP_UNSUPPORTED',
+      `${where} is deflated, and this JavaScript runtime has no DecompressionStream to inflate it: use Node 20 or later, or a current browser`,
+    );
+  const pipe: { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } =
+    entry.compressionMethod === 8
+      ? new DecompressionStream('deflate-raw')
+      : new TransformStream<Uint8Array, Uint8Array>();
+  const stop = new AbortController();
+  const written = entry
+    .getData(pipe.writable, { signal: stop.signal, passThrough: true })
+    .then(() => undefined)
+    .catch((e: unknown) => e);
+  const reader = pipe.readable.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      yield next.value;
+    }
+    const failure = await written;
+    if (failure !== undefined) throw failure;
+    finished = true;
+  } catch (e) {
+    throw zipErrorOf(e, where);
+  } finally {
+    if (!finished) {
+      stop.abort();
+      await reader.cancel().catch(() => undefined);
+      await written;
+    }
+  }
+}
+
+function checkedEntry(entry: Entry, path: string): ZipEntryInfo {
+  const name = checkedName(entry.filename, path);
+  const where = `${path}: ${name}`;
+  if (entry.encrypted)
     throw new ZipError('QFH_ZIP_ENCRYPTED', `${where} is encrypted; qfh does not decrypt archives`);
   if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
     throw new ZipError(
@@ -201,42 +214,34 @@ function checkedEntry(entry: yauzl.Entry, path: string): ZipEntryInfo {
       'QFH_ZIP_BOMB',
       `${where} claims ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed: more than deflate can reach (${MAX_DEFLATE_RATIO}:1)`,
     );
+  if (entry.compressionMethod === 0 && entry.uncompressedSize !== entry.compressedSize)
+    throw new ZipError(
+      'QFH_ZIP_CORRUPT',
+      `${where} is stored, yet claims ${entry.uncompressedSize} bytes from ${entry.compressedSize}`,
+    );
   return {
-    name: entry.fileName,
+    name,
     size: entry.uncompressedSize,
     compressedSize: entry.compressedSize,
-    crc32: entry.crc32,
+    crc32: entry.crc32 ?? 0,
     deflated: entry.compressionMethod === 8,
-    offset: entry.relativeOffsetOfLocalHeader,
+    offset: entry.offset,
     link: ((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK,
   };
 }
 
-/** Entries must not share bytes, nor run past the end of the file, nor repeat a name. */
-function checkLayout(
-  entries: readonly ZipEntryInfo[],
-  c: { path: string; fileSize: number },
-): void {
-  const names = new Set<string>();
-  for (const e of entries) {
-    if (names.has(e.name))
-      throw new ZipError('QFH_ZIP_CORRUPT', `${c.path} holds two entries named ${e.name}`);
-    names.add(e.name);
-  }
-  const sorted = [...entries].sort((a, b) => a.offset - b.offset);
-  for (const [i, e] of sorted.entries()) {
-    const next = sorted[i + 1];
-    // 30 bytes of local header plus the name, at least: the data cannot start earlier.
-    const end = e.offset + 30 + Buffer.byteLength(e.name) + e.compressedSize;
-    if (next && end > next.offset)
-      throw new ZipError(
-        'QFH_ZIP_BOMB',
-        `${c.path}: ${e.name} and ${next.name} share compressed bytes (overlapping entries, a zip bomb's trick)`,
-      );
-    if (end > c.fileSize)
-      throw new ZipError(
-        'QFH_ZIP_TRUNCATED',
-        `${c.path}: ${e.name} runs past the end of the file (${end} > ${c.fileSize} bytes)`,
-      );
-  }
+/** An entry name qfh can use: relative, inside the archive, forward slashes. */
+function checkedName(name: string, path: string): string {
+  const slashed = name.replace(/\\/g, '/');
+  if (
+    slashed.startsWith('/') ||
+    /^[A-Za-z]:/.test(slashed) ||
+    slashed.split('/').includes('..') ||
+    slashed.includes('\0')
+  )
+    throw new ZipError(
+      'QFH_ZIP_PATH_ESCAPE',
+      `${path}: the entry "${name}" is named outside the archive (zip-slip)`,
+    );
+  return slashed;
 }

@@ -10,8 +10,8 @@
  */
 import { ZipError } from '../errors.js';
 import { ByteReader } from '../sparse/byte-reader.js';
-import { nativeCrc32 } from './native-crc32.js';
-import { zipErrorOf, type ZipArchive, type ZipEntryInfo } from './zip-archive.js';
+import type { ZipArchive, ZipEntryInfo } from './zip-archive.js';
+import { zipErrorOf } from './zip-errors.js';
 
 /** A forward-only reader of one entry. */
 export class EntryCursor {
@@ -41,7 +41,9 @@ export class EntryCursor {
     if (this.held) return this.fromHeld(this.held, max);
     try {
       this.reader ??= new ByteReader(await this.archive.openStream(this.entry));
-      const piece = await this.reader.readUpTo(max);
+      // At least one byte is asked for, even at the stated end: an entry that inflates on
+      // past its header's size must show it here, not pass as a CRC mismatch or as whole.
+      const piece = await this.reader.readUpTo(Math.max(max, 1));
       if (!piece) {
         this.checkEnd();
         return undefined;
@@ -52,7 +54,7 @@ export class EntryCursor {
           'QFH_ZIP_BOMB',
           `${this.where()} inflates past the ${this.entry.size} bytes its header states`,
         );
-      this.crc = nativeCrc32(piece, this.crc) >>> 0;
+      this.crc = this.archive.crc32(piece, this.crc) >>> 0;
       return piece;
     } catch (e) {
       this.failed = zipErrorOf(e, this.where());
@@ -126,7 +128,7 @@ export class EntryCursor {
   async readAheadToEnd(): Promise<void> {
     if (this.held) return;
     const start = this.position;
-    const bytes = Buffer.alloc(this.entry.size - start);
+    const bytes = new Uint8Array(this.entry.size - start);
     let at = 0;
     for (
       let piece = await this.pull(bytes.length);

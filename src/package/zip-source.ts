@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { basename, posix, resolve } from 'node:path';
 import { PackageError, ZipError } from '../errors.js';
+import { basename, dirname } from '../posix-path.js';
 import {
   isJunkName,
   type OpenedFile,
@@ -17,7 +17,13 @@ import {
   type PackageSource,
 } from './package-source.js';
 import { resolvePackagePath } from './package-paths.js';
-import { openZipArchive, type ZipArchive, type ZipEntryInfo } from './zip-archive.js';
+import {
+  openZipArchive,
+  type ArchiveBytes,
+  type Crc32,
+  type ZipArchive,
+  type ZipEntryInfo,
+} from './zip-archive.js';
 import { EntryCursor } from './zip-entry-cursor.js';
 import { readStoredRange } from './zip-stored.js';
 
@@ -28,13 +34,25 @@ const TAIL = 1 << 20;
 /** Folders a Quectel zip nests its package in, at most. */
 const MAX_NESTING = 3;
 
+/** Where the zip is, and how its entries are checked. */
+export interface ZipSourceOptions {
+  /** The zip's path (or the name a page was given): the package's location and messages. */
+  readonly location: string;
+  /** Default: the portable CRC-32; Node passes zlib's, many times faster. */
+  readonly crc32?: Crc32;
+}
+
 /**
- * The package inside the zip at `path`.
+ * The package inside the zip whose bytes `bytes` reads (a file on Node, a `File` in a page,
+ * bytes in memory).
  * @throws ZipError for a damaged or hostile archive (nothing is read from it).
  */
-export async function zipSource(path: string): Promise<PackageSource> {
-  const location = resolve(path);
-  const archive = await openZipArchive(location);
+export async function zipSource(
+  bytes: ArchiveBytes,
+  options: ZipSourceOptions,
+): Promise<PackageSource> {
+  const { location } = options;
+  const archive = await openZipArchive(bytes, { ...options, path: location });
   const root = packageRoot(archive.entries);
   const inRoot = new Map<string, ZipEntryInfo>();
   const ignored: string[] = [];
@@ -57,7 +75,10 @@ export async function zipSource(path: string): Promise<PackageSource> {
   const cursors = new CursorCache(archive);
   return {
     location,
-    name: root === '' ? basename(location).replace(/\.zip$/i, '') : basename(root.slice(0, -1)),
+    name:
+      root === ''
+        ? basename(location.replace(/\\/g, '/')).replace(/\.zip$/i, '')
+        : basename(root.slice(0, -1)),
     list: () => Promise.resolve(listing),
     open: (p) => openEntry(archive, entryOf(p)),
     stream: (p, range) => streamEntry(cursors, entryOf(p), range),
@@ -75,8 +96,8 @@ async function refuseEscapingLink(archive: ZipArchive, entry: ZipEntryInfo): Pro
       `${archive.path}: ${entry.name} is a ${entry.size}-byte link`,
     );
   const file = await openEntry(archive, entry);
-  const target = Buffer.from(await file.read(0, entry.size)).toString('utf8');
-  const dir = posix.dirname(entry.name);
+  const target = new TextDecoder().decode(await file.read(0, entry.size));
+  const dir = dirname(entry.name);
   try {
     resolvePackagePath(dir === '.' ? '' : dir, target);
   } catch {
@@ -104,7 +125,7 @@ function packageRoot(entries: readonly ZipEntryInfo[]): string {
 async function openEntry(archive: ZipArchive, entry: ZipEntryInfo): Promise<OpenedFile> {
   if (entry.size <= SMALL_ENTRY) {
     const cursor = new EntryCursor(archive, entry);
-    const bytes = Buffer.alloc(entry.size);
+    const bytes = new Uint8Array(entry.size);
     let at = 0;
     for await (const piece of cursor.take(entry.size)) {
       bytes.set(piece, at);
@@ -136,7 +157,7 @@ async function openEntry(archive: ZipArchive, entry: ZipEntryInfo): Promise<Open
       }
       await cursor.skipTo(position);
       const n = Math.max(0, Math.min(length, entry.size - position));
-      const out = Buffer.alloc(n);
+      const out = new Uint8Array(n);
       let at = 0;
       for await (const piece of cursor.take(n)) {
         out.set(piece, at);
@@ -182,7 +203,10 @@ async function* streamEntry(
  * inflates it once. Idle cursors are closed after a while, releasing their file stream.
  */
 class CursorCache {
-  private readonly idle = new Map<ZipEntryInfo, { cursor: EntryCursor; timer: NodeJS.Timeout }>();
+  private readonly idle = new Map<
+    ZipEntryInfo,
+    { cursor: EntryCursor; timer: ReturnType<typeof setTimeout> }
+  >();
 
   constructor(private readonly archive: ZipArchive) {}
 
@@ -200,7 +224,8 @@ class CursorCache {
       if (this.idle.get(cursor.entry)?.cursor === cursor) this.idle.delete(cursor.entry);
       void cursor.close();
     }, 10_000);
-    timer.unref();
+    // On Node, an idle cursor must not keep the process alive; other runtimes have no unref.
+    (timer as { unref?: () => void }).unref?.();
     const previous = this.idle.get(cursor.entry);
     if (previous) {
       clearTimeout(previous.timer);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { imagePieces } from '../../src/flash/image-pieces.js';
-import { zipSource } from '../../src/package/index.js';
+import { openPackageSource } from '../../src/package/index.js';
 import { folderSource } from '../../src/package/folder-source.js';
 import type { PackageSource } from '../../src/package/package-source.js';
 import type { DataSource } from '../../src/plan/types.js';
@@ -60,7 +60,7 @@ for (const size of [20 * MiB + 12345, 300_000])
 async function zippedSource(root: string): Promise<PackageSource> {
   const zip = join(root, '..', 'pkg.zip');
   await zipFolder(root, zip, { prefix: 'FW/' });
-  return zipSource(zip);
+  return openPackageSource(zip);
 }
 
 it('fills and host-patched bytes come out as they are defined, and hash the same', async () => {

@@ -2,7 +2,7 @@
  * What a child process's ES module loader resolves: a script prefix that registers a loader
  * hook writing each specifier to stderr, and the reader of that stderr. Node's register()
  * hooks see import(), never a createRequire() function, so a CommonJS package that qfh
- * loads through `require` (src/package/require-yauzl.ts, src/transport/load-usb.ts) must
+ * loads through `require` (src/transport/load-usb.ts) must
  * not show up here.
  */
 

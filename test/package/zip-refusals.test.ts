@@ -61,6 +61,16 @@ const CASES: readonly [string, QfhErrorCode, (zip: string) => Promise<void>][] =
     (zip) => editZip(zip, BIG, (v) => ({ uncompressedSize: v('uncompressedSize') - 4096 })),
   ],
   [
+    'an entry that inflates one byte past the size its header states',
+    'QFH_ZIP_BOMB',
+    (zip) => editZip(zip, BIG, (v) => ({ uncompressedSize: v('uncompressedSize') - 1 })),
+  ],
+  [
+    'an entry that inflates one byte short of the size its header states',
+    'QFH_ZIP_TRUNCATED',
+    (zip) => editZip(zip, BIG, (v) => ({ uncompressedSize: v('uncompressedSize') + 1 })),
+  ],
+  [
     'an entry claiming more than deflate can reach',
     'QFH_ZIP_BOMB',
     (zip) => editZip(zip, 'md5.txt', (v) => ({ uncompressedSize: v('compressedSize') * 2000 })),
@@ -106,7 +116,7 @@ describe('a bad firmware zip is a typed error, and nothing reaches the modem', (
       const link = new Counting(modem.connect());
       const error = await flash(zip, link).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ZipError);
-      expect((error as ZipError).code).toBe(code);
+      expect((error as ZipError).code, (error as Error).message).toBe(code);
       expect((error as ZipError).hint).not.toBe('');
       expect(link.writes).toBe(0);
       const cli = await runCli(['plan', zip, '--json']);

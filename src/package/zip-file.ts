@@ -1,0 +1,45 @@
+/**
+ * A zip on disk as the runtime-neutral zip reader reads it: its size, and ranges read by
+ * position. The file is opened for each read and closed after it, so no descriptor is held
+ * while a flash waits on the modem (a router has few to spare), and a download replaced
+ * between reads is read whole or fails, never mixed from an open handle to the old file.
+ *
+ * @module
+ */
+import { open, stat } from 'node:fs/promises';
+import { PackageError, ZipError } from '../errors.js';
+import type { ArchiveBytes } from './zip-archive.js';
+
+/**
+ * The bytes of the zip at `path`.
+ * @throws PackageError when it cannot be read.
+ */
+export async function zipFileBytes(path: string): Promise<ArchiveBytes> {
+  const info = await stat(path).catch((e: unknown) => {
+    throw new PackageError(
+      'QFH_PACKAGE_NOT_FOUND',
+      `cannot read ${path}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
+  });
+  return {
+    size: info.size,
+    async read(position, length) {
+      const bytes = new Uint8Array(length);
+      const handle = await open(path, 'r');
+      try {
+        const { bytesRead } = await handle.read(bytes, 0, length, position);
+        if (bytesRead < length)
+          throw new ZipError(
+            'QFH_ZIP_TRUNCATED',
+            `${path} ends at byte ${position + bytesRead}, where it held ${info.size} bytes when opened: the file was cut short`,
+          );
+        return bytes;
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
