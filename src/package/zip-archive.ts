@@ -125,17 +125,20 @@ export async function openZipArchive(
     }
     return start;
   };
-  return {
+  const archive = {
     path,
     fileSize: file.size,
     entries,
     crc32: options.crc32 ?? portableCrc32,
-    read: (position, length) => file.read(position, length),
+    read: (position: number, length: number) => file.read(position, length),
     dataStart,
+  };
+  return {
+    ...archive,
     openStream: (entry) => {
       const found = raw.get(entry);
       if (!found) throw new Error(`${entry.name} is not an entry of ${path}`);
-      return inflated(found, `${path}: ${entry.name}`);
+      return inflated(found, { archive, entry, where: `${path}: ${entry.name}` });
     },
   };
 }
@@ -151,30 +154,54 @@ function readerOf(zipJs: ZipJs, file: OpenedFile): InstanceType<ZipJs['Reader']>
   return new RangeReader(file);
 }
 
+/** How much of the archive is read at a time for an entry's stream. */
+const PIECE = 64 * 1024;
+
 /**
- * The entry's content. zip.js hands over the entry's stored bytes once it has checked the
- * local header against the central directory and the data's bounds; inflating is the
- * runtime's own `DecompressionStream` (zlib on Node), so qfh sees every byte it produces and
- * tells an entry that inflates past its stated size (a bomb) from one that ends short (a cut
- * or damaged archive): src/package/zip-entry-cursor.ts counts, and checks the CRC-32, before
- * the caller sees the end. The streams' back-pressure holds zip.js to a piece ahead of qfh.
+ * The entry's content. zip.js first checks the entry's local header against the central
+ * directory (an archive that reads one way to qfh and another to unzip is refused); then
+ * qfh reads the stored bytes itself, a piece at a time, and inflates them with the
+ * runtime's own `DecompressionStream` (zlib on Node). zip.js's own read pipeline runs ahead
+ * of its consumer (a 256 MiB entry held 220 MiB of memory), this one holds a piece and the
+ * inflater's window. qfh sees every byte produced, so src/package/zip-entry-cursor.ts tells
+ * an entry that inflates past its stated size (a bomb) from one that ends short, and checks
+ * the CRC-32 before the caller sees the end.
  */
-async function* inflated(entry: FileEntry, where: string): AsyncGenerator<Uint8Array> {
-  if (entry.compressionMethod === 8 && typeof DecompressionStream === 'undefined')
+async function* inflated(
+  raw: FileEntry,
+  c: { archive: Omit<ZipArchive, 'openStream'>; entry: ZipEntryInfo; where: string },
+): AsyncGenerator<Uint8Array> {
+  const { archive, entry, where } = c;
+  if (entry.deflated && typeof DecompressionStream === 'undefined')
     throw new ZipError(
       'QFH_ZIP_UNSUPPORTED',
       `${where} is deflated, and this JavaScript runtime has no DecompressionStream to inflate it: use Node 20 or later, or a current browser`,
     );
-  const pipe: { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } =
-    entry.compressionMethod === 8
-      ? new DecompressionStream('deflate-raw')
-      : new TransformStream<Uint8Array, Uint8Array>();
-  const stop = new AbortController();
-  const written = entry
-    .getData(pipe.writable, { signal: stop.signal, passThrough: true })
-    .then(() => undefined)
-    .catch((e: unknown) => e);
-  const reader = pipe.readable.getReader();
+  try {
+    await raw.getData(new WritableStream(), { checkOverlappingEntryOnly: true });
+  } catch (e) {
+    throw zipErrorOf(e, where);
+  }
+  const start = await archive.dataStart(entry);
+  async function* stored(): AsyncGenerator<Uint8Array> {
+    for (let at = 0; at < entry.compressedSize; at += PIECE)
+      yield await archive.read(start + at, Math.min(PIECE, entry.compressedSize - at));
+  }
+  if (!entry.deflated) return yield* stored();
+  const inflater = new DecompressionStream('deflate-raw');
+  const writer = inflater.writable.getWriter();
+  const feeding = (async () => {
+    try {
+      for await (const piece of stored()) {
+        await writer.ready;
+        await writer.write(piece);
+      }
+      await writer.close();
+    } catch (e) {
+      await writer.abort(e).catch(() => undefined);
+    }
+  })();
+  const reader = inflater.readable.getReader();
   let finished = false;
   try {
     for (;;) {
@@ -182,17 +209,12 @@ async function* inflated(entry: FileEntry, where: string): AsyncGenerator<Uint8A
       if (next.done) break;
       yield next.value;
     }
-    const failure = await written;
-    if (failure !== undefined) throw failure;
     finished = true;
   } catch (e) {
     throw zipErrorOf(e, where);
   } finally {
-    if (!finished) {
-      stop.abort();
-      await reader.cancel().catch(() => undefined);
-      await written;
-    }
+    if (!finished) await reader.cancel().catch(() => undefined);
+    await feeding;
   }
 }
 

@@ -90,7 +90,11 @@ export const FIELDS = {
   localHeaderOffset: { c: 42, l: undefined, size: 4 },
 } as const;
 
-/** Rewrites fields of the entry whose name ends with `suffix`, in both its headers. */
+/**
+ * Rewrites fields of the entry whose name ends with `suffix`, in both its headers and in its
+ * data descriptor (yazl writes one): a lie the archive tells consistently, as a crafted one
+ * would, so what catches it is qfh reading the data, not the headers disagreeing.
+ */
 export async function editZip(
   zipPath: string,
   suffix: string,
@@ -119,12 +123,36 @@ export function editEntry(
       ? zip.readUInt16LE(entry.central + f.c)
       : zip.readUInt32LE(entry.central + f.c);
   };
+  const descriptor = dataDescriptor(zip, entry, read('compressedSize'));
   for (const [field, value] of Object.entries(edit(read)) as [keyof typeof FIELDS, number][]) {
     const f = FIELDS[field];
-    for (const at of [entry.central + f.c, ...(f.l === undefined ? [] : [entry.local + f.l])])
+    const inDescriptor = descriptor === undefined ? undefined : DESCRIPTOR[field];
+    for (const at of [
+      entry.central + f.c,
+      ...(f.l === undefined ? [] : [entry.local + f.l]),
+      ...(inDescriptor === undefined || descriptor === undefined
+        ? []
+        : [descriptor + inDescriptor]),
+    ])
       if (f.size === 2) zip.writeUInt16LE(value, at);
       else zip.writeUInt32LE(value >>> 0, at);
   }
+}
+
+/** Field offsets in a data descriptor, after its signature. */
+const DESCRIPTOR: Partial<Record<keyof typeof FIELDS, number>> = {
+  crc32: 0,
+  compressedSize: 4,
+  uncompressedSize: 8,
+};
+
+/** Where the entry's data descriptor's fields start, when it has one (flag bit 3). */
+function dataDescriptor(zip: Buffer, entry: EntryHeaders, compressed: number): number | undefined {
+  if ((zip.readUInt16LE(entry.local + 6) & 8) === 0) return undefined;
+  const data =
+    entry.local + 30 + zip.readUInt16LE(entry.local + 26) + zip.readUInt16LE(entry.local + 28);
+  const at = data + compressed;
+  return zip.readUInt32LE(at) === 0x08074b50 ? at + 4 : at;
 }
 
 /** Replaces every occurrence of `from` with `to` (same length) in the archive's bytes: names in both headers. */

@@ -10,7 +10,14 @@ import { buildDemoPackage } from '../../src/sim/demo-package.js';
 import { SimulatedModem } from '../../src/sim/modem.js';
 import { runCli } from '../helpers/cli.js';
 import { Counting } from '../helpers/counting.js';
-import { editEntry, editZip, entryHeaders, renameInZip, zipFolder } from '../helpers/zip.js';
+import {
+  editEntry,
+  editZip,
+  entryHeaders,
+  FIELDS,
+  renameInZip,
+  zipFolder,
+} from '../helpers/zip.js';
 
 const NAME = 'EG25GGBR07A08M2G_30.006.30.006';
 const BIG = 'update/NON-HLOS.ubi'; // 8 MiB: read through a cursor, not inflated whole
@@ -95,6 +102,17 @@ const CASES: readonly [string, QfhErrorCode, (zip: string) => Promise<void>][] =
     'a CRC-32 that does not match',
     'QFH_ZIP_CRC_MISMATCH',
     (zip) => editZip(zip, BIG, (v) => ({ crc32: v('crc32') ^ 0x10 })),
+  ],
+  [
+    'a central directory that disagrees with the entry’s own header (read one way here, another by unzip)',
+    'QFH_ZIP_CORRUPT',
+    async (zip) => {
+      const bytes = await readFile(zip);
+      const entry = entryHeaders(bytes).find((e) => e.name.endsWith(BIG));
+      const at = (entry?.central ?? 0) + FIELDS.crc32.c;
+      bytes.writeUInt32LE((bytes.readUInt32LE(at) ^ 0x10) >>> 0, at); // the central record only
+      await writeFile(zip, bytes);
+    },
   ],
   [
     'a compression qfh does not read',
