@@ -69,6 +69,7 @@ export const NODE_ADAPTERS = [
   'src/package/verify-md5.ts',
   'src/package/file-on-disk.ts',
   'src/package/zip-file.ts',
+  'src/package/stat-package.ts',
   'src/package/native-crc32.ts',
   'src/sparse/file-source.ts',
   'src/sahara/programmer-file.ts',

@@ -8,6 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { statPackagePath } from './stat-package.js';
 import { PackageError } from '../errors.js';
 import { readsAt } from '../sparse/file-source.js';
 import {
@@ -32,15 +33,7 @@ export function isInside(root: string, path: string): boolean {
  * @throws PackageError when `root` is not a readable folder.
  */
 export async function folderSource(root: string): Promise<PackageSource> {
-  const info = await stat(root).catch((e: unknown) => {
-    throw new PackageError(
-      'QFH_PACKAGE_NOT_FOUND',
-      `cannot read ${root}: ${(e as Error).message}`,
-      {
-        cause: e,
-      },
-    );
-  });
+  const info = await statPackagePath(root);
   if (!info.isDirectory())
     throw new PackageError('QFH_PACKAGE_NOT_FOUND', `${root} is not a folder`);
   const location = await realpath(root);

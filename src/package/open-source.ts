@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { statPackagePath } from './stat-package.js';
 import { PackageError } from '../errors.js';
 import { folderSource } from './folder-source.js';
 import type { PackageSource } from './package-source.js';
@@ -35,15 +36,7 @@ export async function isZipFile(path: string): Promise<boolean> {
  * @throws PackageError when it is neither; ZipError for a damaged or hostile zip.
  */
 export async function openPackageSource(path: string): Promise<PackageSource> {
-  const info = await stat(path).catch((e: unknown) => {
-    throw new PackageError(
-      'QFH_PACKAGE_NOT_FOUND',
-      `cannot read ${path}: ${(e as Error).message}`,
-      {
-        cause: e,
-      },
-    );
-  });
+  const info = await statPackagePath(path);
   if (info.isDirectory()) return folderSource(path);
   if (info.isFile() && (await isZipFile(path))) {
     const location = resolve(path);

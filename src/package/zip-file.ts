@@ -6,8 +6,9 @@
  *
  * @module
  */
-import { open, stat } from 'node:fs/promises';
-import { PackageError, ZipError } from '../errors.js';
+import { open } from 'node:fs/promises';
+import { statPackagePath } from './stat-package.js';
+import { ZipError } from '../errors.js';
 import type { ArchiveBytes } from './zip-archive.js';
 
 /**
@@ -15,15 +16,7 @@ import type { ArchiveBytes } from './zip-archive.js';
  * @throws PackageError when it cannot be read.
  */
 export async function zipFileBytes(path: string): Promise<ArchiveBytes> {
-  const info = await stat(path).catch((e: unknown) => {
-    throw new PackageError(
-      'QFH_PACKAGE_NOT_FOUND',
-      `cannot read ${path}: ${(e as Error).message}`,
-      {
-        cause: e,
-      },
-    );
-  });
+  const info = await statPackagePath(path);
   return {
     size: info.size,
     async read(position, length) {
