@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { DeviceSpec } from '../transport/select-device.js';
-import { deviceSpec } from './devices.js';
+import { deviceSpec, requireMode } from './devices.js';
 
 /** Parses `--device` for a command that talks to the AT port. */
 export function atDeviceSpec(text: string | undefined, command: string): DeviceSpec {
@@ -20,10 +20,10 @@ export function atDeviceSpec(text: string | undefined, command: string): DeviceS
       'QFH_USAGE',
       `qfh ${command} talks to the AT port, not to a USB device in EDL: ${example}`,
     );
-  if (spec.kind === 'sim' && spec.state !== 'normal')
-    throw new UsageError(
-      'QFH_USAGE',
-      `qfh ${command} talks to a modem in normal mode: --device sim:${spec.profile}:normal`,
-    );
+  requireMode(spec, {
+    command,
+    mode: 'normal',
+    why: 'talks to the AT port of a modem in normal mode',
+  });
   return spec;
 }

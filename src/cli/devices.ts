@@ -8,7 +8,14 @@
 import { UsageError } from '../errors.js';
 import { PROFILES } from '../sim/profiles.js';
 import { SimulatedModem } from '../sim/modem.js';
-import { openDevice, parseDeviceSpec, type DeviceSpec } from '../transport/select-device.js';
+import {
+  deviceText,
+  knownMode,
+  openDevice,
+  parseDeviceSpec,
+  type DeviceMode,
+  type DeviceSpec,
+} from '../transport/select-device.js';
 import type { Transport } from '../transport/transport.js';
 import type { SessionHooks } from './capture-option.js';
 import type { CliOutput } from './output.js';
@@ -21,6 +28,33 @@ export function deviceSpec(text: string | undefined): DeviceSpec {
       hint: `Simulator profiles: ${[...PROFILES.keys()].join(', ')} (e.g. --device sim:eg25g).`,
     });
   return spec;
+}
+
+/** What a command needs of the device's mode, and why (said in the refusal). */
+export interface ModeNeed {
+  readonly command: string;
+  readonly mode: DeviceMode;
+  /** Why, as the end of a sentence: `reads the PBL, which only answers in EDL`. */
+  readonly why: string;
+  /** What else the user can do, after the handle in the right mode. */
+  readonly otherwise?: string;
+}
+
+/**
+ * Refuses, before anything is opened, a handle known to be in the other mode than the
+ * command needs (a device whose mode is found by opening it is let through).
+ */
+export function requireMode(spec: DeviceSpec, need: ModeNeed): void {
+  const mode = knownMode(spec);
+  if (mode === undefined || mode === need.mode) return;
+  const name = (m: DeviceMode): string => (m === 'edl' ? 'in EDL' : 'in normal mode');
+  throw new UsageError(
+    'QFH_USAGE',
+    `qfh ${need.command} ${need.why}; ${deviceText(spec)} is a modem ${name(mode)}`,
+    {
+      hint: `Use --device ${deviceText(spec, need.mode)} (a modem ${name(need.mode)})${need.otherwise ? `, ${need.otherwise}` : ''}.`,
+    },
+  );
 }
 
 /** Opens the device, saying on stderr what it waits for. */

@@ -8,6 +8,7 @@
  * @module
  */
 import { DeviceNotFoundError } from '../errors.js';
+import { opensNewModem } from '../transport/select-device.js';
 import { systemBus, type ModemBus } from '../fleet/bus.js';
 import { flashMany } from '../fleet/flash-many.js';
 import type { DeviceResult, FleetTarget } from '../fleet/fleet-types.js';
@@ -61,7 +62,8 @@ export async function runFleet(run: FleetRun, ctx: RunContext): Promise<number> 
 
 /**
  * The targets: the named devices, or every fitting modem. A handle named twice is one
- * modem, flashed once; `sim:` handles are each a new simulated modem (repeats labelled `#2`).
+ * modem, flashed once; a handle that opens a new modem each time (a simulated one) is as many
+ * modems as it is named (repeats labelled `#2`).
  */
 async function choose(run: FleetRun, c: { bus: ModemBus; ctx: RunContext }): Promise<Selection> {
   const o = { waitSeconds: run.waitSeconds, programmer: run.prepared.request.programmer };
@@ -74,7 +76,7 @@ async function choose(run: FleetRun, c: { bus: ModemBus; ctx: RunContext }): Pro
     const n = (seen.get(target.device) ?? 0) + 1;
     seen.set(target.device, n);
     if (n === 1) targets.push(target);
-    else if (spec.kind === 'sim') targets.push({ ...target, device: `${target.device}#${n}` });
+    else if (opensNewModem(spec)) targets.push({ ...target, device: `${target.device}#${n}` });
     else skipped.push({ device: text, reason: `${text} is named more than once: flashed once` });
   }
   return { targets, skipped };

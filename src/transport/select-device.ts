@@ -52,6 +52,44 @@ export function parseDeviceSpec(text = 'usb'): DeviceSpec {
   );
 }
 
+/** A modem's mode: in EDL (Sahara, Firehose) or normal (AT ports, the network). */
+export type DeviceMode = 'edl' | 'normal';
+
+/**
+ * The mode a handle is known to be in before it is opened: a simulated modem's is in its
+ * name; a real device's is only found by opening it (`undefined`).
+ */
+export function knownMode(spec: DeviceSpec): DeviceMode | undefined {
+  return spec.kind === 'sim' ? spec.state : undefined;
+}
+
+/**
+ * Whether each opening of the handle is a different modem (a simulated one is made anew),
+ * so a handle named twice is two modems, not one modem named twice.
+ */
+export function opensNewModem(spec: DeviceSpec): boolean {
+  return spec.kind === 'sim';
+}
+
+/** The handle as `--device` spells it; `mode` spells a simulated modem in another mode. */
+export function deviceText(
+  spec: DeviceSpec,
+  mode: DeviceMode | undefined = knownMode(spec),
+): string {
+  switch (spec.kind) {
+    case 'usb':
+      return spec.port !== undefined
+        ? `usb:${spec.port}`
+        : `usb${spec.serial ? `:${spec.serial}` : ''}`;
+    case 'path':
+      return spec.path;
+    case 'tcp':
+      return `tcp://${spec.host.includes(':') ? `[${spec.host}]` : spec.host}:${spec.port}`;
+    case 'sim':
+      return `sim:${spec.profile}${mode === 'normal' ? ':normal' : ''}`;
+  }
+}
+
 /** Options for {@link openDevice}. */
 export interface OpenDeviceOptions {
   /** How long to wait for a USB EDL device to appear. @default 0 */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeUsb, SimulatedModem } from '../../src/sim/index.js';
 import { listDevices, openDevice, parseDeviceSpec } from '../../src/transport/index.js';
+import { deviceText, knownMode, opensNewModem } from '../../src/transport/select-device.js';
 import { renderListing } from '../../src/cli/commands/list.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -143,5 +144,32 @@ describe('qfh info and qfh list on the command line', () => {
     const { code, stderr } = await runCli(['info', '--device', 'tcp://127.0.0.1:1']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^qfh: tcp:\/\/127\.0\.0\.1:1: .*\[QFH_TRANSPORT_IO\]/);
+  });
+});
+
+describe('what a --device handle says before it is opened', () => {
+  it('spells every handle back as it was given', () => {
+    for (const text of [
+      'usb',
+      'usb:ABC123',
+      'usb:1-1.4',
+      '/dev/ttyUSB0',
+      'tcp://192.168.1.1:5000',
+      'tcp://[fe80::1]:5000',
+      'sim:rm500q',
+      'sim:eg25g:normal',
+    ])
+      expect(deviceText(parseDeviceSpec(text))).toBe(text);
+  });
+
+  it('knows a simulated modem’s mode and that each opening is a new modem; a real device’s mode is found by opening it', () => {
+    expect(knownMode(parseDeviceSpec('sim:eg25g:normal'))).toBe('normal');
+    expect(knownMode(parseDeviceSpec('sim:eg25g'))).toBe('edl');
+    expect(deviceText(parseDeviceSpec('sim:eg25g'), 'normal')).toBe('sim:eg25g:normal');
+    for (const real of ['usb', 'usb:1-1.4', '/dev/ttyUSB2', 'tcp://127.0.0.1:1']) {
+      expect(knownMode(parseDeviceSpec(real))).toBeUndefined();
+      expect(opensNewModem(parseDeviceSpec(real))).toBe(false);
+    }
+    expect(opensNewModem(parseDeviceSpec('sim'))).toBe(true);
   });
 });

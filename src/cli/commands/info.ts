@@ -5,9 +5,8 @@
  * @module
  */
 import { readChipInfo, type ChipInfo } from '../../sahara/client.js';
-import { UsageError } from '../../errors.js';
 import { defineCommand } from '../command.js';
-import { deviceSpec, openCliDevice } from '../devices.js';
+import { deviceSpec, openCliDevice, requireMode } from '../devices.js';
 import { ExitCode } from '../exit-codes.js';
 import { DEVICE_HELP, withJson, withWait } from '../options.js';
 
@@ -24,10 +23,12 @@ export const infoCommand = defineCommand({
     withWait(withJson(y.option('device', { type: 'string', describe: DEVICE_HELP })), 0),
   run: async (argv, ctx) => {
     const spec = deviceSpec(argv.device);
-    if (spec.kind === 'sim' && spec.state === 'normal')
-      throw new UsageError('QFH_USAGE', 'qfh info reads the PBL, which only answers in EDL', {
-        hint: `Use --device sim:${spec.profile} (a modem in EDL), or switch a real one with qfh flash.`,
-      });
+    requireMode(spec, {
+      command: 'info',
+      mode: 'edl',
+      why: 'reads the PBL, which only answers in EDL',
+      otherwise: 'or switch a real one with qfh flash',
+    });
     const transport = await openCliDevice(spec, {
       out: ctx.out,
       waitSeconds: argv.wait,
