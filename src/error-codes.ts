@@ -16,6 +16,10 @@ const f = (meaning: string, outcome: ErrorOutcome = 'failure') => ({ meaning, ou
 export const ERROR_CODES = {
   QFH_USAGE: f('the command line is wrong (unknown option, bad value, missing argument)', 'usage'),
   QFH_INPUT_UNREADABLE: f('a file or folder named on the command line cannot be read', 'usage'),
+  QFH_OUTPUT_UNWRITABLE: f(
+    'a file or folder qfh was asked to write cannot be written there: checked before any device is opened',
+    'usage',
+  ),
   QFH_REFUSED: f('a safety check refused: nothing was sent to the modem', 'refused'),
   QFH_DECLINED: f('you answered no when asked to go ahead: nothing was sent', 'declined'),
   QFH_INTERRUPTED: f('stopped by Ctrl-C or SIGTERM at a safe point', 'interrupted'),

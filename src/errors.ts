@@ -21,7 +21,7 @@ export * from './format-errors.js';
 export * from './protocol-errors.js';
 
 /** Codes of {@link UsageError}. */
-export type UsageCode = 'QFH_USAGE' | 'QFH_INPUT_UNREADABLE';
+export type UsageCode = 'QFH_USAGE' | 'QFH_INPUT_UNREADABLE' | 'QFH_OUTPUT_UNWRITABLE';
 
 /** The command line or an input file given to it is not usable. */
 export class UsageError extends QfhError {

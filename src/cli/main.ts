@@ -8,6 +8,7 @@
 import yargs, { type Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import type { CliCommand } from './command.js';
+import { checkOutputPaths } from './output-paths.js';
 import { backupCommand } from './commands/backup.js';
 import { demoCommand } from './commands/demo.js';
 import { relayScriptCommand } from './commands/relay-script.js';
@@ -60,10 +61,16 @@ async function runCommand(
   o: { ctx: CliContext; events: EventWriter; args: readonly string[] },
 ): Promise<number> {
   if (!c.captures) return c.run(argv, { ...o.ctx, events: o.events, session: NO_SESSION_HOOKS });
-  const capture = sessionCapture(
-    captureArgs(argv as { capture?: string; 'debug-bundle'?: string }, o.args),
-    o.ctx.out,
-  );
+  const asked = captureArgs(argv as { capture?: string; 'debug-bundle'?: string }, o.args);
+  await checkOutputPaths([
+    asked.capture === undefined
+      ? undefined
+      : { path: asked.capture, given: '--capture', kind: 'file' },
+    asked.debugBundle === undefined
+      ? undefined
+      : { path: asked.debugBundle, given: '--debug-bundle', kind: 'file' },
+  ]);
+  const capture = sessionCapture(asked, o.ctx.out);
   const events = new EventWriter(capture.out, o.events.json);
   return c
     .run(argv, { ...o.ctx, out: capture.out, events, session: capture })

@@ -6,6 +6,7 @@
  */
 import { stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { OutputPath } from './output-paths.js';
 
 /** Now, as a file-name-safe timestamp (`2026-11-30T04-05-06-789Z`). */
 export const fileStamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
@@ -28,6 +29,19 @@ export async function recordPath(
     () => false,
   );
   return folder ? join(record, perModem) : record;
+}
+
+/** `--record` as a path to check before anything is opened (a file, or a folder of records). */
+export async function recordOutput(
+  record: string | undefined,
+  c: { several: boolean },
+): Promise<OutputPath | undefined> {
+  if (record === undefined) return undefined;
+  const folder = await stat(record).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  return { path: record, given: '--record', kind: c.several || folder ? 'folder' : 'file' };
 }
 
 /** Writes the record; resolves to whether it could be saved (the flash is done either way). */

@@ -190,6 +190,16 @@ function noteListing(
     );
   if (files.length === 0)
     findings.push(finding('refuse', 'PKG_EMPTY', 'the package holds no files'));
+  // Files, but none a firmware package is made of: the user named the wrong folder. Said
+  // first and whole, so no one reads a plan of an unrelated folder's "2 steps".
+  else if (files.every((f) => f.role === 'other'))
+    findings.push(
+      finding(
+        'refuse',
+        'PKG_NOT_FIRMWARE',
+        'this is not a firmware package: it holds no rawprogram*.xml, no Firehose programmer and no md5.txt. Point qfh at the firmware package root (the folder holding md5.txt and update/), or its zip',
+      ),
+    );
 }
 
 async function readManifests(

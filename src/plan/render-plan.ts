@@ -1,3 +1,6 @@
+/** Findings that mean there is no package to plan: the plan's steps would mislead. */
+const NOT_A_PACKAGE = new Set(['PKG_EMPTY', 'PKG_NOT_FIRMWARE']);
+
 /**
  * A plan as text (for `qfh plan` and before `qfh flash` asks to go ahead) and as the JSON
  * document of schema `qfh-plan/2` (README documents it): host-patched bytes are described
@@ -84,6 +87,12 @@ function line(op: PlanOp, i: number): string {
 
 /** The plan as text lines; the verdict accounts for the flags in `request`. */
 export function renderPlan(plan: FlashPlan, request: PlanRequest = {}): string[] {
+  const notPackage = plan.findings.find((f) => NOT_A_PACKAGE.has(f.code));
+  if (notPackage)
+    return [
+      `Not a firmware package: ${plan.package}`,
+      `  ${notPackage.code}: ${notPackage.message}`,
+    ];
   const programs = plan.ops.filter((o) => o.kind === 'program').length;
   const traits = storageTraits(plan.storage);
   const standing = standingRefusals(plan.findings, request);

@@ -4,7 +4,7 @@
  * with a hint that fits the situation (never "This is a bug in qfh" for a user's mistake).
  */
 import { createServer, type Server } from 'node:net';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +13,20 @@ import { buildDemoPackage } from '../../src/sim/index.js';
 import { runCli } from '../helpers/cli.js';
 
 let demo: string;
+/** A file where a folder is wanted, and a folder of files that are not firmware. */
+let aFile: string;
+let notFirmware: string;
 let busy: Server;
 let busyPort = 0;
 beforeAll(async () => {
-  demo = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-errors-')));
+  const work = await mkdtemp(join(tmpdir(), 'qfh-errors-'));
+  demo = await buildDemoPackage(work);
+  aFile = join(work, 'notes.txt');
+  await writeFile(aFile, 'not a folder');
+  notFirmware = join(work, 'holiday-photos');
+  await mkdir(notFirmware);
+  await writeFile(join(notFirmware, 'beach.jpg'), 'jpeg');
+  await writeFile(join(notFirmware, 'readme.txt'), 'photos');
   busy = createServer();
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
   busyPort = (busy.address() as { port: number }).port;
@@ -32,7 +42,12 @@ type Row = {
   hint?: RegExp;
   /** Not in the hint: advice for another situation. */
   notHint?: RegExp;
+  /** Not anywhere in the output: what shows the modem was used after all. */
+  absent?: RegExp;
 };
+
+/** Output of a backup or flash that reached the simulated modem. */
+const MODEM_USED = /Backed up|Flashed|backup sbl|Sahara/;
 
 const ROWS: Row[] = [
   {
@@ -106,7 +121,16 @@ const ROWS: Row[] = [
     args: () => ['info', '--device', 'sim:eg25g:normal'],
     code: 'QFH_USAGE',
     exit: 2,
-    line: /qfh info reads the PBL, which only answers in EDL/,
+    line: /qfh info reads the PBL, which only answers in EDL; sim:eg25g:normal is a modem in normal mode/,
+    hint: /--device sim:eg25g \(a modem in EDL\), or switch a real one with qfh flash/,
+  },
+  {
+    what: 'verify on a modem in EDL',
+    args: () => ['verify', '--device', 'sim:rm500q'],
+    code: 'QFH_USAGE',
+    exit: 2,
+    line: /qfh verify talks to the AT port of a modem in normal mode; sim:rm500q is a modem in EDL/,
+    hint: /--device sim:rm500q:normal \(a modem in normal mode\)/,
   },
   {
     what: 'backup on a modem in normal mode',
@@ -121,6 +145,75 @@ const ROWS: Row[] = [
     code: 'QFH_USAGE',
     exit: 2,
     line: /qfh backup reads through the programmer, so the modem must be in EDL/,
+    hint: /--device sim:eg25g \(a modem in EDL\)/,
+  },
+  {
+    what: 'a backup folder that is a file: refused before the modem is opened',
+    args: () => ['backup', aFile, '--device', 'sim:eg25g', '--from', demo],
+    code: 'QFH_OUTPUT_UNWRITABLE',
+    exit: 2,
+    line: /the backup folder .*notes\.txt: is a file, not a folder/,
+    hint: /Give the backup folder a new or existing folder's path/,
+    absent: MODEM_USED,
+  },
+  {
+    what: 'a backup folder inside a file',
+    args: () => ['backup', join(aFile, 'backup'), '--device', 'sim:eg25g', '--from', demo],
+    code: 'QFH_OUTPUT_UNWRITABLE',
+    exit: 2,
+    line: /notes\.txt is a file, so nothing can be created inside it/,
+    hint: /Give the backup folder a path in a folder/,
+    absent: MODEM_USED,
+  },
+  {
+    what: 'a --capture file in a folder that does not exist',
+    args: () => [
+      'flash',
+      demo,
+      '--device',
+      'sim:eg25g',
+      '--yes',
+      '--capture',
+      join(tmpdir(), 'qfh-no-such-folder', 'x.pcapng'),
+    ],
+    code: 'QFH_OUTPUT_UNWRITABLE',
+    exit: 2,
+    line: /--capture .*x\.pcapng: the folder .*qfh-no-such-folder does not exist/,
+    hint: /mkdir -p .*qfh-no-such-folder/,
+    absent: MODEM_USED,
+  },
+  {
+    what: 'a --debug-bundle that names a folder',
+    args: () => ['info', '--device', 'sim:eg25g', '--debug-bundle', tmpdir()],
+    code: 'QFH_OUTPUT_UNWRITABLE',
+    exit: 2,
+    line: /--debug-bundle .*: is a folder/,
+    hint: /Give --debug-bundle a file name/,
+    absent: MODEM_USED,
+  },
+  {
+    what: 'a --record inside a file',
+    args: () => [
+      'flash',
+      demo,
+      '--device',
+      'sim:eg25g:normal',
+      '--yes',
+      '--record',
+      join(aFile, 'r.json'),
+    ],
+    code: 'QFH_OUTPUT_UNWRITABLE',
+    exit: 2,
+    line: /--record .*r\.json: .*notes\.txt is a file, so nothing can be created inside it/,
+    absent: MODEM_USED,
+  },
+  {
+    what: 'a folder of files that are not firmware: said so, not planned',
+    args: () => ['plan', notFirmware],
+    code: 'PKG_NOT_FIRMWARE',
+    exit: 3,
+    line: /Not a firmware package: .*holiday-photos/,
+    absent: /steps:|eMMC|NAND/,
   },
   {
     what: 'a package folder that does not exist',
@@ -143,6 +236,7 @@ describe('error table: code, exit status, one line, a hint that fits', () => {
       expect(text).not.toMatch(/This is a bug in qfh/);
       if (row.hint) expect(stderr).toMatch(row.hint);
       if (row.notHint) expect(stderr).not.toMatch(row.notHint);
+      if (row.absent) expect(text).not.toMatch(row.absent);
     });
 
   it('a wrong --device is reported before the plan is printed', async () => {

@@ -131,6 +131,17 @@ describe('readPackage refuses bad packages with a finding naming the file: junk,
     expect(pkg.files).toEqual([]);
   });
 
+  it('a folder of files none of which a firmware package is made of says so, first', async () => {
+    const pkg = await readPackage(await makePackage({ 'photo.jpg': 'x', 'docs/notes.txt': 'y' }));
+    expect(pkg.findings[0]?.code).toBe('PKG_NOT_FIRMWARE');
+    expect(pkg.findings[0]?.level).toBe('refuse');
+    // One rawprogram is enough to be a package (with its own refusals), not "not firmware".
+    const partial = await readPackage(
+      await makePackage({ 'photo.jpg': 'x', 'rawprogram0.xml': '<data></data>' }),
+    );
+    expect(codes(partial, 'refuse')).not.toContain('PKG_NOT_FIRMWARE');
+  });
+
   it('a programmer that is not an ELF refuses', async () => {
     const root = await cleanPackage({
       'update/firehose/prog_nand_firehose_9x07.mbn': 'not an elf',

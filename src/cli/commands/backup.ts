@@ -11,7 +11,8 @@ import { readPackage } from '../../package/open-package.js';
 import { STORAGE_KINDS, type StorageKind } from '../../storage-kind.js';
 import { parseTimeoutOverrides, type Timeouts } from '../../timeouts.js';
 import { defineCommand, type RunContext } from '../command.js';
-import { deviceSpec, openCliDevice } from '../devices.js';
+import { deviceSpec, openCliDevice, requireMode } from '../devices.js';
+import { checkOutputPaths } from '../output-paths.js';
 import { ExitCode } from '../exit-codes.js';
 import { DEVICE_HELP, withJson, withTimeouts, withWait } from '../options.js';
 
@@ -54,15 +55,14 @@ export const backupCommand = defineCommand({
     ),
   run: async (argv, ctx) => {
     const spec = deviceSpec(argv.device);
-    if (spec.kind === 'sim' && spec.state === 'normal')
-      throw new UsageError(
-        'QFH_USAGE',
-        'qfh backup reads through the programmer, so the modem must be in EDL',
-        {
-          hint: `Use --device sim:${spec.profile}; a real modem in normal mode is switched by qfh flash, or by its vendor tool.`,
-        },
-      );
+    requireMode(spec, {
+      command: 'backup',
+      mode: 'edl',
+      why: 'reads through the programmer, so the modem must be in EDL',
+      otherwise: 'or switch a real one with qfh flash, or its vendor tool',
+    });
     const timeouts = parseTimeoutOverrides(argv.timeout);
+    await checkOutputPaths([{ path: argv.dir, given: 'the backup folder', kind: 'folder' }]);
     const layout = argv.from ? await readPackage(argv.from, { verifyMd5: false }) : undefined;
     // The backup keeps a copy of the programmer: from a zip, a temporary copy of that one file.
     const copied =

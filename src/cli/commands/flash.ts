@@ -20,6 +20,8 @@ import { deviceSpec } from '../devices.js';
 import { ExitCode } from '../exit-codes.js';
 import { runFlashOnDevice, type FlashRun, type FlashSettings } from '../flash-run.js';
 import { fleetArguments } from '../fleet-args.js';
+import { checkOutputPaths } from '../output-paths.js';
+import { recordOutput } from '../update-record.js';
 import { runFleet } from '../fleet-run.js';
 import {
   acceptedFlags,
@@ -134,6 +136,7 @@ export const flashCommand = defineCommand({
     const fleet = fleetArguments(argv);
     const spec = deviceSpec(fleet ? undefined : argv.device);
     const timeouts = parseTimeoutOverrides(argv.timeout);
+    await checkOutputPaths([await recordOutput(argv.record, { several: fleet !== undefined })]);
     const prepared = await prepareFlash(argv.package, {
       accept: acceptedFlags(argv),
       modemRevision: argv.modemRevision,
