@@ -71,6 +71,18 @@ export async function checkOutputPaths(paths: readonly (OutputPath | undefined)[
         'is a file, not a folder',
         `Give ${o.given} a new or existing folder's path.`,
       );
+    // A file that is there already (an old capture, /dev/stdout, a shell's /dev/fd/63) is
+    // written itself: whether this user may write it is what matters, not its folder.
+    if (o.kind === 'file' && kind === 'other') {
+      await access(o.path, constants.W_OK).catch(() => {
+        throw unwritable(
+          o,
+          'is there already and cannot be written by this user',
+          `Remove it, or give ${o.given} another file name.`,
+        );
+      });
+      continue;
+    }
     const folder = o.kind === 'folder' && kind === 'folder' ? o.path : await landing(o);
     await access(folder, constants.W_OK | constants.X_OK).catch(() => {
       throw unwritable(

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { OutputPath } from './output-paths.js';
 
 /** Now, as a file-name-safe timestamp (`2026-11-30T04-05-06-789Z`). */
@@ -46,8 +46,11 @@ export async function recordOutput(
 
 /** Writes the record; resolves to whether it could be saved (the flash is done either way). */
 export function saveUpdateRecord(path: string, record: object): Promise<boolean> {
-  return writeFile(path, `${JSON.stringify(record, null, 2)}\n`).then(
-    () => true,
-    () => false,
-  );
+  // With several modems --record is a folder, checked writable but perhaps not there yet.
+  return mkdir(dirname(path), { recursive: true })
+    .then(() => writeFile(path, `${JSON.stringify(record, null, 2)}\n`))
+    .then(
+      () => true,
+      () => false,
+    );
 }

@@ -43,6 +43,8 @@ export interface ZipEntryInfo {
   readonly deflated: boolean;
   /** Offset of the local header. */
   readonly offset: number;
+  /** Length of the name as stored (the local header holds it again before the data). */
+  readonly nameBytes: number;
   /** A symbolic link (Unix mode in the external attributes). */
   readonly link: boolean;
 }
@@ -96,6 +98,9 @@ export async function openZipArchive(
       // The local header must agree with the central directory (name included): an archive
       // that reads one way to qfh and another to unzip is refused, not guessed at.
       strictness: 'strict',
+      // Names that leave the archive are refused ("balanced"); `./FW/…` (bsdtar, Windows
+      // tar -a) is not, and checkedName() folds its `.` segments away.
+      filenameValidation: 'balanced',
     });
     let count = 0;
     for await (const entry of reader.getEntriesGenerator()) {
@@ -113,6 +118,14 @@ export async function openZipArchive(
     throw zipErrorOf(e, path);
   }
   checkLayout(entries, { path, fileSize: file.size });
+  // Every entry's local header and data descriptor against its central record, before any
+  // entry is used: a stored entry read by position never passes through zip.js otherwise.
+  for (const [entry, found] of raw)
+    await found
+      .getData(new WritableStream(), { checkOverlappingEntryOnly: true })
+      .catch((e: unknown) => {
+        throw zipErrorOf(e, `${path}: ${entry.name}`);
+      });
   const starts = new Map<ZipEntryInfo, Promise<number>>();
   const dataStart = (entry: ZipEntryInfo): Promise<number> => {
     let start = starts.get(entry);
@@ -136,9 +149,8 @@ export async function openZipArchive(
   return {
     ...archive,
     openStream: (entry) => {
-      const found = raw.get(entry);
-      if (!found) throw new Error(`${entry.name} is not an entry of ${path}`);
-      return inflated(found, { archive, entry, where: `${path}: ${entry.name}` });
+      if (!raw.has(entry)) throw new Error(`${entry.name} is not an entry of ${path}`);
+      return inflated({ archive, entry, where: `${path}: ${entry.name}` });
     },
   };
 }
@@ -158,30 +170,25 @@ function readerOf(zipJs: ZipJs, file: OpenedFile): InstanceType<ZipJs['Reader']>
 const PIECE = 64 * 1024;
 
 /**
- * The entry's content. zip.js first checks the entry's local header against the central
- * directory (an archive that reads one way to qfh and another to unzip is refused); then
- * qfh reads the stored bytes itself, a piece at a time, and inflates them with the
+ * The entry's content (its local header was checked against the central directory when the
+ * archive was opened). qfh reads the stored bytes itself, a piece at a time, and inflates them with the
  * runtime's own `DecompressionStream` (zlib on Node). zip.js's own read pipeline runs ahead
  * of its consumer (a 256 MiB entry held 220 MiB of memory), this one holds a piece and the
  * inflater's window. qfh sees every byte produced, so src/package/zip-entry-cursor.ts tells
  * an entry that inflates past its stated size (a bomb) from one that ends short, and checks
  * the CRC-32 before the caller sees the end.
  */
-async function* inflated(
-  raw: FileEntry,
-  c: { archive: Omit<ZipArchive, 'openStream'>; entry: ZipEntryInfo; where: string },
-): AsyncGenerator<Uint8Array> {
+async function* inflated(c: {
+  archive: Omit<ZipArchive, 'openStream'>;
+  entry: ZipEntryInfo;
+  where: string;
+}): AsyncGenerator<Uint8Array> {
   const { archive, entry, where } = c;
   if (entry.deflated && typeof DecompressionStream === 'undefined')
     throw new ZipError(
       'QFH_ZIP_UNSUPPORTED',
       `${where} is deflated, and this JavaScript runtime has no DecompressionStream to inflate it: use Node 20 or later, or a current browser`,
     );
-  try {
-    await raw.getData(new WritableStream(), { checkOverlappingEntryOnly: true });
-  } catch (e) {
-    throw zipErrorOf(e, where);
-  }
   const start = await archive.dataStart(entry);
   async function* stored(): AsyncGenerator<Uint8Array> {
     for (let at = 0; at < entry.compressedSize; at += PIECE)
@@ -248,11 +255,12 @@ function checkedEntry(entry: Entry, path: string): ZipEntryInfo {
     crc32: entry.crc32 ?? 0,
     deflated: entry.compressionMethod === 8,
     offset: entry.offset,
+    nameBytes: entry.rawFilename.length,
     link: ((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK,
   };
 }
 
-/** An entry name qfh can use: relative, inside the archive, forward slashes. */
+/** An entry name qfh can use: relative, inside the archive, forward slashes, no `.` segments. */
 function checkedName(name: string, path: string): string {
   const slashed = name.replace(/\\/g, '/');
   if (
@@ -265,5 +273,8 @@ function checkedName(name: string, path: string): string {
       'QFH_ZIP_PATH_ESCAPE',
       `${path}: the entry "${name}" is named outside the archive (zip-slip)`,
     );
-  return slashed;
+  return slashed
+    .split('/')
+    .filter((part, i, all) => part !== '.' && (part !== '' || i === all.length - 1))
+    .join('/');
 }

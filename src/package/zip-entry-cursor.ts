@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ZipError } from '../errors.js';
+import { type QfhError, ZipError } from '../errors.js';
 import { ByteReader } from '../sparse/byte-reader.js';
 import type { ZipArchive, ZipEntryInfo } from './zip-archive.js';
 import { zipErrorOf } from './zip-errors.js';
@@ -20,7 +20,7 @@ export class EntryCursor {
   private crc = 0;
   private reader: ByteReader | undefined;
   private verified = false;
-  private failed: ZipError | undefined;
+  private failed: QfhError | undefined;
   private closed = false;
   /** The entry's last bytes, read ahead to check its CRC-32 and still to be handed out. */
   private held: { start: number; bytes: Uint8Array } | undefined;

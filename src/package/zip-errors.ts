@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ZipError, type ZipCode } from '../errors.js';
+import { QfhError, ZipError, type ZipCode } from '../errors.js';
 
 /** zip.js's messages (its ERR_* constants) and the inflater's, by what they mean to a user. */
 const RULES: readonly (readonly [RegExp, ZipCode])[] = [
@@ -18,9 +18,12 @@ const RULES: readonly (readonly [RegExp, ZipCode])[] = [
   ],
 ];
 
-/** `e` as one of qfh's zip errors, its message prefixed with `where` (the archive, the entry). */
-export function zipErrorOf(e: unknown, where: string): ZipError {
-  if (e instanceof ZipError) return e;
+/**
+ * `e` as one of qfh's zip errors, its message prefixed with `where` (the archive, the
+ * entry); qfh's own errors of other families (a file that cannot be read) pass unchanged.
+ */
+export function zipErrorOf(e: unknown, where: string): QfhError {
+  if (e instanceof QfhError) return e;
   const message = e instanceof Error ? e.message : String(e);
   const code = RULES.find(([pattern]) => pattern.test(message))?.[1] ?? 'QFH_ZIP_CORRUPT';
   return new ZipError(code, `${where}: ${message}`, { cause: e });

@@ -23,12 +23,11 @@ export function checkLayout(
       throw new ZipError('QFH_ZIP_CORRUPT', `${c.path} holds two entries named ${e.name}`);
     names.add(e.name);
   }
-  const utf8 = new TextEncoder();
   const sorted = [...entries].sort((a, b) => a.offset - b.offset);
   for (const [i, e] of sorted.entries()) {
     const next = sorted[i + 1];
     // The local header and the name, at least: the data cannot start earlier.
-    const end = e.offset + LOCAL_HEADER_SIZE + utf8.encode(e.name).length + e.compressedSize;
+    const end = e.offset + LOCAL_HEADER_SIZE + e.nameBytes + e.compressedSize;
     if (next && end > next.offset)
       throw new ZipError(
         'QFH_ZIP_BOMB',

@@ -1,6 +1,3 @@
-/** Findings that mean there is no package to plan: the plan's steps would mislead. */
-const NOT_A_PACKAGE = new Set(['PKG_EMPTY', 'PKG_NOT_FIRMWARE']);
-
 /**
  * A plan as text (for `qfh plan` and before `qfh flash` asks to go ahead) and as the JSON
  * document of schema `qfh-plan/2` (README documents it): host-patched bytes are described
@@ -84,6 +81,9 @@ function line(op: PlanOp, i: number): string {
       return `${n}. reset the modem${op.delaySeconds ? ` (after ${op.delaySeconds} s)` : ''}`;
   }
 }
+
+/** Findings that mean there is no package to plan: the plan's steps would mislead. */
+const NOT_A_PACKAGE = new Set(['PKG_EMPTY', 'PKG_NOT_FIRMWARE']);
 
 /** The plan as text lines; the verdict accounts for the flags in `request`. */
 export function renderPlan(plan: FlashPlan, request: PlanRequest = {}): string[] {

@@ -121,6 +121,16 @@ const CASES: readonly [string, QfhErrorCode, (zip: string) => Promise<void>][] =
   ],
 ];
 
+it('a zip whose names start with ./ (bsdtar, Windows tar -a) reads as the same package', async () => {
+  const dotted = join(work, 'dotted.zip');
+  await zipFolder(folder, dotted, { prefix: `./${NAME}/` });
+  const pkg = await readPackage(dotted);
+  const plain = await readPackage(folder);
+  expect(pkg.name).toBe(NAME);
+  expect(pkg.files.map((f) => f.path)).toEqual(plain.files.map((f) => f.path));
+  expect(pkg.findings.filter((f) => f.level === 'refuse')).toEqual([]);
+});
+
 describe('a bad firmware zip is a typed error, and nothing reaches the modem', () => {
   it('the good zip it is made from flashes', async () => {
     const report = await flash(good, new SimulatedModem().connect());
