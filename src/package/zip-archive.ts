@@ -171,12 +171,12 @@ const PIECE = 64 * 1024;
 
 /**
  * The entry's content (its local header was checked against the central directory when the
- * archive was opened). qfh reads the stored bytes itself, a piece at a time, and inflates them with the
- * runtime's own `DecompressionStream` (zlib on Node). zip.js's own read pipeline runs ahead
- * of its consumer (a 256 MiB entry held 220 MiB of memory), this one holds a piece and the
- * inflater's window. qfh sees every byte produced, so src/package/zip-entry-cursor.ts tells
- * an entry that inflates past its stated size (a bomb) from one that ends short, and checks
- * the CRC-32 before the caller sees the end.
+ * archive was opened). qfh reads the stored bytes itself, a piece at a time, and inflates
+ * them with the runtime's own `DecompressionStream` (zlib on Node): zip.js's own read
+ * pipeline runs ahead of its consumer (a 256 MiB entry held over 200 MiB of memory), this
+ * one holds a piece and the inflater's window. qfh sees every byte produced, so
+ * src/package/zip-entry-cursor.ts tells an entry that inflates past its stated size (a bomb)
+ * from one that ends short, and checks the CRC-32 before the caller sees the end.
  */
 async function* inflated(c: {
   archive: Omit<ZipArchive, 'openStream'>;
