@@ -59,7 +59,23 @@ export const SIM_MAY_USE = [
  * NODE_ADAPTERS live beside them and do the Node-only work (the file system, node:crypto,
  * zlib's CRC-32); core files never import them, and entry files (`index.ts`) may.
  */
-export const CORE = ['bottom', 'sparse', 'package', 'plan', 'sahara', 'firehose'];
+export const CORE = [
+  'bottom',
+  'sparse',
+  'package',
+  'plan',
+  'sahara',
+  'firehose',
+  'at',
+  'session',
+  'flash',
+];
+
+/**
+ * The files of other layers the core may use: the transport's interface and its reader
+ * with push-back (no medium of its own). Every transport itself is a Node adapter.
+ */
+export const CORE_MAY_USE = ['src/transport/transport.ts', 'src/transport/pushback-reader.ts'];
 
 /** Node-only files inside the core's folders. */
 export const NODE_ADAPTERS = [
@@ -73,6 +89,15 @@ export const NODE_ADAPTERS = [
   'src/package/native-crc32.ts',
   'src/sparse/file-source.ts',
   'src/sahara/programmer-file.ts',
+  'src/session/node-session.ts',
+  'src/flash/node-runtime.ts',
+  'src/flash/node-flash.ts',
+  'src/flash/hash-thread.ts',
+  'src/flash/backup.ts',
+  'src/flash/backup-package.ts',
+  'src/flash/edl-tty.ts',
+  'src/flash/normal-mode-access.ts',
+  'src/flash/relay-access.ts',
 ];
 
 /** The folders of src/ (every layer but bottom). */
@@ -132,6 +157,15 @@ export function coreRules() {
             ...NODE_ADAPTERS.map((p) => ({
               group: [`**/${p.split('/').pop().replace(/\.ts$/, '.js')}`],
               message: `${p} is a Node adapter; ${why}.`,
+            })),
+            ...FOLDERS.filter((f) => !CORE.includes(f)).map((f) => ({
+              group: [
+                `**/${f}/*.js`,
+                ...CORE_MAY_USE.filter((p) => p.startsWith(`src/${f}/`)).map(
+                  (p) => `!**/${p.slice(4).replace(/\.ts$/, '.js')}`,
+                ),
+              ],
+              message: `${f} is not in the core; ${why}.`,
             })),
           ],
         },

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { flash } from '../flash/flash.js';
+import { flash } from '../flash/node-flash.js';
 import { SimulatedModem } from '../sim/modem.js';
 import type { Storage } from '../sim/storage/storage.js';
 

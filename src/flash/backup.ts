@@ -19,7 +19,7 @@ import type { SectorRange } from '../firehose/commands.js';
 import { evaluateExpression } from '../package/expression.js';
 import { parseMibib } from '../package/mibib.js';
 import type { FirmwarePackage } from '../package/read-package.js';
-import { openFirehoseSession } from '../session/open-session.js';
+import { openFirehoseSession } from '../session/node-session.js';
 import type { StorageKind } from '../storage-kind.js';
 import type { Timeouts } from '../timeouts.js';
 import type { Transport } from '../transport/transport.js';

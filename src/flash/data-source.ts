@@ -80,17 +80,26 @@ function segmentFiller(
 
 /** A FILL pattern written straight into the target (targets are whole multiples of 4 bytes). */
 function fillFiller(pattern: Uint8Array, length: number): SourceFiller {
-  const value = Buffer.from(pattern.buffer, pattern.byteOffset, Math.min(4, pattern.length));
+  const value = pattern.subarray(0, Math.min(4, pattern.length));
   let left = length;
   return {
     fill: (target) => {
       const n = Math.min(left, target.length);
-      Buffer.from(target.buffer, target.byteOffset, n).fill(value);
+      repeatInto(target.subarray(0, n), value);
       left -= n;
       return Promise.resolve(n);
     },
     close: () => Promise.resolve(),
   };
+}
+
+/** Fills `target` with `value` repeated: the pattern once, then doubled by copying within. */
+function repeatInto(target: Uint8Array, value: Uint8Array): void {
+  if (target.length === 0 || value.length === 0) return;
+  const first = Math.min(value.length, target.length);
+  target.set(value.subarray(0, first));
+  for (let filled = first; filled < target.length; filled *= 2)
+    target.copyWithin(filled, 0, Math.min(filled, target.length - filled));
 }
 
 /** Copies pieces of any size into the target (zip entries, patched bytes). */

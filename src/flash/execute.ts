@@ -11,6 +11,7 @@ import type { FirehoseClient } from '../firehose/client.js';
 import type { PackageSource } from '../package/package-source.js';
 import type { FlashPlan, PlanOp } from '../plan/types.js';
 import { adviseNext } from './advice.js';
+import { portableRuntime, type FlashRuntime } from './flash-runtime.js';
 import {
   FlashError,
   isWrite,
@@ -39,6 +40,8 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal | undefined;
   /** Leave out what the modem already holds (`skip-unchanged.ts`). @default false */
   readonly skipUnchanged?: boolean | undefined;
+  /** Hashing (and where it runs). @default portableRuntime (Node's entry passes its own) */
+  readonly runtime?: FlashRuntime | undefined;
 }
 
 const WRITE_TAGS = ['erase', 'program', 'patch'] as const;
@@ -121,6 +124,7 @@ class Run {
       const decision = await decideSkips(this.plan, {
         client: this.client,
         files: this.options.files,
+        runtime: this.options.runtime ?? portableRuntime,
         onCompare: (label) => this.emit({ phase: 'compare', label }),
       });
       this.skipSummary = decision.summary;
@@ -169,6 +173,7 @@ class Run {
       client: this.client,
       files: this.options.files,
       verify: this.options.verify ?? true,
+      runtime: this.options.runtime ?? portableRuntime,
       onBytes: (sent) => {
         this.bytesDone = base + Math.min(sent, op.bytes);
         this.emit({ phase: 'program', op: index, label });

@@ -11,14 +11,15 @@ import { asQfhError, InterruptedError, PlanRefusedError } from '../errors.js';
 import type { FirmwarePackage } from '../package/read-package.js';
 import { checkedPlan } from '../plan/gates.js';
 import type { FlashPlan } from '../plan/types.js';
-import type { ProgrammerSource } from '../sahara/client.js';
 import { openFirehoseSession, type FirehoseSession } from '../session/open-session.js';
 import type { Timeouts } from '../timeouts.js';
 import type { Transport } from '../transport/transport.js';
 import { adviseNext } from './advice.js';
 import { executePlan } from './execute.js';
+import type { OpenedProgrammer } from './flash-runtime.js';
 import { FlashError, isWrite, type FlashProgress, type FlashReport } from './flash-report.js';
 import {
+  hostFiles,
   prepareFlash,
   preparedForModem,
   type PrepareOptions,
@@ -88,6 +89,7 @@ export async function flash(
     deviceArgument: options.deviceArgument,
     route: options.route,
     skipUnchanged: request.skipUnchanged,
+    runtime: options.runtime,
   });
 }
 
@@ -124,14 +126,15 @@ async function startSession(
         ? [op.lun]
         : [],
   );
-  const packaged = named === undefined && pkg.programmer !== undefined;
-  const programmer: string | (ProgrammerSource & { close(): Promise<void> }) | undefined =
-    named !== undefined
-      ? named
-      : packaged && !(options.programmerLoaded ?? transport.firehoseOnly)
-        ? await pkg.source.open(pkg.programmer ?? '')
-        : undefined;
+  const uploads = !(options.programmerLoaded ?? transport.firehoseOnly);
+  let programmer: OpenedProgrammer | undefined;
   try {
+    // Opened here, not in the session, so a page's runtime (no file system) serves the
+    // package's own programmer; the one the user named comes through the runtime's files.
+    if (uploads && named !== undefined)
+      programmer = await hostFiles(options.runtime).openProgrammer(named);
+    else if (uploads && pkg.programmer !== undefined)
+      programmer = await pkg.source.open(pkg.programmer);
     return await openFirehoseSession(transport, {
       storage: pkg.storage.kind,
       programmer,
@@ -146,7 +149,7 @@ async function startSession(
   } catch (e) {
     throw failedBeforeWrites(staticPlan, transport, { error: e, options });
   } finally {
-    if (typeof programmer === 'object') await programmer.close();
+    await programmer?.close();
   }
 }
 

@@ -10,16 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { VerifyUnavailableError } from '../errors.js';
-
-/** A running SHA-256 of one image. */
-export interface PieceHasher {
-  /** Hashes `length` bytes of slot `slot`; resolves once the slot may be refilled. */
-  update(slot: number, length: number): Promise<void>;
-  /** The digest (hex) of everything hashed, followed by `padding` zero bytes. */
-  digest(padding: number): Promise<string>;
-  /** Gives up the job (the image was not finished). */
-  dispose(): void;
-}
+import type { PieceHasher } from './flash-runtime.js';
 
 /**
  * Imported, not require()d: an eval'd worker inherits the process's flags, and under

@@ -7,11 +7,11 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import type { PackageSource } from '../package/package-source.js';
 import type { DataSource } from '../plan/types.js';
+import { updateRepeated, type Sha256Factory } from '../sha256.js';
 import { sourceFiller } from './data-source.js';
-import { hashOnThread, type PieceHasher } from './hash-thread.js';
+import type { FlashRuntime, PieceHasher } from './flash-runtime.js';
 
 const PIECE = 1 << 20;
 /**
@@ -50,6 +50,8 @@ export interface ImagePiecesOptions {
   readonly hash: boolean;
   /** The image's size (picks the buffers and where it is hashed). */
   readonly bytes: number;
+  /** Hashing, and the thread large images are hashed on where the runtime has one. */
+  readonly runtime: FlashRuntime;
 }
 
 /**
@@ -76,18 +78,16 @@ function giveBack(buffers: readonly ArrayBufferLike[], shared: boolean): void {
 }
 
 /** A hasher on this thread, for small images. */
-function inlineHasher(views: readonly Uint8Array[]): PieceHasher {
-  const hash = createHash('sha256');
+function inlineHasher(views: readonly Uint8Array[], sha256: Sha256Factory): PieceHasher {
+  const hash = sha256();
   return {
     update: (slot, length) => {
       hash.update((views[slot] as Uint8Array).subarray(0, length));
       return Promise.resolve();
     },
     digest: (padding) => {
-      const zeros = new Uint8Array(Math.min(padding, PIECE));
-      for (let left = padding; left > 0; left -= zeros.length)
-        hash.update(zeros.subarray(0, Math.min(left, zeros.length)));
-      return Promise.resolve(hash.digest('hex'));
+      updateRepeated(hash, 0, padding);
+      return Promise.resolve(hash.hex());
     },
     dispose: () => undefined,
   };
@@ -99,7 +99,8 @@ export function imagePieces(
   files: PackageSource,
   o: ImagePiecesOptions,
 ): ImagePieces {
-  const threaded = o.hash && o.bytes >= THREAD_MIN_BYTES;
+  const onThread = o.runtime.hashOnThread;
+  const threaded = o.hash && onThread !== undefined && o.bytes >= THREAD_MIN_BYTES;
   const size = Math.max(4, Math.min(threaded ? THREAD_PIECE : PIECE, Math.ceil(o.bytes / 4) * 4));
   let hasher: PieceHasher | undefined;
   let giveBackAfter: (() => void) | undefined;
@@ -109,8 +110,8 @@ export function imagePieces(
     const views = buffers.map((b) => new Uint8Array(b));
     if (o.hash)
       hasher =
-        (threaded ? hashOnThread(buffers as SharedArrayBuffer[]) : undefined) ??
-        inlineHasher(views);
+        (threaded ? onThread?.(buffers as SharedArrayBuffer[]) : undefined) ??
+        inlineHasher(views, o.runtime.sha256);
     const filler = await sourceFiller(source, files);
     const hashed: Promise<void>[] = [];
     let next: Promise<number> = filler.fill(views[0] as Uint8Array);

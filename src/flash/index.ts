@@ -15,3 +15,7 @@ export * from './backup.js';
 export * from './normal-mode-access.js';
 export { relayNormalModeAccess, openRelayEdl, type RelayAccessOptions } from './relay-access.js';
 export * from './advice.js';
+export * from './flash-runtime.js';
+export { nodeRuntime, nodeSha256 } from './node-runtime.js';
+// Node's runtime by default: these shadow the core's functions of the same names above.
+export { flash, edlRecover, prepareFlash, flashFromNormalMode } from './node-flash.js';

@@ -8,11 +8,9 @@
  *
  * @module
  */
-import { resolve } from 'node:path';
 import { checkedAcceptFlags, type AcceptFlag } from '../accept-flags.js';
 import { UsageError } from '../errors.js';
 import { type FirmwarePackage } from '../package/read-package.js';
-import { readPackage } from '../package/open-package.js';
 import {
   checkedForRevision,
   planPackage,
@@ -20,7 +18,7 @@ import {
   type PlanRequest,
 } from '../plan/gates.js';
 import type { FlashPlan } from '../plan/types.js';
-import { checkProgrammerFile } from '../sahara/programmer-file.js';
+import { portableRuntime, type FlashRuntime, type HostFiles } from './flash-runtime.js';
 
 /** What a request is made of: the choices that shape the plan. */
 export interface PrepareOptions {
@@ -28,7 +26,10 @@ export interface PrepareOptions {
   accept?: Iterable<AcceptFlag> | undefined;
   /** The modem's revision (ATI/AT+QGMR), when known, for the variant and downgrade gates. */
   modemRevision?: string | undefined;
-  /** A programmer file to use instead of the package's (absolute or relative to the working folder). */
+  /**
+   * A programmer file to use instead of the package's (absolute or relative to the working
+   * folder). Needs a runtime with files (Node's).
+   */
   programmer?: string | undefined;
   /** Compare each image's range with the modem's digest first (see FlashOptions). @default false */
   skipUnchanged?: boolean | undefined;
@@ -37,6 +38,11 @@ export interface PrepareOptions {
    * caller shows the user what qfh would do, and why it refuses, from here.
    */
   onPackagePlan?: ((plan: FlashPlan, request: PlanRequest) => void) | undefined;
+  /**
+   * Hashing and files (`flash-runtime.ts`). @default portableRuntime from `qfh/core`,
+   * Node's from `qfh`
+   */
+  runtime?: FlashRuntime | undefined;
 }
 
 /** A request decided once: pass it to `flash()`, `flashFromNormalMode()` or `flashMany()`. */
@@ -65,18 +71,34 @@ export async function prepareFlash(
   options: PrepareOptions = {},
 ): Promise<PreparedFlash> {
   if (isPrepared(firmware)) return unchanged(firmware, options);
+  const files = (): HostFiles => hostFiles(options.runtime);
   const request: PlanRequest = {
     accept: checkedAcceptFlags(options.accept),
     modemRevision: options.modemRevision,
-    programmer: options.programmer === undefined ? undefined : resolve(options.programmer),
+    programmer:
+      options.programmer === undefined ? undefined : files().programmerPath(options.programmer),
     skipUnchanged: options.skipUnchanged,
   };
-  const pkg = typeof firmware === 'string' ? await readPackage(firmware) : firmware;
+  const pkg = typeof firmware === 'string' ? await files().readPackage(firmware) : firmware;
   const plan = planPackage(pkg, request);
   options.onPackagePlan?.(plan, request);
   refuseStanding(plan, request);
-  if (request.programmer !== undefined) await checkProgrammerFile(request.programmer);
+  if (request.programmer !== undefined) {
+    const programmer = await files().openProgrammer(request.programmer);
+    await programmer.close();
+  }
   return { kind: 'prepared-flash', pkg, request, plan };
+}
+
+/**
+ * The runtime's file system, for a package or programmer named by path.
+ * @throws UsageError where the runtime has none (a page hands over the files themselves).
+ */
+export function hostFiles(runtime: FlashRuntime = portableRuntime): HostFiles {
+  if (runtime.files) return runtime.files;
+  throw new UsageError('QFH_USAGE', 'a path was given where this runtime has no file system', {
+    hint: "Hand over the package's files instead (memorySource or zipSource, then readPackageSource); without a file system the package's own programmer is used.",
+  });
 }
 
 /**
@@ -92,7 +114,9 @@ function unchanged(prepared: PreparedFlash, o: PrepareOptions): PreparedFlash {
     return x.size === y.size && [...x].every((v) => y.has(v));
   };
   const differs = [
-    o.programmer !== undefined && resolve(o.programmer) !== r.programmer ? 'programmer' : '',
+    o.programmer !== undefined && hostFiles(o.runtime).programmerPath(o.programmer) !== r.programmer
+      ? 'programmer'
+      : '',
     o.accept !== undefined && !sameSet(o.accept, r.accept ?? []) ? 'accept' : '',
     o.skipUnchanged !== undefined && o.skipUnchanged !== Boolean(r.skipUnchanged)
       ? 'skipUnchanged'

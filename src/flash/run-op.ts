@@ -10,6 +10,7 @@ import type { SectorRange } from '../firehose/commands.js';
 import type { PackageSource } from '../package/package-source.js';
 import type { PlanOp } from '../plan/types.js';
 import { resolved, wireAttributes } from '../plan/wire-attributes.js';
+import type { FlashRuntime } from './flash-runtime.js';
 import type { Verification } from './flash-report.js';
 import { imagePieces } from './image-pieces.js';
 import { verifyRange } from './verify.js';
@@ -19,6 +20,7 @@ export interface OpContext {
   readonly client: FirehoseClient;
   readonly files: PackageSource;
   readonly verify: boolean;
+  readonly runtime: FlashRuntime;
   /** Image bytes of this op sent so far. */
   readonly onBytes: (sent: number) => void;
   readonly onVerify: () => void;
@@ -82,7 +84,11 @@ async function program(op: Extract<PlanOp, { kind: 'program' }>, c: OpContext): 
   const range = rangeOf(op);
   const element = { tag: 'program', attributes: wireAttributes(op) };
   // Hash only when it will be compared: hashing is most of the CPU of a flash.
-  const image = imagePieces(op.source, c.files, { hash: c.verify, bytes: op.bytes });
+  const image = imagePieces(op.source, c.files, {
+    hash: c.verify,
+    bytes: op.bytes,
+    runtime: c.runtime,
+  });
   try {
     await c.client.program(range, image.pieces(), { element, onBytes: c.onBytes });
   } catch (e) {
@@ -93,6 +99,10 @@ async function program(op: Extract<PlanOp, { kind: 'program' }>, c: OpContext): 
   const expected = await image.digest(op.target.sectors * op.target.sectorSize - op.bytes);
   c.onVerify();
   const label = op.label ?? op.file ?? '';
-  const result = await verifyRange(c.client, range, { expected, label });
+  const result = await verifyRange(c.client, range, {
+    expected,
+    label,
+    sha256: c.runtime.sha256,
+  });
   return { verified: result.how, verifyNote: result.note };
 }

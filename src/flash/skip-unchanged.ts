@@ -7,12 +7,13 @@
  *
  * @module
  */
-import { createHash, type Hash } from 'node:crypto';
 import { FirehoseError } from '../errors.js';
 import type { FirehoseClient } from '../firehose/client.js';
 import type { PackageSource } from '../package/package-source.js';
 import type { FlashPlan } from '../plan/types.js';
+import { updateRepeated } from '../sha256.js';
 import { storageTraits } from '../storage-kind.js';
+import type { FlashRuntime } from './flash-runtime.js';
 import { imagePieces } from './image-pieces.js';
 import { sectorRange } from './run-op.js';
 import { skipUnits, type SkipUnit } from './skip-units.js';
@@ -39,6 +40,8 @@ export interface SkipDecision {
 export interface CompareContext {
   readonly client: FirehoseClient;
   readonly files: PackageSource;
+  /** Hashing on the host. */
+  readonly runtime: FlashRuntime;
   /** Called as each range is compared. */
   readonly onCompare?: (label: string) => void;
 }
@@ -46,34 +49,26 @@ export interface CompareContext {
 export const NO_DIGEST_NOTE =
   'the programmer has no getsha256digest, so --skip-unchanged compared nothing: every image was written';
 
-const ZERO_CHUNK = 1 << 20;
-
-/** Feeds `bytes` copies of `value` to `hash`. */
-function hashRepeated(hash: Hash, value: number, bytes: number): void {
-  const chunk = new Uint8Array(Math.min(bytes, ZERO_CHUNK)).fill(value);
-  for (let left = bytes; left > 0; left -= chunk.length)
-    hash.update(chunk.subarray(0, Math.min(left, chunk.length)));
-}
-
 /** SHA-256 (hex) of what a full flash leaves in the unit's range. */
 async function expectedDigest(
   unit: SkipUnit,
-  files: PackageSource,
+  c: Pick<CompareContext, 'files' | 'runtime'>,
   erased: number,
 ): Promise<string> {
-  const hash = createHash('sha256');
+  const { files, runtime } = c;
+  const hash = runtime.sha256();
   const size = unit.target.sectorSize;
   for (const part of unit.parts) {
     if (part.kind === 'erased') {
-      hashRepeated(hash, erased, part.sectors * size);
+      updateRepeated(hash, erased, part.sectors * size);
       continue;
     }
     const { op } = part;
-    const image = imagePieces(op.source, files, { hash: false, bytes: op.bytes });
+    const image = imagePieces(op.source, files, { hash: false, bytes: op.bytes, runtime });
     for await (const piece of image.pieces()) hash.update(piece);
-    hashRepeated(hash, 0, op.target.sectors * op.target.sectorSize - op.bytes);
+    updateRepeated(hash, 0, op.target.sectors * op.target.sectorSize - op.bytes);
   }
-  return hash.digest('hex');
+  return hash.hex();
 }
 
 const unsupported = (e: unknown): boolean =>
@@ -94,7 +89,7 @@ export async function decideSkips(plan: FlashPlan, c: CompareContext): Promise<S
   for (const unit of skipUnits(plan.ops)) {
     c.onCompare?.(unit.label);
     // The host hashes the package while the modem hashes its storage.
-    const host = expectedDigest(unit, c.files, erased);
+    const host = expectedDigest(unit, c, erased);
     host.catch(() => undefined);
     let device: string;
     try {

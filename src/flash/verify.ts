@@ -6,10 +6,10 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { FirehoseError, VerifyMismatchError } from '../errors.js';
 import type { FirehoseClient } from '../firehose/client.js';
 import type { SectorRange } from '../firehose/commands.js';
+import type { Sha256Factory } from '../sha256.js';
 import type { Verification } from './flash-report.js';
 
 /** How an image verified. */
@@ -23,7 +23,7 @@ export interface VerifyResult {
 export async function verifyRange(
   client: FirehoseClient,
   range: SectorRange,
-  c: { expected: string; label: string },
+  c: { expected: string; label: string; sha256: Sha256Factory },
 ): Promise<VerifyResult> {
   let actual: string | undefined;
   let note: string | undefined;
@@ -37,9 +37,9 @@ export async function verifyRange(
   const how = actual === undefined ? 'read-back' : 'sha256';
   if (actual === undefined) {
     note = 'the programmer has no getsha256digest, so the image was read back';
-    const hash = createHash('sha256');
-    await client.read(range, (piece) => void hash.update(piece));
-    actual = hash.digest('hex');
+    const hash = c.sha256();
+    await client.read(range, (piece) => hash.update(piece));
+    actual = hash.hex();
   }
   if (actual !== c.expected)
     throw new VerifyMismatchError(

@@ -10,9 +10,10 @@
  */
 import { asQfhError, InterruptedError, type QfhError } from '../errors.js';
 import { FlashError } from '../flash/flash-report.js';
-import { flash, type FlashOptions } from '../flash/flash.js';
-import { flashFromNormalMode, type NormalModeAccess } from '../flash/from-normal-mode.js';
-import { prepareFlash, type PreparedFlash } from '../flash/prepare.js';
+import type { FlashOptions } from '../flash/flash.js';
+import type { NormalModeAccess } from '../flash/from-normal-mode.js';
+import { flash, flashFromNormalMode, prepareFlash } from '../flash/node-flash.js';
+import type { PreparedFlash } from '../flash/prepare.js';
 import type {
   DeviceOutcome,
   DeviceResult,

@@ -12,7 +12,6 @@ import { deviceFacts, type DeviceFacts, type StorageReport } from '../device-fac
 import { FirehoseNakError, UsageError } from '../errors.js';
 import { FirehoseClient, type Negotiated } from '../firehose/client.js';
 import { uploadProgrammer, type ProgrammerSource, type UploadResult } from '../sahara/client.js';
-import { openProgrammer } from '../sahara/programmer-file.js';
 import { storageTraits, type StorageKind } from '../storage-kind.js';
 import { timeoutsFor, type Timeouts } from '../timeouts.js';
 import type { Transport } from '../transport/transport.js';
@@ -24,8 +23,17 @@ export type SessionPhase = 'sahara' | 'configure' | 'storage-info';
 export interface SessionOptions {
   /** The storage the package (or the user) expects: configure's MemoryName and payload. */
   readonly storage: StorageKind;
-  /** The programmer to upload: a file path (checked before Sahara starts) or bytes. */
+  /**
+   * The programmer to upload: its bytes, or a file path (opened with `openProgrammer`,
+   * and checked before Sahara starts).
+   */
   readonly programmer?: string | ProgrammerSource | undefined;
+  /**
+   * Opens a programmer named by path: a runtime with a file system has one (Node's entry
+   * passes it); without it, a path is an error.
+   */
+  readonly openProgrammer?:
+    ((path: string) => Promise<ProgrammerSource & { close(): Promise<void> }>) | undefined;
   /**
    * The programmer is already running and the link carries Firehose only: skip Sahara.
    * @default the transport's `firehoseOnly`
@@ -116,7 +124,15 @@ async function uploadOnce(
       ...(options.signal ? { signal: options.signal } : {}),
     });
   if (typeof given !== 'string') return upload(given);
-  const file = await openProgrammer(given);
+  if (!options.openProgrammer)
+    throw new UsageError(
+      'QFH_USAGE',
+      `the programmer ${given} is a path, and this runtime has no file system`,
+      {
+        hint: 'Pass the programmer as a source of bytes ({ size, read(position, length) }).',
+      },
+    );
+  const file = await options.openProgrammer(given);
   try {
     return await upload(file);
   } finally {

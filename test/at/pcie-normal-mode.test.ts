@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pcieNormalModeAccess } from '../../src/flash/normal-mode-access.js';
-import { flashFromNormalMode } from '../../src/flash/from-normal-mode.js';
+import { flashFromNormalMode } from '../../src/flash/node-flash.js';
 import { uploadProgrammer } from '../../src/sahara/client.js';
 import { buildDemoPackage, SimulatedModem } from '../../src/sim/index.js';
 import { openRandomAccess } from '../../src/sparse/file-source.js';

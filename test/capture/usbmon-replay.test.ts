@@ -5,7 +5,7 @@ import {
   transfersToScript,
   type CapturedTransfer,
 } from '../../src/capture/index.js';
-import { flash } from '../../src/flash/flash.js';
+import { flash } from '../../src/flash/node-flash.js';
 import { decodeSaharaPacket } from '../../src/sahara/index.js';
 import { demoFlashPcapng, demoPackage } from '../helpers/demo-capture.js';
 

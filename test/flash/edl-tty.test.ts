@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openEdlTty } from '../../src/flash/edl-tty.js';
-import { flash } from '../../src/flash/flash.js';
+import { flash } from '../../src/flash/node-flash.js';
 import { buildDemoPackage } from '../../src/sim/demo-package.js';
 import { SimulatedModem } from '../../src/sim/modem.js';
 import { ptyModem } from '../helpers/pty.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FirehoseClient } from '../../src/firehose/client.js';
-import { flash } from '../../src/flash/flash.js';
+import { flash } from '../../src/flash/node-flash.js';
 import { isFirehoseOnlyNode, openCharDevice } from '../../src/transport/chardev.js';
 import { readPackage } from '../../src/package/open-package.js';
 import { openRandomAccess } from '../../src/sparse/file-source.js';

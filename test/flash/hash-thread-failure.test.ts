@@ -3,12 +3,15 @@
  * the image's digest fails with the thread's reason, and no rejection is left unhandled
  * (Node ends the whole process on one, with the modem half-written).
  */
-import { expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
+import type { FlashRuntime } from '../../src/flash/flash-runtime.js';
 import { imagePieces } from '../../src/flash/image-pieces.js';
+import { nodeSha256 } from '../../src/flash/node-runtime.js';
 import { folderSource } from '../../src/package/folder-source.js';
 import { bytesOf, makePackage } from '../helpers/package-dir.js';
 
-vi.mock('../../src/flash/hash-thread.js', () => ({
+const dying: FlashRuntime = {
+  sha256: nodeSha256,
   hashOnThread: () => ({
     update: (slot: number) =>
       slot === 0
@@ -17,7 +20,7 @@ vi.mock('../../src/flash/hash-thread.js', () => ({
     digest: () => Promise.reject(new Error('the hashing thread stopped (exit 1)')),
     dispose: () => undefined,
   }),
-}));
+};
 
 it('a hashing thread that stops fails the digest, leaving no unhandled rejection', async () => {
   const size = 40 << 20;
@@ -26,7 +29,7 @@ it('a hashing thread that stops fails the digest, leaving no unhandled rejection
   const image = imagePieces(
     { kind: 'file', path: 'img.bin', segments: [{ offset: 0, length: size }] },
     files,
-    { hash: true, bytes: size },
+    { hash: true, bytes: size, runtime: dying },
   );
   let pieces = 0;
   const read = (async () => {

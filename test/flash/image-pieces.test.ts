@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { portableRuntime, type FlashRuntime } from '../../src/flash/flash-runtime.js';
 import { imagePieces } from '../../src/flash/image-pieces.js';
+import { nodeRuntime } from '../../src/flash/node-runtime.js';
 import { openPackageSource } from '../../src/package/index.js';
 import { folderSource } from '../../src/package/folder-source.js';
 import type { PackageSource } from '../../src/package/package-source.js';
@@ -20,9 +22,9 @@ const sha = (...parts: Uint8Array[]): string => {
 async function readAll(
   source: DataSource,
   files: PackageSource,
-  o: { hash: boolean; bytes: number; padding: number },
+  o: { hash: boolean; bytes: number; padding: number; runtime?: FlashRuntime },
 ): Promise<{ bytes: Uint8Array; digest: string | undefined; largest: number }> {
-  const image = imagePieces(source, files, o);
+  const image = imagePieces(source, files, { ...o, runtime: o.runtime ?? nodeRuntime });
   const pieces: Uint8Array[] = [];
   for await (const piece of image.pieces()) pieces.push(piece.slice());
   return {
@@ -32,8 +34,9 @@ async function readAll(
   };
 }
 
-// 20 MiB is hashed on the worker thread, 300 KiB on the main thread: both must agree with
-// an independent SHA-256 of the same bytes and zero padding.
+// 20 MiB is hashed on the worker thread, 300 KiB on the main thread, and both by the portable
+// runtime (any JavaScript runtime: @noble/hashes on the calling thread): every digest must
+// agree with an independent SHA-256 of the same bytes and zero padding.
 for (const size of [20 * MiB + 12345, 300_000])
   it(`reads file segments in order into bounded pieces and hashes them with padding (${size} bytes)`, async () => {
     const file = bytesOf(size + 8192, 7);
@@ -45,11 +48,15 @@ for (const size of [20 * MiB + 12345, 300_000])
     ];
     const expected = Buffer.concat([file.subarray(100, 4196), file.subarray(8192, size + 4096)]);
     const padding = 3000;
-    for (const files of [await folderSource(root), await zippedSource(root)]) {
+    const sources = [await folderSource(root), await zippedSource(root)];
+    for (const [files, runtime] of sources.flatMap((f) =>
+      [nodeRuntime, portableRuntime].map((r) => [f, r] as const),
+    )) {
       const got = await readAll({ kind: 'file', path: 'img.bin', segments }, files, {
         hash: true,
         bytes: size,
         padding,
+        runtime,
       });
       expect(sha(got.bytes)).toBe(sha(expected));
       expect(got.largest).toBeLessThanOrEqual(4 * MiB); // the ring's buffers, whatever the size
@@ -66,14 +73,17 @@ async function zippedSource(root: string): Promise<PackageSource> {
 it('fills and host-patched bytes come out as they are defined, and hash the same', async () => {
   const files = await folderSource(await makePackage({ 'x.bin': 'x' }));
   const pattern = Uint8Array.from([1, 2, 3, 4]);
-  const fill = await readAll({ kind: 'fill', pattern, length: 3 * MiB + 8 }, files, {
-    hash: true,
-    bytes: 3 * MiB + 8,
-    padding: 0,
-  });
   const expected = new Uint8Array(3 * MiB + 8).map((_, i) => pattern[i % 4] ?? 0);
-  expect(sha(fill.bytes)).toBe(sha(expected));
-  expect(fill.digest).toBe(sha(expected));
+  for (const runtime of [nodeRuntime, portableRuntime]) {
+    const fill = await readAll({ kind: 'fill', pattern, length: 3 * MiB + 8 }, files, {
+      hash: true,
+      bytes: 3 * MiB + 8,
+      padding: 0,
+      runtime,
+    });
+    expect(sha(fill.bytes)).toBe(sha(expected));
+    expect(fill.digest).toBe(sha(expected));
+  }
   const data = bytesOf(5000, 3);
   const bytes = await readAll({ kind: 'bytes', path: 'gpt', data }, files, {
     hash: true,
@@ -93,7 +103,7 @@ it('a reader stopped early releases its file and its hashing job (the next image
     path: 'img.bin',
     segments: [{ offset: 0, length: size }],
   };
-  const stopped = imagePieces(source, files, { hash: true, bytes: size });
+  const stopped = imagePieces(source, files, { hash: true, bytes: size, runtime: nodeRuntime });
   for await (const piece of stopped.pieces()) if (piece.length > 0) break;
   const again = await readAll(source, files, { hash: true, bytes: size, padding: 0 });
   expect(again.digest).toBe(sha(file));
@@ -111,7 +121,11 @@ it('reuses the buffers of a finished image, never those of one stopped part-way'
   const buffersOf = async (stopAfter?: number): Promise<Set<ArrayBufferLike>> => {
     const seen = new Set<ArrayBufferLike>();
     let n = 0;
-    for await (const piece of imagePieces(source, files, { hash: false, bytes }).pieces()) {
+    for await (const piece of imagePieces(source, files, {
+      hash: false,
+      bytes,
+      runtime: nodeRuntime,
+    }).pieces()) {
       seen.add(piece.buffer);
       if (++n === stopAfter) break;
     }

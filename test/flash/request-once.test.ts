@@ -1,8 +1,9 @@
 /**
  * A flash request is decided once: the package's plan is built once per request and once
- * more per modem with that modem's facts, and a programmer the user named is checked once,
- * whether one modem in normal mode is flashed (identity gates, switch, flash) or several.
- * The counts come from the plan builder and the programmer check themselves, wrapped.
+ * more per modem with that modem's facts, and a programmer the user named is checked once
+ * for the request and opened once more per modem it is uploaded to, whether one modem in
+ * normal mode is flashed (identity gates, switch, flash) or several. The counts come from
+ * the plan builder and the programmer file's opener themselves, wrapped.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import type * as ProgrammerFile from '../../src/sahara/programmer-file.js';
 import { buildDemoPackage } from '../../src/sim/index.js';
 import { runCli } from '../helpers/cli.js';
 
-const counts = vi.hoisted(() => ({ builds: 0, programmerChecks: 0 }));
+const counts = vi.hoisted(() => ({ builds: 0, programmerOpens: 0 }));
 
 vi.mock('../../src/plan/build-plan.js', async (importOriginal) => {
   const real = await importOriginal<typeof BuildPlan>();
@@ -30,9 +31,9 @@ vi.mock('../../src/sahara/programmer-file.js', async (importOriginal) => {
   const real = await importOriginal<typeof ProgrammerFile>();
   return {
     ...real,
-    checkProgrammerFile: async (path: string) => {
-      counts.programmerChecks++;
-      return real.checkProgrammerFile(path);
+    openProgrammer: async (path: string) => {
+      counts.programmerOpens++;
+      return real.openProgrammer(path);
     },
   };
 });
@@ -41,7 +42,7 @@ const made: string[] = [];
 afterAll(async () => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
 beforeEach(() => {
   counts.builds = 0;
-  counts.programmerChecks = 0;
+  counts.programmerOpens = 0;
 });
 
 async function demo(): Promise<{ root: string; programmer: string }> {
@@ -52,7 +53,7 @@ async function demo(): Promise<{ root: string; programmer: string }> {
   return { root, programmer: join(root, pkg.programmer ?? '') };
 }
 
-it('one modem in normal mode: the plan built twice (package, then its facts), the programmer checked once', async () => {
+it('one modem in normal mode: the plan built twice (package, then its facts), the programmer checked once and uploaded once', async () => {
   const { root, programmer } = await demo();
   const { code, stderr } = await runCli([
     'flash',
@@ -66,10 +67,11 @@ it('one modem in normal mode: the plan built twice (package, then its facts), th
     join(made[0] ?? '', 'record.json'),
   ]);
   expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
-  expect(counts).toEqual({ builds: 2, programmerChecks: 1 });
+  // One open checks it for the request, one uploads it.
+  expect(counts).toEqual({ builds: 2, programmerOpens: 2 });
 }, 120_000);
 
-it('two modems: the plan built once for the request and once per modem, the programmer checked once', async () => {
+it('two modems: the plan built once for the request and once per modem, the programmer checked once and uploaded to each', async () => {
   const { root, programmer } = await demo();
   const { code, stderr } = await runCli([
     'flash',
@@ -83,7 +85,7 @@ it('two modems: the plan built once for the request and once per modem, the prog
     programmer,
   ]);
   expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
-  expect(counts).toEqual({ builds: 3, programmerChecks: 1 });
+  expect(counts).toEqual({ builds: 3, programmerOpens: 3 });
 });
 
 it('an accept name the library does not know is an error, before the modem is touched', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { TappedTransport, UsbPcapngWriter } from '../../src/capture/index.js';
-import { flash } from '../../src/flash/flash.js';
+import { flash } from '../../src/flash/node-flash.js';
 import { buildDemoPackage, SimulatedModem } from '../../src/sim/index.js';
 
 const made: string[] = [];

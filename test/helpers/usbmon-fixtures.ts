@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backup } from '../../src/flash/backup.js';
-import { flash } from '../../src/flash/flash.js';
+import { flash } from '../../src/flash/node-flash.js';
 import { readChipInfo } from '../../src/sahara/client.js';
 import { buildTestProgrammer } from '../../src/sim/index.js';
 import type { StorageKind } from '../../src/storage-kind.js';

@@ -2,7 +2,7 @@ import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flash } from '../../src/flash/flash.js';
+import { flash } from '../../src/flash/node-flash.js';
 import { readPackage } from '../../src/package/open-package.js';
 import { planPackage } from '../../src/plan/gates.js';
 import { buildDemoPackage } from '../../src/sim/demo-package.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZipError, type QfhErrorCode } from '../../src/errors.js';
 import { FlashError } from '../../src/flash/flash-report.js';
-import { flash } from '../../src/flash/flash.js';
+import { flash } from '../../src/flash/node-flash.js';
 import { readPackage } from '../../src/package/open-package.js';
 import { buildDemoPackage } from '../../src/sim/demo-package.js';
 import { SimulatedModem } from '../../src/sim/modem.js';

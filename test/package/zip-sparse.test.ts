@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { flash } from '../../src/flash/flash.js';
+import { flash } from '../../src/flash/node-flash.js';
 import { readPackage } from '../../src/package/open-package.js';
 import { SMALL_ENTRY } from '../../src/package/zip-source.js';
 import { buildTestProgrammer, SimulatedModem } from '../../src/sim/index.js';

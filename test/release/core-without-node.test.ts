@@ -7,63 +7,20 @@
  * plan must be the one Node's `readPackage` and `planPackage` make from the same files on
  * disk.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import vm from 'node:vm';
-import { build } from 'esbuild-wasm';
 import { expect, it, onTestFinished } from 'vitest';
 import { readPackage } from '../../src/package/open-package.js';
 import { planPackage, planToJson } from '../../src/plan/index.js';
 import { buildDemoPackage } from '../../src/sim/index.js';
+import { bundleCore, filesOf, pageWith } from '../helpers/core-page.js';
 import { zipFolder } from '../helpers/zip.js';
 
-const root = join(import.meta.dirname, '../..');
-
-async function filesOf(dir: string): Promise<Map<string, Uint8Array>> {
-  const out = new Map<string, Uint8Array>();
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true }))
-    if (e.isFile()) {
-      const path = join(e.parentPath, e.name);
-      out.set(relative(dir, path).split('\\').join('/'), new Uint8Array(await readFile(path)));
-    }
-  return out;
-}
-
-/** What a browser page has of the globals the core may touch; nothing of Node's. */
-function pageGlobals(): vm.Context {
-  return vm.createContext({
-    TextDecoder,
-    TextEncoder,
-    setTimeout,
-    clearTimeout,
-    queueMicrotask,
-    AbortController,
-    AbortSignal,
-    // The web streams, Blob and DecompressionStream every current browser has (deflate-raw:
-    // Chrome 80, Firefox 113, Safari 16.4): the zip reader inflates with the page's own.
-    ReadableStream,
-    WritableStream,
-    TransformStream,
-    DecompressionStream,
-    Blob,
-    console,
-  });
-}
-
 it('bundles for the browser and plans the demo package from its files and its zip with no Node global', async () => {
-  const bundled = await build({
-    entryPoints: [join(root, 'src/core.ts')],
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    globalName: 'qfhCore',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  const code = bundled.outputFiles[0]?.text ?? '';
+  const code = await bundleCore();
   expect(code.length).toBeGreaterThan(10_000);
 
   const dir = await mkdtemp(join(tmpdir(), 'qfh-core-'));
@@ -74,8 +31,7 @@ it('bundles for the browser and plans the demo package from its files and its zi
   const zip = join(dir, 'download.zip');
   await zipFolder(pkgRoot, zip, { prefix: `${name}/` });
 
-  const page = pageGlobals();
-  vm.runInContext(code, page);
+  const page = pageWith(code);
   page['files'] = files;
   page['name'] = name;
   page['zip'] = new Blob([await readFile(zip)]);

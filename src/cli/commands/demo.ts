@@ -9,7 +9,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { flash } from '../../flash/flash.js';
+import { flash } from '../../flash/node-flash.js';
 import type { FlashPlan } from '../../plan/types.js';
 import { buildDemoPackage } from '../../sim/demo-package.js';
 import { SimulatedModem } from '../../sim/modem.js';

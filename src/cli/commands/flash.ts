@@ -9,7 +9,7 @@
  */
 import type { AcceptFlag } from '../../accept-flags.js';
 import { DeclinedError, UsageError } from '../../errors.js';
-import { prepareFlash } from '../../flash/prepare.js';
+import { prepareFlash } from '../../flash/node-flash.js';
 import type { PlanRequest } from '../../plan/gates.js';
 import { planToJson, renderPlan } from '../../plan/render-plan.js';
 import type { FlashPlan } from '../../plan/types.js';
