@@ -49,7 +49,13 @@ export default tseslint.config(
   // The runtime seam (layers.config.js CORE): no Node built-in or global in the core.
   coreRules(),
   {
-    files: ['bin/**/*.js', 'eslint.config.js', 'layers.config.js', 'vitest.config.ts'],
+    files: [
+      'bin/**/*.js',
+      'eslint.config.js',
+      'layers.config.js',
+      'vitest.config.ts',
+      'vitest.readme.config.ts',
+    ],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 );

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The README's commands run on their own (`npm run test:readme`, vitest.readme.config.ts).
+    exclude: ['test/readme/**', '**/node_modules/**'],
     // The build first (tests of the command line run it), then the run's own temp folder.
     globalSetup: ['test/fresh-build.ts', 'test/global-tmp.ts'],
     // Property tests run many cases; keep CI on a 2-core machine comfortable.

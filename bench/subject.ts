@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { flashMany as flashManyFn } from '../src/fleet/flash-many.js';
-import type { flash as flashFn } from '../src/flash/flash.js';
+import type { flash as flashFn } from '../src/flash/node-flash.js';
 import type { readPackage as readPackageFn } from '../src/package/open-package.js';
 import type { profile as profileFn } from '../src/sim/profiles.js';
 import type { SimulatedModem as SimulatedModemClass } from '../src/sim/modem.js';
@@ -45,7 +45,9 @@ export async function loadSubject(root: string): Promise<Subject> {
     'package/open-package.js',
   ).catch(() => load<{ readPackage: typeof readPackageFn }>(root, 'package/read-package.js'));
   const [{ flash }, { readPackage }, { openTcpTransport }] = await Promise.all([
-    load<{ flash: typeof flashFn }>(root, 'flash/flash.js'),
+    // The public entry's flash, as a library user gets it (Node's hashing since the flash
+    // workflow joined the runtime-neutral core; flash/flash.js is that core's).
+    load<{ flash: typeof flashFn }>(root, 'index.js'),
     packageReader,
     load<{ openTcpTransport: typeof openTcpFn }>(root, 'transport/tcp.js'),
   ]);

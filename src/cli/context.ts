@@ -41,7 +41,12 @@ export const processTerminal: Terminal = {
   confirm: async (question) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
-      return /^y(es)?$/i.test((await rl.question(question)).trim());
+      // Ctrl-D (the end of input) at the question is a no, not a failure of qfh.
+      const answer = await rl.question(question).catch((e: unknown) => {
+        if (e instanceof Error && e.name === 'AbortError') return '';
+        throw e;
+      });
+      return /^y(es)?$/i.test(answer.trim());
     } finally {
       rl.close();
     }

@@ -18,4 +18,4 @@ export * from './advice.js';
 export * from './flash-runtime.js';
 export { nodeRuntime, nodeSha256 } from './node-runtime.js';
 // Node's runtime by default: these shadow the core's functions of the same names above.
-export { flash, edlRecover, prepareFlash, flashFromNormalMode } from './node-flash.js';
+export { flash, edlRecover, prepareFlash, flashFromNormalMode, executePlan } from './node-flash.js';

@@ -6,8 +6,11 @@
  *
  * @module
  */
+import type { FirehoseClient } from '../firehose/client.js';
 import type { FirmwarePackage } from '../package/read-package.js';
+import type { FlashPlan } from '../plan/types.js';
 import type { Transport } from '../transport/transport.js';
+import { executePlan as executeOn, type ExecuteOptions } from './execute.js';
 import type { FlashRuntime } from './flash-runtime.js';
 import type { FlashReport } from './flash-report.js';
 import { flash as flashOn, type FlashOptions } from './flash.js';
@@ -80,4 +83,17 @@ export function flashFromNormalMode(
   options: NormalModeOptions = {},
 ): Promise<NormalModeFlashResult> {
   return fromNormalModeOn(firmware, access, onNode(options));
+}
+
+/**
+ * Runs every op of a checked plan over a running Firehose session (see the core's
+ * `executePlan()`), hashing with node:crypto on the hashing thread.
+ * @throws FlashError (with the report) at the first failure.
+ */
+export function executePlan(
+  plan: FlashPlan,
+  client: FirehoseClient,
+  options: ExecuteOptions,
+): Promise<FlashReport> {
+  return executeOn(plan, client, onNode(options));
 }

@@ -13,8 +13,19 @@ const run = promisify(execFile);
 export async function qfh(
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  return qfhIn(process.cwd(), args);
+}
+
+/** {@link qfh}, run in the folder `cwd`. */
+export async function qfhIn(
+  cwd: string,
+  args: readonly string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      maxBuffer: 64 << 20,
+      cwd,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -21,7 +21,10 @@ export const inspectCommand = defineCommand({
     ['qfh inspect ./fw', 'the package: manifests, images, md5 results, findings'],
     ['qfh inspect ./fw.zip', 'the same, read straight from the zip as downloaded'],
     ['qfh inspect system.img', 'a sparse image: chunks and expanded size'],
-    ['qfh inspect 01000000300000000200000001000000', 'decode Sahara packet bytes'],
+    [
+      'qfh inspect 03000000140000000d0000000000000050000000',
+      'decode Sahara packet bytes (a READ_DATA)',
+    ],
   ],
   options: (y) =>
     withJson(

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { AtPort } from '../../at/at-port.js';
 import { checkModem, diffChecks, type ModemCheck } from '../../at/post-check.js';
 import { UsageError } from '../../errors.js';
@@ -22,6 +22,27 @@ export function renderCheck(c: ModemCheck): string[] {
     `  registered: CREG ${c.creg ?? '-'}, CEREG ${c.cereg ?? '-'}; signal CSQ ${c.rssi ?? '-'}; bands ${c.bands ?? '-'}`,
     ...c.warnings.map((w) => `  warning: ${w}`),
   ];
+}
+
+/**
+ * The newest of the records given: a shell expands `qfh-update-*.json` to every record in
+ * the folder, and the one just before this update is the one to compare with. Newest by the
+ * time written in qfh's names (the file's time when a name has none).
+ */
+async function newestRecord(paths: readonly string[]): Promise<string | undefined> {
+  const dated = await Promise.all(
+    paths.map(async (path) => {
+      const stamp = /qfh-update-(\d{4}-\d\d-\d\dT[\d-]+Z)/.exec(path)?.[1];
+      const time =
+        stamp ??
+        (await stat(path).then(
+          (s) => s.mtime.toISOString().replace(/[:.]/g, '-'),
+          () => '',
+        ));
+      return { path, time };
+    }),
+  );
+  return dated.sort((a, b) => a.time.localeCompare(b.time)).at(-1)?.path;
 }
 
 async function readRecord(path: string): Promise<ModemCheck> {
@@ -63,12 +84,15 @@ export const verifyCommand = defineCommand({
         })
         .option('before', {
           type: 'string',
-          describe: 'an earlier record (qfh flash saves one) to compare with',
+          array: true,
+          describe:
+            'an earlier record (qfh flash saves one) to compare with; given several (qfh-update-*.json), the newest',
         }),
     ),
   run: async (argv, ctx) => {
     const spec = atDeviceSpec(argv.device, 'verify');
-    const earlier = argv.before ? await readRecord(argv.before) : undefined;
+    const chosen = await newestRecord(argv.before ?? []);
+    const earlier = chosen ? await readRecord(chosen) : undefined;
     const transport = await openDevice(spec, {
       openSim: (profile) => new SimulatedModem({ profile, state: 'normal' }).connect(),
     });
@@ -84,7 +108,7 @@ export const verifyCommand = defineCommand({
       });
       if (!ctx.events.json)
         ctx.out.stdout(
-          `${[...renderCheck(check), ...(diff ? ['compared with the earlier record:', ...diff] : [])].join('\n')}\n`,
+          `${[...renderCheck(check), ...(diff ? [`compared with ${chosen}${(argv.before?.length ?? 0) > 1 ? ` (the newest of the ${argv.before?.length} records given)` : ''}:`, ...diff] : [])].join('\n')}\n`,
         );
       return ExitCode.OK;
     } finally {
