@@ -41,7 +41,8 @@ export const processTerminal: Terminal = {
   confirm: async (question) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
-      // Ctrl-D (the end of input) at the question is a no, not a failure of qfh.
+      // Ctrl-D (the end of input) at the question is a no, not a failure of qfh; so is
+      // Ctrl-C there (readline closes on it): either way nothing was sent.
       const answer = await rl.question(question).catch((e: unknown) => {
         if (e instanceof Error && e.name === 'AbortError') return '';
         throw e;

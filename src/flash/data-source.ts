@@ -95,7 +95,8 @@ function fillFiller(pattern: Uint8Array, length: number): SourceFiller {
 
 /** Fills `target` with `value` repeated: the pattern once, then doubled by copying within. */
 function repeatInto(target: Uint8Array, value: Uint8Array): void {
-  if (target.length === 0 || value.length === 0) return;
+  if (value.length === 0) return void target.fill(0);
+  if (target.length === 0) return;
   const first = Math.min(value.length, target.length);
   target.set(value.subarray(0, first));
   for (let filled = first; filled < target.length; filled *= 2)

@@ -25,9 +25,10 @@ import { prepareFlash as prepareOn, type PrepareOptions, type PreparedFlash } fr
 
 type Firmware = string | FirmwarePackage | PreparedFlash;
 
+/** Node's runtime, with whatever part of one the caller passed in its place. */
 const onNode = <O extends { runtime?: FlashRuntime | undefined }>(options: O): O => ({
   ...options,
-  runtime: options.runtime ?? nodeRuntime,
+  runtime: { ...nodeRuntime, ...options.runtime },
 });
 
 /**

@@ -114,7 +114,9 @@ function unchanged(prepared: PreparedFlash, o: PrepareOptions): PreparedFlash {
     return x.size === y.size && [...x].every((v) => y.has(v));
   };
   const differs = [
-    o.programmer !== undefined && hostFiles(o.runtime).programmerPath(o.programmer) !== r.programmer
+    o.programmer !== undefined &&
+    o.programmer !== r.programmer &&
+    hostFiles(o.runtime).programmerPath(o.programmer) !== r.programmer
       ? 'programmer'
       : '',
     o.accept !== undefined && !sameSet(o.accept, r.accept ?? []) ? 'accept' : '',

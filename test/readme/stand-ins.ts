@@ -1,7 +1,7 @@
 /**
  * What the README's and `--help`'s commands are run against here, where there is no modem and
- * no firmware download: the stand-ins below, and nothing else. README.md ("How the README is
- * tested") shows this table to readers; a command is run as written, with only these
+ * no firmware download: the stand-ins below, and nothing else. README.md ("This README is a
+ * test") shows this table to readers; a command is run as written, with only these
  * substitutions, in a folder that holds the stand-in files under the names the docs use.
  *
  * | In the docs                                  | Run here as                               |
@@ -10,7 +10,7 @@
  * | a firmware folder (`./EG25GG…`, `./fw`, …)   | the demo package, under that name           |
  * | a firmware zip (`FW.zip`, `./fw.zip`, …)     | the demo package as a downloaded zip        |
  * | `system.img`                                 | a small Android sparse image                |
- * | a delta (`./delta.zip`, `…30.006-30.007.zip`)  | a small zip (the simulator takes any delta) |
+ * | a delta (`./delta.zip`, `…30.006-30.007.zip`)  | a small file (the simulator takes any delta) |
  * | `qfh-update-*.json`                          | two records of updates of `sim:eg25g:normal`, |
  * |                                              | made by `qfh flash` before the docs' commands |
  * | `--device usb:…` / a flash with no device    | `--device sim:eg25g` (a modem in EDL)       |

@@ -29,19 +29,30 @@ export function renderCheck(c: ModemCheck): string[] {
  * the folder, and the one just before this update is the one to compare with. Newest by the
  * time written in qfh's names (the file's time when a name has none).
  */
-async function newestRecord(paths: readonly string[]): Promise<string | undefined> {
+export async function newestRecord(paths: readonly string[]): Promise<string | undefined> {
   const dated = await Promise.all(
     paths.map(async (path) => {
-      const stamp = /qfh-update-(\d{4}-\d\d-\d\dT[\d-]+Z)/.exec(path)?.[1];
-      const time =
-        stamp ??
-        (await stat(path).then(
-          (s) => s.mtime.toISOString().replace(/[:.]/g, '-'),
-          () => '',
-        ));
-      return { path, time };
+      const named = /qfh-update-(\d{4}-\d\d-\d\dT[\d-]+Z)(?:-(.+))?\.json$/.exec(path);
+      const info = await stat(path).catch((e: unknown) => {
+        throw new UsageError(
+          'QFH_INPUT_UNREADABLE',
+          `cannot read the record ${path}: ${(e as Error).message}`,
+        );
+      });
+      const time = named?.[1] ?? info.mtime.toISOString().replace(/[:.]/g, '-');
+      return { path, time, modem: named?.[2] ?? '' };
     }),
   );
+  // A fleet's records carry each modem's name: the newest of all may be another modem's.
+  const modems = new Set(dated.map((d) => d.modem));
+  if (modems.size > 1)
+    throw new UsageError(
+      'QFH_USAGE',
+      `the ${paths.length} records given are of ${modems.size} different modems`,
+      {
+        hint: `Give --before the record of the modem you check: ${paths.join(', ')}`,
+      },
+    );
   return dated.sort((a, b) => a.time.localeCompare(b.time)).at(-1)?.path;
 }
 
