@@ -9,7 +9,7 @@
  * @module
  */
 import type { FirmwarePackage } from '../package/read-package.js';
-import type { ProgrammerSource } from '../sahara/client.js';
+import type { OpenedProgrammer } from '../sahara/client.js';
 import { portableSha256, type Sha256Factory } from '../sha256.js';
 
 /** A running SHA-256 of one image whose pieces are in shared slots another thread reads. */
@@ -22,8 +22,7 @@ export interface PieceHasher {
   dispose(): void;
 }
 
-/** A programmer file opened for upload. */
-export type OpenedProgrammer = ProgrammerSource & { close(): Promise<void> };
+export type { OpenedProgrammer };
 
 /** Packages and programmer files named by a path (a runtime with a file system). */
 export interface HostFiles {

@@ -29,6 +29,9 @@ export interface ProgrammerSource {
   read(position: number, length: number): Promise<Uint8Array>;
 }
 
+/** A programmer file opened for upload: its bytes, and the file to close after. */
+export type OpenedProgrammer = ProgrammerSource & { close(): Promise<void> };
+
 /** Progress of an upload. */
 export interface SaharaProgress {
   readonly phase: 'sahara';

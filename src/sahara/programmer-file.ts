@@ -8,16 +8,14 @@
  */
 import { open } from 'node:fs/promises';
 import { ProgrammerFileError } from '../errors.js';
-import type { ProgrammerSource } from './client.js';
+import type { OpenedProgrammer } from './client.js';
 import { programmerProblem, PROGRAMMER_HEAD_BYTES } from '../elf.js';
 
 /**
  * Opens and checks a programmer file for upload. Call `close()` when done.
  * @throws ProgrammerFileError when it is not a loadable programmer.
  */
-export async function openProgrammer(
-  path: string,
-): Promise<ProgrammerSource & { close(): Promise<void> }> {
+export async function openProgrammer(path: string): Promise<OpenedProgrammer> {
   const handle = await open(path, 'r').catch((e: unknown) => {
     throw new ProgrammerFileError(
       'QFH_PROGRAMMER_INVALID',

@@ -11,7 +11,12 @@
 import { deviceFacts, type DeviceFacts, type StorageReport } from '../device-facts.js';
 import { FirehoseNakError, UsageError } from '../errors.js';
 import { FirehoseClient, type Negotiated } from '../firehose/client.js';
-import { uploadProgrammer, type ProgrammerSource, type UploadResult } from '../sahara/client.js';
+import {
+  uploadProgrammer,
+  type OpenedProgrammer,
+  type ProgrammerSource,
+  type UploadResult,
+} from '../sahara/client.js';
 import { storageTraits, type StorageKind } from '../storage-kind.js';
 import { timeoutsFor, type Timeouts } from '../timeouts.js';
 import type { Transport } from '../transport/transport.js';
@@ -32,8 +37,7 @@ export interface SessionOptions {
    * Opens a programmer named by path: a runtime with a file system has one (Node's entry
    * passes it); without it, a path is an error.
    */
-  readonly openProgrammer?:
-    ((path: string) => Promise<ProgrammerSource & { close(): Promise<void> }>) | undefined;
+  readonly openProgrammer?: ((path: string) => Promise<OpenedProgrammer>) | undefined;
   /**
    * The programmer is already running and the link carries Firehose only: skip Sahara.
    * @default the transport's `firehoseOnly`

@@ -117,10 +117,10 @@ export const verifyCommand = defineCommand({
         exitCode: ExitCode.OK,
         data: { check, ...(diff ? { diff } : {}) },
       });
-      if (!ctx.events.json)
-        ctx.out.stdout(
-          `${[...renderCheck(check), ...(diff ? [`compared with ${chosen}${(argv.before?.length ?? 0) > 1 ? ` (the newest of the ${argv.before?.length} records given)` : ''}:`, ...diff] : [])].join('\n')}\n`,
-        );
+      const given = argv.before?.length ?? 0;
+      const which = given > 1 ? ` (the newest of the ${given} records given)` : '';
+      const compared = diff ? [`compared with ${chosen}${which}:`, ...diff] : [];
+      if (!ctx.events.json) ctx.out.stdout(`${[...renderCheck(check), ...compared].join('\n')}\n`);
       return ExitCode.OK;
     } finally {
       await transport.close();
