@@ -6,7 +6,7 @@
  *
  * Numbers: a trailing `.` marks decimal (ptool writes it for Trace32, where a bare `10`
  * would be hex). qfh reads bare numbers as decimal, as programmers and every peer tool do,
- * and marks a bare number of two or more digits `ambiguous` so callers can warn.
+ * and marks a bare number of two or more digits in arithmetic `ambiguous` so callers can warn.
  *
  * @module
  */
@@ -158,9 +158,9 @@ class Parser {
         return { kind: 'name', name: t.text };
       if (t.text.toUpperCase() === 'CRC32') {
         this.expect('(');
-        const start = this.sum();
+        const start = settled(this.sum());
         this.expect(',');
-        const length = this.sum();
+        const length = settled(this.sum());
         this.expect(')');
         return { kind: 'crc32', start, length };
       }
@@ -185,8 +185,16 @@ class Parser {
 export function parseExpression(text: string): Expr {
   const tokens = tokenize(text);
   if (tokens.length === 0) throw new ExpressionError('QFH_EXPRESSION_SYNTAX', 'empty expression');
-  const expr = new Parser(tokens, text).parse();
-  // A lone number (`start_sector="13952"`) is decimal everywhere; only arithmetic is ambiguous.
+  return settled(new Parser(tokens, text).parse());
+}
+
+/**
+ * A lone number is decimal in every package ptool writes: as an attribute
+ * (`start_sector="13952"`) and as an argument of CRC32 (`CRC32(0,4096)`, `CRC32(2,4096)`,
+ * `CRC32(NUM_DISK_SECTORS-1.,92)`: a pair of 2 KiB pages and the GPT header's 92 bytes, never
+ * read as hex). Only operands of arithmetic are ambiguous.
+ */
+function settled(expr: Expr): Expr {
   return expr.kind === 'number' ? { ...expr, ambiguous: false } : expr;
 }
 

@@ -52,11 +52,18 @@ describe('rawprogram/patch expressions: values, CRC32 calls, what an expression 
   });
 
   it('reports what an expression needs, and flags bare multi-digit numbers in arithmetic (Trace32 reads them as hex)', () => {
+    // A lone CRC32 argument is decimal in every ptool package (92: the GPT header's size;
+    // 4096: two 2 KiB NAND pages), so it is not flagged; an operand of arithmetic is.
     expect(expressionNeeds(parseExpression('CRC32(NUM_DISK_SECTORS-1.,92)'))).toEqual({
       names: new Set(['NUM_DISK_SECTORS']),
       crc32: true,
-      ambiguous: true,
+      ambiguous: false,
     });
+    expect(expressionNeeds(parseExpression('CRC32(0,4096)')).ambiguous).toBe(false);
+    expect(expressionNeeds(parseExpression('CRC32(NUM_DISK_SECTORS-33,4096)')).ambiguous).toBe(
+      true,
+    );
+    expect(expressionNeeds(parseExpression('CRC32(0,4096+16)')).ambiguous).toBe(true);
     expect(expressionNeeds(parseExpression('NUM_DISK_SECTORS-33.')).ambiguous).toBe(false);
     expect(expressionNeeds(parseExpression('NUM_DISK_SECTORS-33')).ambiguous).toBe(true);
     expect(expressionNeeds(parseExpression('NUM_DISK_SECTORS-1')).ambiguous).toBe(false);

@@ -12,6 +12,7 @@ import {
   parseProgramList,
 } from '../../src/package/index.js';
 import { crc32 } from '../../src/crc32.js';
+import { expressionNeeds } from '../../src/package/expression.js';
 import { describeReal, realBytes, realText } from '../helpers/real.js';
 
 const md5 = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
@@ -152,6 +153,21 @@ describeReal('Quectel NAND patch and MIBIB: partition names, other NAND sizes, G
   it('GC 30.203 patch: NUM_DISK_BLOCKS-476. at byte 428', () => {
     const [first] = parsePatchList(realText('quectel-eg25g-gc-30.203.30.203', PATCH));
     expect([first?.value.text, first?.byteOffset]).toEqual(['NUM_DISK_BLOCKS-476.', 428]);
+  });
+
+  it('no real patch line reads as ambiguous: CRC32(0,4096) and NUM_DISK_BLOCKS-476. are settled', () => {
+    for (const dir of ['quectel-eg25g-30.006', 'quectel-eg25g-gc-30.203.30.203']) {
+      const entries = parsePatchList(realText(dir, PATCH));
+      expect(entries.map((p) => p.value.text)).toContain('CRC32(0,4096)');
+      const ambiguous = entries.filter(
+        (p) =>
+          expressionNeeds(p.value.expr).ambiguous || expressionNeeds(p.startSector.expr).ambiguous,
+      );
+      expect({ dir, ambiguous: ambiguous.map((p) => p.value.text) }).toEqual({
+        dir,
+        ambiguous: [],
+      });
+    }
   });
 });
 
