@@ -3,16 +3,12 @@
  * Where the folder is absent, suites that need it skip with one line saying so, except
  * under CI=true, where absence is a failure.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'vitest';
+import { REAL_DIR, realAvailable } from './real-dir.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** Absolute path of ../shared/captures/real/ beside the project root. */
-export const REAL_DIR = resolve(here, '../../../shared/captures/real');
-/** Whether the real captures are here. */
-export const realAvailable = existsSync(REAL_DIR);
+export { REAL_DIR, realAvailable };
 
 /** Absolute path of a file in the real captures. */
 export const realPath = (...parts: string[]): string => join(REAL_DIR, ...parts);
