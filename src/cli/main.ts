@@ -33,6 +33,7 @@ import { EventWriter } from './events.js';
 import { ExitCode } from './exit-codes.js';
 import { processOutput } from './output.js';
 import { reportError } from './report-error.js';
+import { unknownArgumentsError } from './unknown-arguments.js';
 import { withoutHelpCache } from './help-cache.js';
 
 /** Every command, in the order --help lists them. */
@@ -121,6 +122,7 @@ export async function main(
     .fail((msg, err) => {
       throw (
         err ??
+        unknownArgumentsError(msg ?? '', { args, commands: COMMANDS }) ??
         new UsageError('QFH_USAGE', msg ?? 'bad command line', {
           hint: 'Run `qfh --help` for the commands, `qfh COMMAND --help` for one.',
         })

@@ -80,13 +80,15 @@ export async function prepareFlash(
     skipUnchanged: options.skipUnchanged,
   };
   const pkg = typeof firmware === 'string' ? await files().readPackage(firmware) : firmware;
-  const plan = planPackage(pkg, request);
-  options.onPackagePlan?.(plan, request);
-  refuseStanding(plan, request);
+  // Before the plan is shown: a plan ending "qfh would flash this package" and then a
+  // refusal of the programmer read as a contradiction (as `qfh plan` does it).
   if (request.programmer !== undefined) {
     const programmer = await files().openProgrammer(request.programmer);
     await programmer.close();
   }
+  const plan = planPackage(pkg, request);
+  options.onPackagePlan?.(plan, request);
+  refuseStanding(plan, request);
   return { kind: 'prepared-flash', pkg, request, plan };
 }
 
