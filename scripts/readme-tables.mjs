@@ -1,5 +1,5 @@
 /* global process */
-// `npm run readme:tables`: rewrites the error-code and accept-flag tables in README.md (between
+// `npm run readme:tables`: rewrites the error-code, accept-flag and --device tables in README.md (between
 // their markers) from the code's own lists (dist/error-codes.js, dist/accept-flags.js), so the
 // README documents exactly the codes and flags qfh has. test/release/readme-tables.test.ts
 // fails when the README and the code disagree.
@@ -35,6 +35,12 @@ export async function acceptFlagTable() {
   ].join('\n');
 }
 
+/** The --device spelling table, markdown rows. */
+export async function deviceSpellingTable() {
+  const { deviceSpellingTable: table } = await load('dist/cli/device-spellings.js');
+  return table();
+}
+
 /** `text` with the part between `<!-- NAME:start -->` and `<!-- NAME:end -->` replaced. */
 export function replaceBetween(text, name, body) {
   const start = `<!-- ${name}:start -->`;
@@ -50,5 +56,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let text = readFileSync(path, 'utf8');
   text = replaceBetween(text, 'error-codes', await errorCodeTable());
   text = replaceBetween(text, 'accept-flags', await acceptFlagTable());
+  text = replaceBetween(text, 'device-spellings', await deviceSpellingTable());
   writeFileSync(path, text);
 }

@@ -9,9 +9,7 @@ import { ACCEPT_FLAG_RISKS, ACCEPT_FLAGS, type AcceptFlag } from '../accept-flag
 import { UsageError } from '../errors.js';
 import { TIMEOUT_NAMES } from '../timeouts.js';
 
-/** `--device` help text. */
-export const DEVICE_HELP =
-  'usb | usb:PORT (1-1.4, from qfh list) | usb:SERIAL | /dev/ttyUSB0 | /dev/wwan0firehose0 | tcp://HOST:PORT | sim:PROFILE[:normal]';
+export { DEVICE_HELP } from './device-spellings.js';
 
 /** `--json`. */
 export function withJson<T>(y: Argv<T>): Argv<T & { json: boolean }> {

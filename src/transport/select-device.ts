@@ -171,6 +171,32 @@ async function pickUsb(
   }
 }
 
+/**
+ * Errors that mean nothing is there under that name: a node that does not exist (unplugged,
+ * or not that name), a TCP port nobody listens on.
+ */
+const ABSENT = new Set(['ENOENT', 'ENODEV', 'ENXIO', 'ECONNREFUSED']);
+
+/**
+ * A handle the user named with nothing behind it is "no device" (exit 4), as a usb handle
+ * with no modem behind it is, not an I/O failure.
+ */
+async function absentAsNoDevice(
+  opening: Promise<Transport>,
+  c: { name: string; hint: string },
+): Promise<Transport> {
+  try {
+    return await opening;
+  } catch (e) {
+    const code = (e as { cause?: { code?: unknown } }).cause?.code;
+    if (typeof code !== 'string' || !ABSENT.has(code)) throw e;
+    throw new DeviceNotFoundError('QFH_NO_DEVICE', `no modem at ${c.name} (${code})`, {
+      cause: e,
+      hint: c.hint,
+    });
+  }
+}
+
 /** Opens the device `spec` names. */
 export async function openDevice(
   spec: DeviceSpec,
@@ -180,9 +206,18 @@ export async function openDevice(
     case 'usb':
       return pickUsb(options.usbModule ?? (await loadUsbModule()), spec, options);
     case 'path':
-      return openCharDevice(spec.path, options.onNotice ? { onNotice: options.onNotice } : {});
+      return absentAsNoDevice(
+        openCharDevice(spec.path, options.onNotice ? { onNotice: options.onNotice } : {}),
+        {
+          name: spec.path,
+          hint: '`qfh list` shows the modems on this machine and the --device handle of each (ls /dev/ttyUSB* /dev/wwan* /dev/mhi_* lists the nodes).',
+        },
+      );
     case 'tcp':
-      return openTcpTransport(spec.host, spec.port);
+      return absentAsNoDevice(openTcpTransport(spec.host, spec.port), {
+        name: `tcp://${spec.host}:${spec.port}`,
+        hint: 'Start the relay on the router (qfh relay-script) or qfh simulate, and check the address it prints.',
+      });
     case 'sim':
       if (!options.openSim)
         throw new UsageError(

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { qfh } from '../helpers/cli.js';
+import { BIN, qfh } from '../helpers/cli.js';
 
 describe('qfh verify and qfh fota on the command line (simulator in normal mode)', () => {
   it('qfh verify --json reports identity, registration and signal', async () => {
@@ -54,9 +54,10 @@ describe('qfh verify and qfh fota on the command line (simulator in normal mode)
     expect(stderr).toMatch(/uploading delta\.zip \(3000 bytes\)/);
   });
 
-  it('qfh fota needs the AT port, not the EDL device', async () => {
-    const { code, stderr } = await qfh('fota', '/dev/null', '--device', 'usb');
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/AT port/);
+  it('qfh fota --device usb means the modem on USB, through its AT port (none here: no device)', async () => {
+    // Before, usb was refused here as "the EDL device"; it names the modem, as in qfh flash.
+    const { code, stderr } = await qfh('fota', BIN, '--device', 'usb');
+    expect(code).toBe(4);
+    expect(stderr).toMatch(/no Quectel modem in normal mode on USB \[QFH_NO_DEVICE\]/);
   });
 });

@@ -1,13 +1,18 @@
 /**
- * The README documents exactly the error codes and accept flags qfh has: its two tables are
- * what `npm run readme:tables` makes from the code's own lists (a new code or flag without
- * its line fails here).
+ * The README documents exactly the error codes, accept flags and --device spellings qfh has:
+ * its tables are what `npm run readme:tables` makes from the code's own lists (a new code,
+ * flag or spelling without its line fails here).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs script without declarations
-import { acceptFlagTable, errorCodeTable } from '../../scripts/readme-tables.mjs';
+import * as tables from '../../scripts/readme-tables.mjs';
+
+const { acceptFlagTable, deviceSpellingTable, errorCodeTable } = tables as Record<
+  'acceptFlagTable' | 'deviceSpellingTable' | 'errorCodeTable',
+  () => Promise<string>
+>;
 
 const between = (text: string, name: string): string =>
   text.slice(
@@ -18,9 +23,8 @@ const between = (text: string, name: string): string =>
 describe('README tables', () => {
   it('list every error code with its exit status, and every accept flag with its risk', async () => {
     const readme = await readFile(join(import.meta.dirname, '../../README.md'), 'utf8');
-    expect(between(readme, 'error-codes').trim()).toBe(((await errorCodeTable()) as string).trim());
-    expect(between(readme, 'accept-flags').trim()).toBe(
-      ((await acceptFlagTable()) as string).trim(),
-    );
+    expect(between(readme, 'error-codes').trim()).toBe((await errorCodeTable()).trim());
+    expect(between(readme, 'accept-flags').trim()).toBe((await acceptFlagTable()).trim());
+    expect(between(readme, 'device-spellings').trim()).toBe((await deviceSpellingTable()).trim());
   });
 });

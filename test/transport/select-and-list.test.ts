@@ -140,10 +140,13 @@ describe('qfh info and qfh list on the command line', () => {
     });
   });
 
-  it('qfh info with an unreachable device exits non-zero with a reason', async () => {
+  it('qfh info with nothing listening at a tcp handle: no device (exit 4), with what to start', async () => {
     const { code, stderr } = await runCli(['info', '--device', 'tcp://127.0.0.1:1']);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/^qfh: tcp:\/\/127\.0\.0\.1:1: .*\[QFH_TRANSPORT_IO\]/);
+    expect(code).toBe(4);
+    expect(stderr).toMatch(
+      /^qfh: no modem at tcp:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\) \[QFH_NO_DEVICE\]/,
+    );
+    expect(stderr).toMatch(/relay-script|qfh simulate/);
   });
 });
 

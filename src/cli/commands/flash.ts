@@ -17,6 +17,7 @@ import { parseTimeoutOverrides } from '../../timeouts.js';
 import { parseRelayAddress } from '../../transport/relay-client.js';
 import { defineCommand, type RunContext } from '../command.js';
 import { deviceSpec } from '../devices.js';
+import { deviceSpellingLines } from '../device-spellings.js';
 import { ExitCode } from '../exit-codes.js';
 import { runFlashOnDevice, type FlashRun, type FlashSettings } from '../flash-run.js';
 import { fleetArguments } from '../fleet-args.js';
@@ -61,6 +62,7 @@ export const flashCommand = defineCommand({
         withWait(
           withJson(
             y
+              .epilogue(deviceSpellingLines())
               .positional('package', {
                 type: 'string',
                 default: '.',

@@ -14,10 +14,10 @@ import { TransportError, UsageError } from '../../errors.js';
 import { SimulatedModem } from '../../sim/modem.js';
 import { openDevice, type DeviceSpec } from '../../transport/select-device.js';
 import type { Transport } from '../../transport/transport.js';
-import { atDeviceSpec } from '../at-device.js';
+import { atDeviceSpec, resolveAtPort } from '../at-device.js';
 import { defineCommand, type RunContext } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
-import { withJson, withWait } from '../options.js';
+import { DEVICE_HELP, withJson, withWait } from '../options.js';
 
 /** Delta packages are tens of MB at most; AT+QFUPL takes the size up front and the checksum covers it all. */
 const MAX_DELTA_BYTES = 256 * 1024 * 1024;
@@ -85,14 +85,15 @@ export const fotaCommand = defineCommand({
           })
           .option('device', {
             type: 'string',
-            describe: 'the AT port: /dev/ttyUSB2 (qfh list), tcp://HOST:PORT or sim:PROFILE:normal',
+            describe: `the modem's AT port: ${DEVICE_HELP}`,
           }),
       ),
       120,
     ),
   run: async (argv, ctx) => {
-    const spec = atDeviceSpec(argv.device, 'fota');
+    const named = atDeviceSpec(argv.device, 'fota');
     const data = await readDelta(argv.file);
+    const spec = await resolveAtPort(named, { command: 'fota' });
     let sim: SimulatedModem | undefined;
     const open = (): Promise<Transport> =>
       openDevice(spec, {

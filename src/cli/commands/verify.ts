@@ -10,10 +10,10 @@ import { checkModem, diffChecks, type ModemCheck } from '../../at/post-check.js'
 import { UsageError } from '../../errors.js';
 import { SimulatedModem } from '../../sim/modem.js';
 import { openDevice } from '../../transport/select-device.js';
-import { atDeviceSpec } from '../at-device.js';
+import { atDeviceSpec, resolveAtPort } from '../at-device.js';
 import { defineCommand } from '../command.js';
 import { ExitCode } from '../exit-codes.js';
-import { withJson } from '../options.js';
+import { DEVICE_HELP, withJson } from '../options.js';
 
 /** A check as text lines. */
 export function renderCheck(c: ModemCheck): string[] {
@@ -91,7 +91,7 @@ export const verifyCommand = defineCommand({
       y
         .option('device', {
           type: 'string',
-          describe: 'the AT port: /dev/ttyUSB2 (qfh list), tcp://HOST:PORT or sim:PROFILE:normal',
+          describe: `the modem's AT port: ${DEVICE_HELP}`,
         })
         .option('before', {
           type: 'string',
@@ -101,9 +101,10 @@ export const verifyCommand = defineCommand({
         }),
     ),
   run: async (argv, ctx) => {
-    const spec = atDeviceSpec(argv.device, 'verify');
+    const named = atDeviceSpec(argv.device, 'verify');
     const chosen = await newestRecord(argv.before ?? []);
     const earlier = chosen ? await readRecord(chosen) : undefined;
+    const spec = await resolveAtPort(named, { command: 'verify' });
     const transport = await openDevice(spec, {
       openSim: (profile) => new SimulatedModem({ profile, state: 'normal' }).connect(),
     });
