@@ -235,9 +235,9 @@ async function memoryFigures(subject: string, inputs: Inputs, samples: Samples):
   samples.add('memory.sparse-4gib', { value: await above(inputs.memory.sparse), limit: 32 });
   samples.add('memory.zip', { value: await above(inputs.memory.zip), limit: 32 });
   // What a router owner runs: the command line, on top of the library.
-  const cli = async (verify: boolean): Promise<number> => {
+  const cli = async (verify: boolean, root = inputs.memory.raw): Promise<number> => {
     const run = await cliFlash(subject, {
-      root: inputs.memory.raw,
+      root,
       profile: 'sm8150-ufs',
       discard: !verify,
       args: [...(verify ? [] : ['--no-verify']), '--allow-missing-md5'],
@@ -246,6 +246,9 @@ async function memoryFigures(subject: string, inputs: Inputs, samples: Samples):
   };
   samples.add('memory.cli.raw-1gib', { value: await cli(false), limit: 32 });
   samples.add('memory.cli.raw-1gib.verify', { value: await cli(true), limit: 32 });
+  // The README's RAM figure for a router: Node itself, and `qfh flash FW.zip` on top of it.
+  samples.add('memory.cli.zip.verify', { value: await cli(true, inputs.memory.zip), limit: 32 });
+  samples.add('memory.node-idle', { value: idle / MiB });
 }
 
 async function modelFigures(

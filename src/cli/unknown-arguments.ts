@@ -24,7 +24,7 @@ function nearest(word: string, known: readonly string[]): string | undefined {
 function optionNames(c: CliCommand): string[] {
   const built = c.options(c.captures ? withCaptureOptions(yargs([])) : yargs([]));
   // getOptions() is on every yargs instance but not in its types; the pinned version has it,
-  // and test/cli/error-table.test.ts fails if a version drops it.
+  // and test/cli/error-table-mistakes.test.ts fails if a version drops it.
   const { key } = (
     built as unknown as { getOptions(): { key: Record<string, unknown> } }
   ).getOptions();
@@ -44,6 +44,7 @@ export function unknownArgumentsError(
   const names = c.commands.map((x) => x.syntax[0]?.split(' ')[0] ?? '');
   const typed = c.args[0] ?? '';
   const command = c.commands[names.indexOf(typed)];
+  if (typed.startsWith('-')) return undefined; // an option before any command: yargs' words
   if (!command) {
     const guess = nearest(typed, names);
     return new UsageError('QFH_USAGE', `unknown command "${typed}"`, {
