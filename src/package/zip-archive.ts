@@ -167,7 +167,7 @@ function readerOf(zipJs: ZipJs, file: OpenedFile): InstanceType<ZipJs['Reader']>
 }
 
 /** How much of the archive is read at a time for an entry's stream. */
-const PIECE = 64 * 1024;
+const PIECE = 256 * 1024;
 
 /**
  * The entry's content (its local header was checked against the central directory when the
