@@ -20,7 +20,7 @@ const KEEP_MS = 1000;
  * The bytes of the zip at `path`.
  * @throws PackageError when it cannot be read.
  */
-export async function zipFileBytes(path: string): Promise<ArchiveBytes> {
+export async function zipFileBytes(path: string): Promise<Exclude<ArchiveBytes, Uint8Array>> {
   const info = await statPackagePath(path);
   const handles = new HandleKeeper(path);
   return {
