@@ -95,22 +95,32 @@ bridge() {
 	exec socat -b 65536 - "FILE:$DEV/$node,rawer"
 }
 
-# Serves one role on one port, one connection at a time, for ever.
+# Serves one role on one port, one connection at a time, until stopped. Stopping the loop
+# stops its listener too, or a listener would outlive the relay.
 serve() {
+	child=
+	trap 'kill $child 2>/dev/null; exit 0' INT TERM
 	while :; do
 		socat -b 65536 "TCP-LISTEN:$2,bind=$LISTEN,reuseaddr,keepalive" "EXEC:sh $SELF bridge $1" 2>/dev/null &
-		echo $! >"$RUN/$1.pid"
-		wait $! || sleep 1
+		child=$!
+		echo "$child" >"$RUN/$1.pid"
+		wait "$child" || sleep 1
 	done
 }
 
 main() {
 	command -v socat >/dev/null || { echo "qfh-relay: socat is missing: opkg update && opkg install socat" >&2; exit 1; }
 	mkdir -p "$RUN"
-	trap 'kill $(cat "$RUN"/*.pid 2>/dev/null) $(jobs -p) 2>/dev/null; exit 0' INT TERM
+	# The loops by their own pids, not $(jobs -p): dash runs that in a subshell whose job
+	# table is empty, and loops left running would restart their listeners. Loops first, so
+	# none starts a listener after the pid files are read.
+	trap 'kill $loops 2>/dev/null; kill $(cat "$RUN"/*.pid 2>/dev/null) 2>/dev/null; exit 0' INT TERM
 	serve edl "$BASE" &
+	loops=$!
 	serve diag $((BASE + 1)) &
+	loops="$loops $!"
 	serve at $((BASE + 2)) &
+	loops="$loops $!"
 	socat "TCP-LISTEN:$((BASE + 3)),bind=$LISTEN,reuseaddr,fork" "EXEC:sh $SELF status" 2>/dev/null &
 	echo $! >"$RUN/status.pid"
 	echo "qfh-relay: serving EDL $BASE, DIAG $((BASE + 1)), AT $((BASE + 2)), status $((BASE + 3)) on $LISTEN; now: $(status)" >&2
