@@ -6,8 +6,11 @@
  *
  * @module
  */
+import { UsageError } from '../errors.js';
+import { FlashError } from '../flash/flash-report.js';
 import { flash } from '../flash/node-flash.js';
 import { SimulatedModem } from '../sim/modem.js';
+import { storageTraits } from '../storage-kind.js';
 import type { Storage } from '../sim/storage/storage.js';
 
 /** Flashes `packagePath` onto `storage` (a `profile` device); resolves to the images written. */
@@ -25,6 +28,13 @@ export async function preloadPackage(
   try {
     const report = await flash(packagePath, link, {});
     return report.ops.filter((o) => o.kind === 'program').length;
+  } catch (e) {
+    // A flash's own advice ("then run: qfh flash …") would send the user to a real modem.
+    if (!(e instanceof FlashError)) throw e;
+    throw new UsageError('QFH_USAGE', `--preload ${packagePath}: ${e.message}`, {
+      hint: `The package is not for this simulator (--profile ${c.profile}: ${modem.profile.module}, ${storageTraits(modem.profile.storage.kind).displayName} storage). Preload one made for it, or pick the profile the package is for (qfh simulate --help lists them).`,
+      cause: e,
+    });
   } finally {
     await link.close();
   }

@@ -24,10 +24,15 @@ export function serviceSignals(
   };
   process.on('SIGHUP', cycle);
   process.on('SIGUSR2', dump);
+  // So `pgrep -f "^qfh simulate"` finds the process these signals go to, however it was
+  // started (`node …/qfh.js simulate`, the bundle, or npx, whose own npm process is not it).
+  const title = process.title;
+  process.title = 'qfh simulate';
   return {
     dispose: () => {
       process.off('SIGHUP', cycle);
       process.off('SIGUSR2', dump);
+      process.title = title;
     },
   };
 }

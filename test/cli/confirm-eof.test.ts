@@ -14,7 +14,7 @@ import { prepareStandIns } from '../readme/stand-ins.js';
 it('Ctrl-D at "Flash … [y/N]" declines: nothing sent, no internal error', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'qfh-eof-'));
   onTestFinished(() => rm(dir, { recursive: true, force: true }));
-  const bin = await prepareStandIns(dir, { records: false });
+  const bin = await prepareStandIns(dir, { records: 0 });
   const { code, output } = await runDocumented(
     'qfh flash ./EG25GGBR07A08M2G_30.006.30.006 --device sim:eg25g',
     { cwd: dir, bin, answer: 'ctrl-d', timeoutMs: 60_000 },

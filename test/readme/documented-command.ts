@@ -47,3 +47,57 @@ export function runDocumented(
     });
   });
 }
+
+/** A documented command that serves until stopped (`qfh simulate`), started. */
+export interface Serving {
+  /** Its output so far. */
+  output(): string;
+  /** Ctrl-C to it; resolves once it ended. */
+  stop(): Promise<Ran>;
+}
+
+/**
+ * Starts `command` (one simple command); resolves once its output shows `ready`, rejects if it
+ * does not in time. The shell execs it, so Ctrl-C reaches it alone, as from a terminal whose
+ * interactive shell ignores the signal (a `sh -c` would die of it and hide its exit).
+ */
+export function startServing(
+  command: string,
+  c: { cwd: string; bin: string; ready: string; timeoutMs: number },
+): Promise<Serving> {
+  const child = spawn('sh', ['-c', `exec ${command}`], {
+    cwd: c.cwd,
+    env: { ...process.env, PATH: `${c.bin}:${process.env['PATH'] ?? ''}`, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const ended = new Promise<Ran>((resolve) =>
+    child.on('close', (code) => resolve({ code: code ?? -1, output })),
+  );
+  const signal = (name: NodeJS.Signals, target: number) => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(target, name);
+  };
+  const serving: Serving = {
+    output: () => output,
+    stop: () => (signal('SIGINT', child.pid ?? 0), ended),
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal('SIGKILL', -(child.pid ?? 0));
+      reject(new Error(`"${command}" did not show "${c.ready}" in time:\n${output}`));
+    }, c.timeoutMs);
+    const seen = (d: Buffer) => {
+      output += d.toString();
+      if (!output.includes(c.ready)) return;
+      clearTimeout(timer);
+      resolve(serving);
+    };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
+    void ended.then((r) => {
+      clearTimeout(timer);
+      reject(new Error(`"${command}" ended (exit ${r.code}) before "${c.ready}":\n${r.output}`));
+    });
+  });
+}

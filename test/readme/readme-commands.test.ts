@@ -20,7 +20,7 @@ let ran = 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'qfh-readme-'));
-  bin = await prepareStandIns(dir, { records: true });
+  bin = await prepareStandIns(dir, { records: 2 });
 }, 240_000);
 
 afterAll(async () => {

@@ -10,8 +10,9 @@
  * | a firmware folder (`./EG25GG…`, `./fw`, …)   | the demo package, under that name           |
  * | a firmware zip (`FW.zip`, `./fw.zip`, …)     | the demo package as a downloaded zip        |
  * | `system.img`                                 | a small Android sparse image                |
+ * | a programmer (`prog_nand_firehose_9x07.mbn`)   | the test programmer the simulator accepts   |
  * | a delta (`./delta.zip`, `…30.006-30.007.zip`)  | a small file (the simulator takes any delta) |
- * | `qfh-update-*.json`                          | two records of updates of `sim:eg25g:normal`, |
+ * | `qfh-update-*.json`                          | records of updates of `sim:eg25g:normal`,   |
  * |                                              | made by `qfh flash` before the docs' commands |
  * | `--device usb:…` / a flash with no device    | `--device sim:eg25g` (a modem in EDL)       |
  * | `--device /dev/ttyUSB…`                      | `--device sim:eg25g:normal` (its AT port)   |
@@ -19,6 +20,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildDemoPackage } from '../../src/sim/demo-package.js';
+import { buildTestProgrammer } from '../../src/sim/programmer-image.js';
 import { encodeSparse } from '../../src/sparse/encode.js';
 import { zipFolder } from '../helpers/zip.js';
 import { BIN, qfhIn } from '../helpers/cli.js';
@@ -36,8 +38,14 @@ const DELTAS = ['delta.zip', 'EG25GGBR07A08M2G_30.006-30.007.zip'];
 /** Commands that reach a modem, and so get the simulated one when they name none. */
 const TALKS_TO_A_MODEM = ['flash', 'edl-recover', 'info', 'backup'];
 
-/** Fills `dir` with the stand-in files (and the records if asked); returns the folder to put on PATH (a `qfh`). */
-export async function prepareStandIns(dir: string, o: { records: boolean }): Promise<string> {
+/** Programmers the docs name. */
+const PROGRAMMERS = ['prog_nand_firehose_9x07.mbn'];
+
+/**
+ * Fills `dir` with the stand-in files and `o.records` update records; returns the folder to
+ * put on PATH (a `qfh`).
+ */
+export async function prepareStandIns(dir: string, o: { records: number }): Promise<string> {
   const root = await buildDemoPackage(dir, DEMO);
   for (const name of FOLDERS) await symlink(root, join(dir, name));
   for (const name of ZIPS) await zipFolder(root, join(dir, name), { prefix: `${DEMO}/` });
@@ -45,14 +53,15 @@ export async function prepareStandIns(dir: string, o: { records: boolean }): Pro
   raw.fill(0, 16 * 4096, 48 * 4096);
   await writeFile(join(dir, 'system.img'), encodeSparse(raw, { blockSize: 4096 }));
   for (const name of DELTAS) await writeFile(join(dir, name), bytesOf(4096, 5));
+  for (const name of PROGRAMMERS) await writeFile(join(dir, name), buildTestProgrammer());
   const bin = join(dir, '.bin');
   await mkdir(bin);
   await writeFile(join(bin, 'qfh'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`, {
     mode: 0o755,
   });
-  // Two updates from normal mode, as a user who updated twice has: two records here (each
-  // takes the simulated modem's real switch and boot times, about half a minute).
-  for (let i = 0; i < (o.records ? 2 : 0); i++) {
+  // Updates from normal mode, as a user who updated has: a record each (each takes the
+  // simulated modem's real switch and boot times, about half a minute).
+  for (let i = 0; i < o.records; i++) {
     const made = await qfhIn(dir, ['flash', root, '--device', 'sim:eg25g:normal', '--yes']);
     if (made.code !== 0) throw new Error(`the stand-in update failed:\n${made.stderr}`);
   }

@@ -197,3 +197,20 @@ describeReal('qfh simulate --preload', () => {
     expect(compared).toBeGreaterThan(5);
   }, 120_000);
 });
+
+describe('qfh simulate --preload of a package for other storage', () => {
+  it('is a usage error naming the profile, not a flash failure telling the user to re-flash', async () => {
+    const { code, stdout, stderr } = await runCli([
+      'simulate',
+      '--profile',
+      'msm8974-emmc',
+      '--preload',
+      await demo(),
+      '--instant',
+    ]);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toContain('[QFH_USAGE]');
+    expect(stderr).toContain('--profile msm8974-emmc: OnePlus X (eMMC phone), eMMC storage');
+    expect(stderr).not.toContain('qfh flash');
+  }, 60_000);
+});

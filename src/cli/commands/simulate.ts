@@ -104,15 +104,15 @@ export const simulateCommand = defineCommand({
   examples: [
     ['qfh simulate --profile rm500q', 'an RM500Q in EDL on a free port (printed)'],
     [
-      'qfh simulate --profile msm8974-emmc --preload ./fw',
-      'an eMMC phone already holding the package (its GPT and partitions)',
+      'qfh simulate --preload ./fw',
+      'an EG25-G already holding the package: back it up, or flash over real contents',
     ],
     [
       'qfh simulate --listen 127.0.0.1:9008 --dump ./out',
       'a fixed port; storage written to ./out on exit',
     ],
     [
-      'kill -HUP $(pgrep -f "qfh simulate")',
+      'kill -HUP $(pgrep -f "^qfh simulate")',
       'power-cycle the simulated modem; SIGUSR2 writes the --dump now',
     ],
   ],
