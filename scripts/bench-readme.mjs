@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { replaceFigure } from './readme-tables.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = JSON.parse(
@@ -66,5 +67,13 @@ const end = '<!-- bench-table:end -->';
 const a = text.indexOf(start);
 const b = text.indexOf(end);
 if (a < 0 || b < a) throw new Error(`README.md has no ${start} … ${end} section`);
-writeFileSync(readme, `${text.slice(0, a + start.length)}\n${table.join('\n')}\n${text.slice(b)}`);
+// Figures quoted in the prose: `<!-- fig:bench:NAME:ratio% -->` is that figure's ratio to its
+// limit, as a percentage.
+let out = `${text.slice(0, a + start.length)}\n${table.join('\n')}\n${text.slice(b)}`;
+for (const [, name] of out.matchAll(/<!-- fig:bench:([\w.-]+):ratio% -->/g)) {
+  const f = current.figures.find((x) => x.name === name);
+  if (f?.ratio === undefined) throw new Error(`README.md quotes ${name}, which the run lacks`);
+  out = replaceFigure(out, `bench:${name}:ratio%`, `${num(f.ratio * 100)}%`);
+}
+writeFileSync(readme, out);
 console.log(`README.md: ${rows.length} figures from ${results.date}`);

@@ -1,9 +1,9 @@
 /* global process */
 // `npm run readme:tables`: rewrites the error-code, accept-flag and --device tables in README.md (between
 // their markers) from the code's own lists (dist/error-codes.js, dist/accept-flags.js), so the
-// README documents exactly the codes and flags qfh has. test/release/readme-tables.test.ts
-// fails when the README and the code disagree.
-import { readFileSync, writeFileSync } from 'node:fs';
+// README documents exactly the codes and flags qfh has, and the bundle's size from the file the
+// build made. test/release/readme-tables.test.ts fails when the README and the code disagree.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -51,11 +51,38 @@ export function replaceBetween(text, name, body) {
   return `${text.slice(0, a + start.length)}\n${body}\n${text.slice(b)}`;
 }
 
+/** The single-file bundle's size as the README states it (`npm run bundle` makes the file). */
+export function bundleSize() {
+  const bytes = statSync(join(root, 'dist/bundle/qfh.mjs')).size;
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/**
+ * `text` with the figure inside `<!-- fig:NAME -->…<!-- /fig -->` (within a line, so a
+ * sentence can carry it) replaced by `value`.
+ */
+export function replaceFigure(text, name, value) {
+  const start = `<!-- fig:${name} -->`;
+  const a = text.indexOf(start);
+  const b = text.indexOf('<!-- /fig -->', a);
+  if (a < 0 || b < a || text.slice(a, b).includes('\n'))
+    throw new Error(`README.md lacks the figure ${start}…<!-- /fig --> on one line`);
+  return `${text.slice(0, a + start.length)}${value}${text.slice(b)}`;
+}
+
+/** The figure `replaceFigure` put under `name`. */
+export function figure(text, name) {
+  const start = `<!-- fig:${name} -->`;
+  const a = text.indexOf(start);
+  return a < 0 ? undefined : text.slice(a + start.length, text.indexOf('<!-- /fig -->', a));
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const path = join(root, 'README.md');
   let text = readFileSync(path, 'utf8');
   text = replaceBetween(text, 'error-codes', await errorCodeTable());
   text = replaceBetween(text, 'accept-flags', await acceptFlagTable());
   text = replaceBetween(text, 'device-spellings', await deviceSpellingTable());
+  text = replaceFigure(text, 'bundle-size', bundleSize());
   writeFileSync(path, text);
 }

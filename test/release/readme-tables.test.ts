@@ -1,5 +1,6 @@
 /**
- * The README documents exactly the error codes, accept flags and --device spellings qfh has:
+ * The README documents exactly the error codes, accept flags and --device spellings qfh has,
+ * and the size of the bundle the build made:
  * its tables are what `npm run readme:tables` makes from the code's own lists (a new code,
  * flag or spelling without its line fails here).
  */
@@ -13,6 +14,10 @@ const { acceptFlagTable, deviceSpellingTable, errorCodeTable } = tables as Recor
   'acceptFlagTable' | 'deviceSpellingTable' | 'errorCodeTable',
   () => Promise<string>
 >;
+const { bundleSize, figure } = tables as {
+  bundleSize: () => string;
+  figure: (text: string, name: string) => string | undefined;
+};
 
 const between = (text: string, name: string): string =>
   text.slice(
@@ -26,5 +31,10 @@ describe('README tables', () => {
     expect(between(readme, 'error-codes').trim()).toBe((await errorCodeTable()).trim());
     expect(between(readme, 'accept-flags').trim()).toBe((await acceptFlagTable()).trim());
     expect(between(readme, 'device-spellings').trim()).toBe((await deviceSpellingTable()).trim());
+  });
+
+  it('state the size of the bundle this build made', async () => {
+    const readme = await readFile(join(import.meta.dirname, '../../README.md'), 'utf8');
+    expect(figure(readme, 'bundle-size'), 'npm run readme:tables rewrites it').toBe(bundleSize());
   });
 });
