@@ -46,7 +46,6 @@ export const ERROR_CODES = {
   QFH_FIREHOSE_XML_TOO_LARGE: f('a Firehose document grew past the size limit'),
   QFH_FIREHOSE_BAD_ATTRIBUTE: f('a Firehose command was built with an invalid attribute'),
   QFH_FIREHOSE_NAK: f('the programmer refused a command (its log lines are in the message)'),
-  QFH_FIREHOSE_NO_PROGRAMMER: f('no Firehose programmer answered'),
   QFH_FIREHOSE_UNEXPECTED: f('the programmer answered out of step, or not at all'),
   QFH_FIREHOSE_UNSUPPORTED: f('the programmer lacks a function qfh needs'),
   QFH_FIREHOSE_TIMEOUT: f('the programmer did not answer a command in time'),
@@ -71,7 +70,6 @@ export const ERROR_CODES = {
   QFH_PACKAGE_PATH_ESCAPE: f('a package path leads outside the package'),
   QFH_PACKAGE_XML: f('a rawprogram/patch file is not the XML qfh expects'),
   QFH_PACKAGE_MD5_FORMAT: f('md5.txt is not in a known format'),
-  QFH_PACKAGE_UNRECOGNISED: f('the folder is not a firmware package'),
   QFH_ZIP_PATH_ESCAPE: f('a zip entry is named outside the archive (zip-slip), or links out of it'),
   QFH_ZIP_BOMB: f(
     'a zip entry inflates past its stated size, claims an impossible ratio, or overlaps another',
@@ -117,7 +115,6 @@ export const ERROR_CODES = {
   QFH_CAPTURE_NO_DEVICE: f('the capture holds no EDL device (05c6:9008) to replay'),
   QFH_CAPTURE_AMBIGUOUS: f('the capture holds more than one EDL device: pick one'),
   QFH_REPLAY_MISMATCH: f('the host sent something other than the capture recorded'),
-  QFH_SIM_BUSY: f('the simulated modem is already in use by another connection'),
   QFH_INTERNAL: f('a bug in qfh: please report it with the command you ran'),
 } as const;
 

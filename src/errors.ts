@@ -185,7 +185,7 @@ export class DeclinedError extends QfhError {
 }
 
 /** Codes of {@link WorkflowError}. */
-export type WorkflowCode = 'QFH_BACKUP_LAYOUT' | 'QFH_SIM_BUSY' | 'QFH_INTERNAL';
+export type WorkflowCode = 'QFH_BACKUP_LAYOUT' | 'QFH_INTERNAL';
 
 /** A workflow that cannot go on for a reason of its own (not a device or package failure). */
 export class WorkflowError extends QfhError {

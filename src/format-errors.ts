@@ -101,8 +101,7 @@ export type PackageCode =
   | 'QFH_PACKAGE_NOT_FOUND'
   | 'QFH_PACKAGE_PATH_ESCAPE'
   | 'QFH_PACKAGE_XML'
-  | 'QFH_PACKAGE_MD5_FORMAT'
-  | 'QFH_PACKAGE_UNRECOGNISED';
+  | 'QFH_PACKAGE_MD5_FORMAT';
 
 /** A firmware package (folder or one of its manifests) that cannot be read safely. */
 export class PackageError extends QfhError {

@@ -35,7 +35,6 @@ export class SaharaProtocolError extends QfhError {
 /** Codes of {@link FirehoseError}. */
 export type FirehoseCode =
   | 'QFH_FIREHOSE_NAK'
-  | 'QFH_FIREHOSE_NO_PROGRAMMER'
   | 'QFH_FIREHOSE_UNEXPECTED'
   | 'QFH_FIREHOSE_UNSUPPORTED'
   | 'QFH_FIREHOSE_TIMEOUT';
