@@ -21,6 +21,9 @@ import {
 import type { SimulatedModem } from './modem.js';
 import type { SimLink } from './sim-transport.js';
 
+/** The buffer a device reads into when the modem asks no exact length (FunctionFS's too). */
+const DEVICE_READ_BYTES = 1 << 20;
+
 /** What an endpoint needs of its device. */
 export interface FakeEndpointDevice {
   readonly modem: SimulatedModem;
@@ -175,8 +178,11 @@ export class FakeOutEndpoint implements UsbOutEndpointLike {
   readonly descriptor;
   timeout = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  /** Whole packets the device has taken but not yet handed on (no short packet since). */
+  /** Bytes the device's posted read has taken so far (it has not ended yet). */
   private held: Buffer[] = [];
+  private heldBytes = 0;
+  /** The length of the device's posted read, fixed when it took its first bytes. */
+  private readLimit: number | undefined;
 
   constructor(
     private readonly device: FakeEndpointDevice,
@@ -211,18 +217,28 @@ export class FakeOutEndpoint implements UsbOutEndpointLike {
           const cancelled = new Promise<never>((_, reject) =>
             signal.addEventListener('abort', () => reject(new TransportTimeoutError('cancelled'))),
           );
-          // The device's read ends at a short packet: whole packets wait in its buffer until
-          // one comes (a ZLP, or the short tail of the next transfer), as with ZlpAwareHost=1.
-          if (buffer.length > 0 && buffer.length % device.packetSize === 0) {
-            this.held.push(Buffer.from(buffer));
-            return buffer.length;
+          // The device's read ends when it is full (its length is the one the modem asks for:
+          // exact for a PBL's READ_DATA answer, a buffer otherwise) or at a short packet (a
+          // ZLP, or the short tail of a transfer); until then it holds what it took.
+          const end = async (): Promise<void> => {
+            const whole = Buffer.concat(this.held);
+            this.held = [];
+            this.heldBytes = 0;
+            this.readLimit = undefined;
+            if (whole.length === 0) return;
+            const write = link.write(whole, { timeoutMs: libusbWait(device, timeout) });
+            write.catch(() => undefined);
+            await Promise.race([write, cancelled]);
+          };
+          for (let at = 0; at < buffer.length;) {
+            const limit = (this.readLimit ??= link.readLength() ?? DEVICE_READ_BYTES);
+            const take = Math.min(limit - this.heldBytes, buffer.length - at);
+            this.held.push(Buffer.from(buffer.subarray(at, at + take)));
+            this.heldBytes += take;
+            at += take;
+            if (this.heldBytes >= limit) await end();
           }
-          const whole = this.held.length > 0 ? Buffer.concat([...this.held, buffer]) : buffer;
-          this.held = [];
-          if (whole.length === 0) return 0;
-          const write = link.write(whole, { timeoutMs: libusbWait(device, timeout) });
-          write.catch(() => undefined);
-          await Promise.race([write, cancelled]);
+          if (buffer.length % device.packetSize !== 0 || buffer.length === 0) await end();
           return buffer.length;
         });
         this.queue = turn.catch(() => undefined);

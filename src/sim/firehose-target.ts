@@ -19,6 +19,7 @@ import {
   type Disk,
   type DiskRange,
 } from './firehose-disk.js';
+import { configure, initialSettings, type HostLinkSettings } from './firehose-configure.js';
 import { Replies, storageInfoJson } from './firehose-replies.js';
 import type { DeviceProfile } from './profiles.js';
 import { RangeIO, RawProgram } from './range-io.js';
@@ -51,7 +52,7 @@ export class FirehoseTarget {
   }
   private opened = false;
   private rawStart = 0;
-  private payloadToTarget: number;
+  private settings: HostLinkSettings;
   private commandIndex = 0;
   private silent = false;
   /** Everything the host sent, parsed, for tests. */
@@ -71,15 +72,24 @@ export class FirehoseTarget {
   ) {
     this.replies = new Replies(profile);
     this.disk = { profile, storage, replies: this.replies };
-    this.payloadToTarget = Math.min(
-      profile.firehose.maxPayloadToTarget,
-      profile.storage.kind === 'nand' ? 8192 : 1048576,
-    );
+    this.settings = initialSettings(profile);
   }
 
   /** The start-up banner (sent on its own after Sahara DONE). */
   banner(): Uint8Array[] {
     return this.replies.banner();
+  }
+
+  /**
+   * The bytes the programmer's next USB read asks for: one payload buffer, which a short
+   * packet or a ZLP ends early, except for raw data from a host that said `ZlpAwareHost=0`,
+   * where it reads exactly what the `<program>` still owes (at most a payload), ZLP or not.
+   */
+  get readLength(): number | undefined {
+    const owed = this.rawLeft - this.framer.buffered;
+    const { payloadToTarget, zlpAwareHost } = this.settings;
+    if (this.raw && !zlpAwareHost && owed > 0) return Math.min(owed, payloadToTarget);
+    return payloadToTarget;
   }
 
   private get rawLeft(): number {
@@ -194,23 +204,9 @@ export class FirehoseTarget {
   }
 
   private configure(e: FirehoseElement): Uint8Array[] {
-    const r = this.replies;
-    const memory = (attr(e, 'MemoryName') ?? '').toLowerCase();
-    const f = this.profile.firehose;
-    if (memory !== this.profile.storage.kind)
-      return [
-        r.errorLog(`Not support configure MemoryName ${attr(e, 'MemoryName') ?? ''}`),
-        r.response('NAK', undefined, f.configureAck(this.payloadToTarget).slice()),
-      ];
-    const asked = Number(attr(e, 'MaxPayloadSizeToTargetInBytes') ?? this.payloadToTarget);
-    if (!Number.isFinite(asked) || asked <= 0 || asked > f.maxPayloadToTarget)
-      return [
-        r.log("Host's payload to target size is too large"),
-        r.response('NAK', undefined, f.configureAck(f.maxPayloadToTarget).slice()),
-      ];
-    this.payloadToTarget = asked;
-    const logs = f.logStyle === 'sdx' ? [r.log(`Storage type set to value ${memory}`)] : [];
-    return [...logs, r.response('ACK', undefined, f.configureAck(asked))];
+    const answer = configure(e, { ...this.disk, settings: this.settings });
+    this.settings = answer.settings;
+    return answer.out;
   }
 
   private sectorCommand(e: FirehoseElement): Uint8Array[] {

@@ -1,7 +1,7 @@
 /**
  * The two bulk endpoint loops of the FunctionFS device side: host → device (one read per
- * transfer into a 1 MiB buffer, so only a short packet or a ZLP ends a transfer, as on a
- * real device) and device → host (each transfer of the modem, then a ZLP when it ends on a
+ * transfer, of the length the modem's read asks for: exact where a real target reads exact
+ * lengths, otherwise a buffer that only a short packet or a ZLP ends early) and device → host (each transfer of the modem, then a ZLP when it ends on a
  * packet boundary). Both survive the host disabling the endpoints (ESHUTDOWN) and go on
  * once it enables them again.
  *
@@ -51,9 +51,10 @@ export async function pumpFromHost(state: BulkState, fd: number): Promise<void> 
       await state.nextChange(200);
       continue;
     }
+    const limit = Math.min(state.link?.readLength() ?? BULK_IO_BYTES, BULK_IO_BYTES);
     let got: number;
     try {
-      got = await readInto(fd, buffer);
+      got = await readInto(fd, buffer.subarray(0, limit));
     } catch (e) {
       if (!isOffBus(e)) throw e;
       await state.nextChange(50); // disabled under us: wait for the host, then read again
@@ -64,7 +65,7 @@ export async function pumpFromHost(state: BulkState, fd: number): Promise<void> 
       continue;
     }
     state.counters.transfersFromHost++;
-    if (got % state.packet === 0 && got < buffer.length) state.counters.zlpsFromHost++;
+    if (got % state.packet === 0 && got < limit) state.counters.zlpsFromHost++;
     const link = state.link;
     if (!link?.attached) continue;
     await link

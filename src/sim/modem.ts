@@ -125,15 +125,15 @@ export class SimulatedModem {
     if (this.stateValue !== 'edl' && this.stateValue !== 'normal')
       throw new TransportClosedError(
         `sim ${this.profile.id}: no device on the bus (${this.stateValue})`,
-        {
-          disconnected: true,
-        },
+        { disconnected: true },
       );
     this.link?.disconnect('reopened');
     const link: SimLink = new SimLink(
       `sim ${this.profile.id} ${this.stateValue === 'edl' ? '05c6:9008' : 'AT'}`,
       {
         fromHost: (data): Promise<void> => this.fromHost(link, data),
+        readLength: () =>
+          this.stateValue === 'edl' ? (this.programmer ?? this.sahara)?.readLength : undefined,
       },
     );
     this.link = link;

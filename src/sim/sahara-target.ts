@@ -56,6 +56,12 @@ export class SaharaTarget {
     private readonly options: { forceStatus?: number } = {},
   ) {}
 
+  /** The PBL's posted read: exactly the rest of the READ_DATA answer it waits for, if any. */
+  get readLength(): number | undefined {
+    if (this.phase !== 'read-data' || !this.current) return undefined;
+    return this.current.length - this.pending.length;
+  }
+
   /** True once DONE was answered: the programmer runs from now on. */
   get programmerRunning(): boolean {
     return this.phase === 'firehose';
@@ -260,12 +266,6 @@ export class SaharaTarget {
   /** ELF header bytes the PBL asks for first: 0x34 (ELF32), 0x40 on a 64-bit PBL. */
   private headerLength(): number {
     return this.profile.sahara.readData64 ? 0x40 : ELF32_HEADER;
-  }
-
-  private maxFetched(): number {
-    let end = 0;
-    for (const [o, b] of this.image) end = Math.max(end, o + b.length);
-    return end;
   }
 
   private bytesAt(offset: number, length: number): Uint8Array {

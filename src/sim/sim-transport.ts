@@ -13,6 +13,8 @@ import type { ReadOptions, Transport, WriteOptions } from '../transport/transpor
 export interface LinkDevice {
   /** Host bytes arrive; resolves when the device has taken them. */
   fromHost(data: Uint8Array): Promise<void>;
+  /** See {@link SimLink.readLength}. */
+  readLength?(): number | undefined;
 }
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
@@ -48,6 +50,17 @@ export class SimLink implements Transport {
       new TransportClosedError(`${this.description}: ${reason}`, { disconnected: true }),
       false,
     );
+  }
+
+  /**
+   * How many bytes the device's next OUT read asks for, where the endpoint layer (the fake
+   * `usb` module, the FunctionFS gadget) ends a read: a number is an exact-length read, which
+   * ends once that many bytes came, ZLP or not (a PBL taking a READ_DATA answer, a programmer
+   * with `ZlpAwareHost=0` taking raw data); `undefined` is a read of the endpoint's buffer,
+   * which only a short packet or a ZLP ends before it is full.
+   */
+  readLength(): number | undefined {
+    return this.device.readLength?.();
   }
 
   /** Whether the link is still attached. */

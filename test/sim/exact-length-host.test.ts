@@ -1,0 +1,141 @@
+/**
+ * A host that is not qfh, with the transfer habits of hosts written for real PBLs (qdl's):
+ * each READ_DATA is answered with exactly the bytes asked for, in one transfer and never a
+ * ZLP, and after `<configure ZlpAwareHost="0">` raw data goes out in payload-sized transfers,
+ * the last one a multiple of 512 with no ZLP either. A real PBL reads exactly the length it
+ * requested, and a programmer told ZlpAwareHost=0 reads exactly the bytes a `<program>`
+ * announced, so neither waits for a ZLP; the simulator must not either. Its codecs are
+ * written here from the Sahara and Firehose formats, not taken from qfh.
+ */
+import { expect, it } from 'vitest';
+import { buildTestProgrammer, FakeUsb, SimulatedModem } from '../../src/sim/index.js';
+import type {
+  UsbDeviceLike,
+  UsbInEndpointLike,
+  UsbOutEndpointLike,
+} from '../../src/transport/usb-api.js';
+
+const SECTOR = 512;
+
+function endpoints(device: UsbDeviceLike) {
+  device.open();
+  const iface = device.interfaces?.[0];
+  if (!iface) throw new Error('no interface');
+  if (iface.isKernelDriverActive()) iface.detachKernelDriver();
+  iface.claim();
+  const input = iface.endpoints.find((e) => e.direction === 'in') as UsbInEndpointLike;
+  const output = iface.endpoints.find((e) => e.direction === 'out') as UsbOutEndpointLike;
+  return {
+    read: (n = 4096, timeoutMs = 5000): Promise<Buffer> =>
+      new Promise((resolve, reject) => {
+        input.timeout = timeoutMs;
+        input.transfer(n, (e, d) => (e ? reject(e) : resolve(d ?? Buffer.alloc(0))));
+      }),
+    write: (b: Buffer): Promise<number> =>
+      new Promise((resolve, reject) => {
+        output.timeout = 5000;
+        output.transfer(b, (e, n) => (e ? reject(e) : resolve(n)));
+      }),
+  };
+}
+
+type Io = ReturnType<typeof endpoints>;
+
+/** Sahara, as its packets are laid out: little-endian u32 command, u32 length, fields. */
+function packet(command: number, fields: number[]): Buffer {
+  const b = Buffer.alloc(8 + fields.length * 4);
+  b.writeUInt32LE(command, 0);
+  b.writeUInt32LE(b.length, 4);
+  fields.forEach((f, i) => b.writeUInt32LE(f, 8 + i * 4));
+  return b;
+}
+
+/** Uploads `programmer`, answering each read with exactly its bytes; returns the read lengths. */
+async function uploadExact(io: Io, programmer: Uint8Array): Promise<number[]> {
+  const hello = await io.read();
+  expect(hello.readUInt32LE(0)).toBe(1); // HELLO
+  // HELLO_RESP: version 2, compatible 1, status 0, mode 0 (image transfer pending).
+  await io.write(packet(2, [2, 1, 0, 0, 0, 0, 0, 0, 0, 0]));
+  const lengths: number[] = [];
+  for (;;) {
+    const p = await io.read();
+    const command = p.readUInt32LE(0);
+    if (command === 3 || command === 0x12) {
+      // READ_DATA (u32 image, offset, length) or READ_DATA_64 (u64 each).
+      const offset = command === 3 ? p.readUInt32LE(12) : Number(p.readBigUInt64LE(16));
+      const length = command === 3 ? p.readUInt32LE(16) : Number(p.readBigUInt64LE(24));
+      lengths.push(length);
+      await io.write(Buffer.from(programmer.subarray(offset, offset + length)));
+      continue;
+    }
+    expect({ command, status: p.readUInt32LE(12) }).toEqual({ command: 4, status: 0 }); // END_IMAGE_TX, success
+    await io.write(packet(5, [])); // DONE
+    expect((await io.read()).readUInt32LE(0)).toBe(6); // DONE_RESP
+    return lengths;
+  }
+}
+
+/** Reads device transfers until one holds `<response`; returns all the text read. */
+async function untilResponse(io: Io): Promise<string> {
+  let text = '';
+  while (!/<response [^>]*>/.test(text.slice(text.lastIndexOf('<data>'))))
+    text += (await io.read(1 << 20)).toString('latin1');
+  return text;
+}
+
+const xml = (body: string): Buffer =>
+  Buffer.from(`<?xml version="1.0" encoding="UTF-8" ?><data>${body}</data>`);
+
+/** A modem in EDL with this test's host on its bulk endpoints, the programmer uploaded. */
+async function uploaded() {
+  const modem = new SimulatedModem({ profile: 'msm8953-emmc', timing: { protocol: 'instant' } });
+  const usb = new FakeUsb([modem]);
+  const [device] = usb.getDeviceList();
+  const io = endpoints(device as UsbDeviceLike);
+  const lengths = await uploadExact(io, buildTestProgrammer());
+  return { modem, usb, io, lengths };
+}
+
+const PAYLOAD = 1 << 20;
+const START = 4096;
+/** 2.5 payloads: two full transfers and a last one of 0.5 MiB, all whole packets. */
+const IMAGE = Buffer.alloc(PAYLOAD * 2 + PAYLOAD / 2);
+for (let i = 0; i < IMAGE.length; i += 4) IMAGE.writeUInt32LE((i * 2654435761) >>> 0, i);
+
+/** `<configure>` with `zlpAwareHost`, then `<program>` of IMAGE sent in payload-sized transfers. */
+async function program(io: Io, zlpAwareHost: 0 | 1): Promise<void> {
+  await io.write(
+    xml(
+      `<configure MemoryName="emmc" Verbose="0" AlwaysValidate="0" MaxDigestTableSizeInBytes="2048" MaxPayloadSizeToTargetInBytes="${PAYLOAD}" ZlpAwareHost="${zlpAwareHost}" SkipStorageInit="0" />`,
+    ),
+  );
+  expect(await untilResponse(io)).toMatch(/<response value="ACK"/);
+  await io.write(
+    xml(
+      `<program SECTOR_SIZE_IN_BYTES="${SECTOR}" num_partition_sectors="${IMAGE.length / SECTOR}" physical_partition_number="0" start_sector="${START}" filename="test.bin" />`,
+    ),
+  );
+  expect(await untilResponse(io)).toMatch(/<response value="ACK" rawmode="true"/);
+  for (let at = 0; at < IMAGE.length; at += PAYLOAD)
+    await io.write(IMAGE.subarray(at, Math.min(at + PAYLOAD, IMAGE.length)));
+}
+
+it('a host sending exact-length answers and no ZLP uploads the programmer and flashes with ZlpAwareHost=0', async () => {
+  const { modem, usb, io, lengths } = await uploaded();
+  // Some answers were whole packets, which only the read's length can end.
+  expect(lengths.some((n) => n % 512 === 0)).toBe(true);
+  await program(io, 0);
+  expect(await untilResponse(io)).toMatch(/<response value="ACK" rawmode="false"/);
+  expect(usb.outTransfers.get(modem)?.filter((n) => n === 0)).toEqual([]); // no ZLP was ever sent
+  const stored = modem.storage.read(0, START, IMAGE.length / SECTOR);
+  expect(Buffer.from(stored).equals(IMAGE)).toBe(true);
+});
+
+it('with ZlpAwareHost=1 the programmer waits for the ZLP after a last transfer of whole packets', async () => {
+  const { io } = await uploaded();
+  await program(io, 1);
+  // The programmer's payload-sized read is not full and saw no short packet: no answer yet.
+  await expect(io.read(4096, 500)).rejects.toMatchObject({ message: 'LIBUSB_TRANSFER_TIMED_OUT' });
+  await io.write(Buffer.alloc(0));
+  expect(await untilResponse(io)).toMatch(/<response value="ACK" rawmode="false"/);
+});
