@@ -42,6 +42,8 @@ export interface Timeouts {
   digestPerGiB: number;
   /** nop, getstorageinfo, setbootablestoragedrive, power. */
   command: number;
+  /** An AT port's `OK` to `AT`, when qfh asks what a TCP device server carries (modems answer in ms). */
+  atAnswer: number;
 }
 
 const BASE: Timeouts = {
@@ -60,6 +62,7 @@ const BASE: Timeouts = {
   digest: 3_000,
   digestPerGiB: 200_000,
   command: 5_000,
+  atAnswer: 2_000,
 };
 
 /** NAND erases whole blocks and finishes writes more slowly; UFS erases (unmaps) whole LUNs. */

@@ -6,6 +6,8 @@
  * @module
  */
 import { UsageError } from '../errors.js';
+import { servedModem } from '../flash/served-modem.js';
+import { timeoutsFor } from '../timeouts.js';
 import { openDevice, type DeviceSpec } from '../transport/select-device.js';
 import type { ModemBus } from './bus.js';
 import type { FleetConnection, FleetTarget } from './fleet-types.js';
@@ -41,6 +43,17 @@ export function specTarget(spec: DeviceSpec, text: string, o: SpecTargetOptions)
       throw new UsageError('QFH_USAGE', 'sim devices are only available from the qfh command line');
     return { device: text, connect: async ({ onMessage }) => openSim(spec, onMessage) };
   }
+  if (spec.kind === 'tcp')
+    return {
+      device: text,
+      connect: ({ onMessage }) =>
+        // Neither wait of the probe depends on the storage kind.
+        servedModem(() => openDevice(spec, { waitMs: o.waitSeconds * 1000, onNotice: onMessage }), {
+          timeouts: timeoutsFor('emmc'),
+          waitSeconds: o.waitSeconds,
+          onMessage,
+        }),
+    };
   return {
     device: spec.kind === 'usb' ? `usb:${spec.serial}` : text,
     connect: async ({ onMessage }) => ({

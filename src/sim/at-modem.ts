@@ -57,7 +57,9 @@ export class AtModem {
     const out: Uint8Array[] = [];
     for (const ch of new TextDecoder().decode(bytes)) {
       if (ch === '\r' || ch === '\n') {
-        const command = this.line.trim();
+        // V.250 §5.2.1: a command line starts at "AT"; whatever came before it is ignored.
+        const at = this.line.toUpperCase().indexOf('AT');
+        const command = at < 0 ? '' : this.line.slice(at).trim();
         this.line = '';
         if (command) out.push(enc(this.answer(command)));
       } else this.line += ch;

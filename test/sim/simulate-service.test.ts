@@ -58,8 +58,11 @@ describe('qfh simulate serves one host at a time', () => {
       const second = await runCli(['flash', root, '--device', device, '--yes']);
       expect(second.code).toBe(4);
       expect(second.stderr).toMatch(/in use by another connection.*\[QFH_DEVICE_BUSY\]/);
-      expect(second.stderr).toContain('another host is using the modem');
-      expect(second.stderr).not.toMatch(/Power-cycle/i);
+      // Refused as the connection is asked what it carries, before any flash began.
+      expect(second.stderr).toContain(
+        'Another host is using this modem. Wait until it has finished',
+      );
+      expect(second.stderr).not.toMatch(/Power-cycle the modem/i);
       expect(events.some((e) => e.startsWith('refused'))).toBe(true);
       expect((await first).code).toBe(0);
       expect(await demoMismatches(modem, root)).toEqual([]);

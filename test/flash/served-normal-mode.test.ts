@@ -1,0 +1,54 @@
+/**
+ * `qfh simulate --state normal`, then `qfh flash PKG --device tcp://…`: the connection carries
+ * the modem's AT port, so qfh reads the identity there, switches it to EDL and flashes it on
+ * the connection the server carries once the modem is back in EDL, then checks it after its
+ * boot, as from a modem on the USB bus. Before, qfh spoke Sahara to the AT port
+ * (QFH_SAHARA_NO_HELLO). An EDL modem on the same kind of server is still flashed at once.
+ */
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildDemoPackage, serveModem, SimulatedModem } from '../../src/sim/index.js';
+import { runCli } from '../helpers/cli.js';
+import { demoMismatches } from '../helpers/demo-expected.js';
+
+let work = '';
+let root = '';
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'qfh-served-'));
+  root = await buildDemoPackage(work);
+});
+afterAll(() => rm(work, { recursive: true, force: true }));
+
+async function flashServed(modem: SimulatedModem, records: string) {
+  const server = await serveModem(modem, '127.0.0.1', 0);
+  try {
+    const device = `tcp://127.0.0.1:${server.port}`;
+    return await runCli(['flash', root, '--device', device, '--yes', '--record', records]);
+  } finally {
+    await server.close();
+  }
+}
+
+it('a modem in normal mode behind qfh simulate: identified over AT, switched, flashed, checked after', async () => {
+  const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal' });
+  const records = join(work, 'records');
+  await mkdir(records);
+  const { code, stderr } = await flashServed(modem, records);
+  expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+  expect(stderr).toContain('an AT port (the modem is in normal mode)');
+  expect(stderr).toContain('Quectel EG25-G: EG25GGBR07A08M2G_30.006.30.006');
+  expect(await demoMismatches(modem, root)).toEqual([]);
+  // The record holds the after-check: the modem was reached again once it had booted.
+  expect((await readdir(records)).filter((n) => n.startsWith('qfh-update-'))).toHaveLength(1);
+  expect(modem.state).toBe('normal');
+}, 180_000);
+
+it('a modem in EDL behind the same server is flashed without an AT probe', async () => {
+  const modem = new SimulatedModem({ profile: 'eg25g', state: 'edl' });
+  const { code, stderr } = await flashServed(modem, join(work, 'records-edl'));
+  expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+  expect(stderr).not.toContain('an AT port');
+  expect(await demoMismatches(modem, root)).toEqual([]);
+}, 120_000);
