@@ -32,9 +32,12 @@ export interface DiskRange {
   readonly sectors: number;
 }
 
-/** An attribute's value. */
+/**
+ * An attribute's value, its name in any case: real programmers take qdl's `ZLPAwareHost` and
+ * `verbose` as they take QFirehose's `ZlpAwareHost` and `Verbose`.
+ */
 export const attr = (e: FirehoseElement, name: string): string | undefined =>
-  e.attributes.find(([k]) => k === name)?.[1];
+  e.attributes.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
 
 /** The failure line each command reports (real texts; the erase line number is reconstructed). */
 const FAILURE: Readonly<Record<string, string>> = {

@@ -103,10 +103,10 @@ const IMAGE = Buffer.alloc(PAYLOAD * 2 + PAYLOAD / 2);
 for (let i = 0; i < IMAGE.length; i += 4) IMAGE.writeUInt32LE((i * 2654435761) >>> 0, i);
 
 /** `<configure>` with `zlpAwareHost`, then `<program>` of IMAGE sent in payload-sized transfers. */
-async function program(io: Io, zlpAwareHost: 0 | 1): Promise<void> {
+async function program(io: Io, zlpAwareHost: 0 | 1, name = 'ZlpAwareHost'): Promise<void> {
   await io.write(
     xml(
-      `<configure MemoryName="emmc" Verbose="0" AlwaysValidate="0" MaxDigestTableSizeInBytes="2048" MaxPayloadSizeToTargetInBytes="${PAYLOAD}" ZlpAwareHost="${zlpAwareHost}" SkipStorageInit="0" />`,
+      `<configure MemoryName="emmc" Verbose="0" AlwaysValidate="0" MaxDigestTableSizeInBytes="2048" MaxPayloadSizeToTargetInBytes="${PAYLOAD}" ${name}="${zlpAwareHost}" SkipStorageInit="0" />`,
     ),
   );
   expect(await untilResponse(io)).toMatch(/<response value="ACK"/);
@@ -120,16 +120,20 @@ async function program(io: Io, zlpAwareHost: 0 | 1): Promise<void> {
     await io.write(IMAGE.subarray(at, Math.min(at + PAYLOAD, IMAGE.length)));
 }
 
-it('a host sending exact-length answers and no ZLP uploads the programmer and flashes with ZlpAwareHost=0', async () => {
-  const { modem, usb, io, lengths } = await uploaded();
-  // Some answers were whole packets, which only the read's length can end.
-  expect(lengths.some((n) => n % 512 === 0)).toBe(true);
-  await program(io, 0);
-  expect(await untilResponse(io)).toMatch(/<response value="ACK" rawmode="false"/);
-  expect(usb.outTransfers.get(modem)?.filter((n) => n === 0)).toEqual([]); // no ZLP was ever sent
-  const stored = modem.storage.read(0, START, IMAGE.length / SECTOR);
-  expect(Buffer.from(stored).equals(IMAGE)).toBe(true);
-});
+// QFirehose spells the attribute ZlpAwareHost, qdl ZLPAwareHost: programmers take both.
+it.each(['ZlpAwareHost', 'ZLPAwareHost'])(
+  'a host sending exact-length answers and no ZLP uploads the programmer and flashes with %s=0',
+  async (name) => {
+    const { modem, usb, io, lengths } = await uploaded();
+    // Some answers were whole packets, which only the read's length can end.
+    expect(lengths.some((n) => n % 512 === 0)).toBe(true);
+    await program(io, 0, name);
+    expect(await untilResponse(io)).toMatch(/<response value="ACK" rawmode="false"/);
+    expect(usb.outTransfers.get(modem)?.filter((n) => n === 0)).toEqual([]); // no ZLP was ever sent
+    const stored = modem.storage.read(0, START, IMAGE.length / SECTOR);
+    expect(Buffer.from(stored).equals(IMAGE)).toBe(true);
+  },
+);
 
 it('with ZlpAwareHost=1 the programmer waits for the ZLP after a last transfer of whole packets', async () => {
   const { io } = await uploaded();
