@@ -122,30 +122,33 @@ export class FirehoseTarget {
       const elements = this.nextElements(out);
       if (elements === undefined) break;
       if (!this.run(elements, out)) return out;
+      if (this.raw) this.endCommandTransfer();
     }
     return out;
   }
 
+  /**
+   * A programmer reads raw data from the transfer after the command's, so whitespace after
+   * `</data>` (qdl's newline), buffered with the command, is not data.
+   */
+  private endCommandTransfer(): void {
+    const rest = this.framer.takeRaw(this.framer.buffered);
+    let at = 0;
+    while (rest && at < rest.length && /\s/.test(String.fromCharCode(rest[at] ?? 0))) at++;
+    if (rest && at < rest.length) this.framer.push(rest.subarray(at));
+  }
+
   /** The next document's elements; `[]` after a malformed one (NAKed); `undefined` when none is whole. */
   private nextElements(out: Uint8Array[]): FirehoseElement[] | undefined {
-    const malformed = (): FirehoseElement[] => {
-      out.push(...this.replies.fail('XML packet not formatted correctly. Ignoring.')); // reconstructed
-      return [];
-    };
     let text: string | undefined;
     try {
       text = this.framer.nextDocument();
+      return text === undefined ? undefined : parseDocument(text);
     } catch (e) {
       if (!(e instanceof QfhError)) throw e;
-      this.framer.resync();
-      return malformed();
-    }
-    if (text === undefined) return undefined;
-    try {
-      return parseDocument(text);
-    } catch (e) {
-      if (!(e instanceof QfhError)) throw e;
-      return malformed();
+      if (text === undefined) this.framer.resync(); // the framer failed, not the parser
+      out.push(...this.replies.fail('XML packet not formatted correctly. Ignoring.')); // reconstructed
+      return [];
     }
   }
 

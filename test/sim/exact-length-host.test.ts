@@ -143,3 +143,35 @@ it('with ZlpAwareHost=1 the programmer waits for the ZLP after a last transfer o
   await io.write(Buffer.alloc(0));
   expect(await untilResponse(io)).toMatch(/<response value="ACK" rawmode="false"/);
 });
+
+it("qdl's habits: a transfer per packet, a ZLP after whole packets, libxml2's newline after </data>", async () => {
+  const { modem, io } = await uploaded();
+  const send = async (b: Buffer): Promise<void> => {
+    for (let at = 0; at < b.length; at += 512) await io.write(b.subarray(at, at + 512));
+    if (b.length % 512 === 0) await io.write(Buffer.alloc(0));
+  };
+  const doc = (body: string): Buffer =>
+    Buffer.from(`<?xml version="1.0"?>\n<data>${body}</data>\n`);
+  await send(
+    doc(
+      `<configure MemoryName="emmc" MaxPayloadSizeToTargetInBytes="${PAYLOAD}" verbose="0" ZLPAwareHost="1" SkipStorageInit="0"/>`,
+    ),
+  );
+  expect(await untilResponse(io)).toMatch(/<response value="ACK"/);
+  // Two programs in a row: the newline after the first must not shift the second's data.
+  for (const [sectors, start] of [
+    [40, START],
+    [15, START + 64],
+  ] as const) {
+    await send(
+      doc(
+        `<program SECTOR_SIZE_IN_BYTES="512" num_partition_sectors="${sectors}" physical_partition_number="0" start_sector="${start}" filename="x.mbn"/>`,
+      ),
+    );
+    expect(await untilResponse(io)).toMatch(/rawmode="true"/);
+    await send(IMAGE.subarray(0, sectors * SECTOR));
+    expect(await untilResponse(io)).toMatch(/<response value="ACK" rawmode="false"/);
+    const stored = modem.storage.read(0, start, sectors);
+    expect(Buffer.from(stored).equals(IMAGE.subarray(0, sectors * SECTOR))).toBe(true);
+  }
+});

@@ -21,6 +21,8 @@ export const HOST_PACKAGES = [
   'udev',
   'usbip',
   'tcpdump',
+  // Qualcomm's own host, run in the guest as an independent client of the simulator.
+  'qdl',
 ];
 
 /** Modules insmod-ed at boot, in dependency order (9p root, USB core, gadget, USB/IP, usbmon). */

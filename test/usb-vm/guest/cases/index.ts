@@ -6,6 +6,7 @@ import { flashEmmc } from './flash-emmc.js';
 import { flashNand } from './flash-nand.js';
 import { kernelDriver } from './kernel-driver.js';
 import { lateTimeout } from './late-timeout.js';
+import { qdlEmmc } from './qdl.js';
 import { usbip } from './usbip.js';
 import { zlp } from './zlp.js';
 
@@ -15,6 +16,7 @@ export const CASES: readonly UsbCase[] = [
   zlp,
   flashNand,
   flashEmmc,
+  qdlEmmc,
   disconnect,
   recover,
   kernelDriver,
