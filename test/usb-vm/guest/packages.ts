@@ -46,23 +46,24 @@ function bytesOf(size: number, seed: number): Uint8Array {
 /**
  * An Android eMMC package (rawprogram0.xml as the OnePlus X one words it, an ELF
  * programmer, md5.txt): one image per `[file, label, size]`, partitions laid out one after
- * another from `firstSector` with room to spare.
+ * another from `firstSector` with room to spare. With `sectorSize` 4096, a UFS one (LUN 0).
  */
 export async function emmcPackage(
   parent: string,
   images: readonly (readonly [string, string, number])[],
   firstSector: number,
+  sectorSize = 512,
 ): Promise<string> {
-  const root = join(parent, 'msm8953-emmc-package');
+  const root = join(parent, sectorSize === 512 ? 'msm8953-emmc-package' : 'ufs-package');
   await mkdir(root, { recursive: true });
   const files = new Map<string, Uint8Array | string>();
   const rows: string[] = [];
   let start = firstSector;
   for (const [i, [file, label, size]] of images.entries()) {
-    const sectors = Math.ceil((size + 4096) / 512 / 64) * 64;
+    const sectors = Math.ceil((size + 4096) / sectorSize / 64) * 64;
     files.set(file, bytesOf(size, i + 1));
     rows.push(
-      `  <program SECTOR_SIZE_IN_BYTES="512" file_sector_offset="0" filename="${file}" label="${label}" num_partition_sectors="${sectors}" partofsingleimage="false" physical_partition_number="0" readbackverify="false" size_in_KB="${sectors / 2}.0" sparse="false" start_byte_hex="0x${(start * 512).toString(16)}" start_sector="${start}"/>`,
+      `  <program SECTOR_SIZE_IN_BYTES="${sectorSize}" file_sector_offset="0" filename="${file}" label="${label}" num_partition_sectors="${sectors}" partofsingleimage="false" physical_partition_number="0" readbackverify="false" size_in_KB="${(sectors * sectorSize) / 1024}.0" sparse="false" start_byte_hex="0x${(start * sectorSize).toString(16)}" start_sector="${start}"/>`,
     );
     start += sectors;
   }

@@ -6,7 +6,7 @@ import { flashEmmc } from './flash-emmc.js';
 import { flashNand } from './flash-nand.js';
 import { kernelDriver } from './kernel-driver.js';
 import { lateTimeout } from './late-timeout.js';
-import { qdlEmmc } from './qdl.js';
+import { qdlEmmc, qdlNand, qdlUfs } from './qdl.js';
 import { usbip } from './usbip.js';
 import { zlp } from './zlp.js';
 
@@ -17,6 +17,8 @@ export const CASES: readonly UsbCase[] = [
   flashNand,
   flashEmmc,
   qdlEmmc,
+  qdlUfs,
+  qdlNand,
   disconnect,
   recover,
   kernelDriver,
