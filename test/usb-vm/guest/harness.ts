@@ -102,14 +102,14 @@ async function runOne(c: UsbCase, n: number, setup: RunnerSetup): Promise<CaseRe
   return { n, name: c.name, ok, seconds, detail };
 }
 
-/** Runs `cases` in order; resolves with every result. */
+/** Runs `cases` (each with its number) in order; resolves with every result. */
 export async function runCases(
-  cases: readonly UsbCase[],
+  cases: readonly { readonly c: UsbCase; readonly n: number }[],
   setup: RunnerSetup,
 ): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
-  for (const [i, c] of cases.entries()) {
-    const result = await runOne(c, i + 1, setup);
+  for (const { c, n } of cases) {
+    const result = await runOne(c, n, setup);
     results.push(result);
     process.stdout.write(`QFH-TEST ${JSON.stringify(result)}\n`);
   }

@@ -4,7 +4,8 @@
 # root read-only over 9p and chroots into it, so the checkout's own node and node_modules run
 # unchanged; results go back through a second, writable 9p share. Parameters come on the
 # kernel command line: qfh.root (the checkout), qfh.node (node binary), qfh.runner (script),
-# qfh.only (run only the cases whose names contain it).
+# qfh.only (run only the cases whose names contain it), qfh.skip (leave out those whose names
+# contain it: the host runs them in a boot of their own).
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -22,6 +23,7 @@ for arg in $(cat /proc/cmdline); do
     qfh.node=*) NODE="${arg#qfh.node=}" ;;
     qfh.runner=*) RUNNER="${arg#qfh.runner=}" ;;
     qfh.only=*) ONLY="${arg#qfh.only=}" ;;
+    qfh.skip=*) SKIP="${arg#qfh.skip=}" ;;
   esac
 done
 R=/newroot
@@ -53,7 +55,7 @@ ip link set lo up
 echo "QFH-VM chroot $(up)"
 chroot $R /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   HOME=/root QFH_VM_RESULTS=/tmp/qfh-results QFH_VM_MODULES=/run/qfh-vm/modules \
-  "$NODE" "$RUNNER" --root "$ROOT" --only "$ONLY"
+  "$NODE" "$RUNNER" --root "$ROOT" --only "$ONLY" --skip "$SKIP"
 echo "QFH-VM runner-exit $? $(up)"
 sync
 umount $R/tmp/qfh-results 2>/dev/null
