@@ -1,13 +1,15 @@
 /**
  * What the simulated device boots into after a reset or a power-on, as a real one would:
  * its PBL starts the boot loader if storage holds one, and stays in EDL (05c6:9008, Sahara
- * HELLO) if not. NAND modems keep sbl1 at page 0; eMMC and UFS devices keep it in the GPT
- * partition named sbl1 or xbl on the boot LUN. A boot loader is recognised by its ELF header
- * (Qualcomm boot images are ELF files with a hash segment); the simulator does not run it.
+ * HELLO) if not. NAND modems keep sbl1 at page 0, behind the boot codeword pages
+ * (`nand-boot-image.ts`); eMMC and UFS devices keep it in the GPT partition named sbl1 or xbl
+ * on the boot LUN. A boot loader is recognised by its ELF header (Qualcomm boot images are ELF
+ * files with a hash segment); the simulator does not run it.
  *
  * @module
  */
 import { isElf } from '../elf.js';
+import { nandBootElfOffset, startsWithCodeword } from './nand-boot-image.js';
 import type { DeviceProfile } from './profiles.js';
 import type { Storage } from './storage/storage.js';
 
@@ -15,7 +17,11 @@ const BOOT_PARTITIONS = /^(sbl1|xbl|xbl_a|sbl1_a)$/i;
 
 /** Whether the device would find a boot loader on `lun` (its boot LUN). */
 export function holdsBootLoader(profile: DeviceProfile, storage: Storage, lun: number): boolean {
-  if (profile.storage.kind === 'nand') return isElf(storage.read(0, 0, 1));
+  if (profile.storage.kind === 'nand') {
+    const first = storage.read(0, 0, 1);
+    if (!startsWithCodeword(first)) return isElf(first); // a bare ELF: how older tests built it
+    return isElf(storage.read(0, nandBootElfOffset(storage.sectorSize) / storage.sectorSize, 1));
+  }
   const sectors = storage.sectors(lun);
   if (sectors === undefined) return false;
   const size = storage.sectorSize;

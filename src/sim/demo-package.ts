@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { buildMibib, EG25G_PARTITIONS } from './mibib-image.js';
+import { nandBootElfOffset, nandBootImage } from './nand-boot-image.js';
 import { buildTestProgrammer } from './programmer-image.js';
 
 /** `[tag, file (relative to update/firehose, Windows-style as in the real file), start sector, sectors]`, in the real file's order. */
@@ -124,7 +125,10 @@ export async function buildDemoPackage(
   const scale = options.scale ?? 1;
   Object.entries(SIZES).forEach(([name, size], i) => {
     const bytes = Math.max(1, Math.round(size * scale));
-    files.set(`update/${name}`, image(bytes, i + 1, name.endsWith('.mbn')));
+    // sbl1 goes to NAND page 0: the codeword pages, then its ELF, as Quectel's is laid out.
+    const boot = name === 'sbl1.mbn' ? nandBootElfOffset(2048) : 0;
+    const elf = image(Math.max(1, bytes - boot), i + 1, name.endsWith('.mbn'));
+    files.set(`update/${name}`, boot ? nandBootImage(elf, 2048) : elf);
   });
   const md5 = [
     'VERSION:1.0',

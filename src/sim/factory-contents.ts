@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { nandBootImage } from './nand-boot-image.js';
 import { buildTestProgrammer } from './programmer-image.js';
 import type { DeviceProfile } from './profiles.js';
 import type { Storage } from './storage/storage.js';
@@ -12,8 +13,9 @@ import type { Storage } from './storage/storage.js';
 /** Writes the factory contents of `profile` into `storage`. */
 export function writeFactoryContents(profile: DeviceProfile, storage: Storage): void {
   if (profile.storage.kind !== 'nand') return;
-  const loader = buildTestProgrammer({ segmentSizes: [8192], signatureBytes: 64, seed: 7 });
   const page = storage.sectorSize;
+  const elf = buildTestProgrammer({ segmentSizes: [8192], signatureBytes: 64, seed: 7 });
+  const loader = nandBootImage(elf, page);
   const padded = new Uint8Array(Math.ceil(loader.length / page) * page);
   padded.set(loader);
   storage.write(0, 0, padded);
