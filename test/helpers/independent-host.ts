@@ -5,6 +5,7 @@
  * codecs are written here from the formats, not taken from qfh.
  */
 import { expect } from 'vitest';
+import { buildTestProgrammer, FakeUsb, type SimulatedModem } from '../../src/sim/index.js';
 import type {
   UsbDeviceLike,
   UsbInEndpointLike,
@@ -81,3 +82,13 @@ export async function untilResponse(io: Io): Promise<string> {
 
 export const xml = (body: string): Buffer =>
   Buffer.from(`<?xml version="1.0" encoding="UTF-8" ?><data>${body}</data>`);
+
+/** `modem` behind the fake `usb` module with this host on it, the test programmer uploaded. */
+export async function hostOn(
+  modem: SimulatedModem,
+): Promise<{ io: Io; usb: FakeUsb; lengths: number[] }> {
+  const usb = new FakeUsb([modem]);
+  const [device] = usb.getDeviceList();
+  const io = endpoints(device as UsbDeviceLike);
+  return { io, usb, lengths: await uploadExact(io, buildTestProgrammer()) };
+}

@@ -8,26 +8,15 @@
  * written here from the Sahara and Firehose formats, not taken from qfh.
  */
 import { expect, it } from 'vitest';
-import { buildTestProgrammer, FakeUsb, SimulatedModem } from '../../src/sim/index.js';
-import type { UsbDeviceLike } from '../../src/transport/usb-api.js';
-import {
-  endpoints,
-  type Io,
-  untilResponse,
-  uploadExact,
-  xml,
-} from '../helpers/independent-host.js';
+import { SimulatedModem } from '../../src/sim/index.js';
+import { hostOn, type Io, untilResponse, xml } from '../helpers/independent-host.js';
 
 const SECTOR = 512;
 
 /** A modem in EDL with this test's host on its bulk endpoints, the programmer uploaded. */
 async function uploaded() {
   const modem = new SimulatedModem({ profile: 'msm8953-emmc', timing: { protocol: 'instant' } });
-  const usb = new FakeUsb([modem]);
-  const [device] = usb.getDeviceList();
-  const io = endpoints(device as UsbDeviceLike);
-  const lengths = await uploadExact(io, buildTestProgrammer());
-  return { modem, usb, io, lengths };
+  return { modem, ...(await hostOn(modem)) };
 }
 
 const PAYLOAD = 1 << 20;

@@ -13,20 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it, onTestFinished } from 'vitest';
 import { flash } from '../../src/flash/node-flash.js';
-import {
-  buildDemoPackage,
-  buildTestProgrammer,
-  FakeUsb,
-  SimulatedModem,
-} from '../../src/sim/index.js';
-import type { UsbDeviceLike } from '../../src/transport/usb-api.js';
-import {
-  endpoints,
-  type Io,
-  untilResponse,
-  uploadExact,
-  xml,
-} from '../helpers/independent-host.js';
+import { buildDemoPackage, SimulatedModem } from '../../src/sim/index.js';
+import { hostOn, type Io, untilResponse, xml } from '../helpers/independent-host.js';
 import { realAvailable, realBytes } from '../helpers/real.js';
 
 const PAGE = 2048;
@@ -75,9 +63,7 @@ async function listedPartitions(io: Io): Promise<string[]> {
 }
 
 async function session(modem: SimulatedModem): Promise<Io> {
-  const [device] = new FakeUsb([modem]).getDeviceList();
-  const io = endpoints(device as UsbDeviceLike);
-  await uploadExact(io, buildTestProgrammer());
+  const { io } = await hostOn(modem);
   await io.write(
     xml(
       `<configure MemoryName="nand" MaxPayloadSizeToTargetInBytes="8192" ZlpAwareHost="1" SkipStorageInit="0" />`,
