@@ -107,7 +107,8 @@ async function boot(
         say(
           `usb-vm: guest booted, runner started after ${bootSeconds} s (guest uptime ${line.split(' ')[2]} s)`,
         );
-      } else if (/^QFH-VM (runner-error|insmod|no )/.test(line)) say(`usb-vm: ${line}`);
+      } else if (/^QFH-VM (runner-error|runner-exit [^0]|insmod|no )/.test(line))
+        say(`usb-vm: ${line}`);
       if (oopsAt < 0 && OOPS.test(line)) {
         oopsAt = console.length - 1;
         say(`usb-vm: kernel: ${line}`);
@@ -174,7 +175,10 @@ async function report(c: {
     (r) => !kernels.includes(r.n),
   );
   await writeFile(join(c.results, 'summary.json'), `${JSON.stringify(all, null, 2)}\n`);
-  const badBoots = [main, ...(own && !own.oops ? [own] : [])].filter((b) => b.code !== 0 || b.oops);
+  // A boot that lost cases shows its console's end too, whatever qemu's exit code was.
+  const badBoots = [main, ...(own && !own.oops ? [own] : [])].filter(
+    (b) => b.code !== 0 || b.oops || unreported(b).length > 0,
+  );
   for (const b of badBoots) {
     say(
       `usb-vm: a guest ended ${b.code === 'timeout' ? 'by timeout' : `with qemu exit ${b.code}`}${b.oops ? ' after a kernel oops' : ''}; last console lines:`,
