@@ -128,13 +128,13 @@ export class FirehoseTarget {
   }
 
   /**
-   * A programmer reads raw data from the transfer after the command's, so whitespace after
-   * `</data>` (qdl's newline), buffered with the command, is not data.
+   * A programmer reads raw data from the transfer after the command's, so XML white space
+   * after `</data>` (qdl's newline), buffered with the command, is not data.
    */
   private endCommandTransfer(): void {
     const rest = this.framer.takeRaw(this.framer.buffered);
     let at = 0;
-    while (rest && at < rest.length && /\s/.test(String.fromCharCode(rest[at] ?? 0))) at++;
+    while (rest && at < rest.length && [0x20, 0x09, 0x0a, 0x0d].includes(rest[at] ?? 0)) at++;
     if (rest && at < rest.length) this.framer.push(rest.subarray(at));
   }
 
