@@ -44,7 +44,7 @@ export const DEVICE_SPELLINGS: readonly DeviceSpelling[] = [
   {
     spelling: 'tcp://HOST:PORT',
     example: 'tcp://127.0.0.1:9',
-    means: 'a router relaying the modem (qfh relay-script), or qfh simulate',
+    means: 'a device server: qfh simulate (in EDL or normal mode: qfh asks which), or a relay port',
   },
   { spelling: 'sim:PROFILE', example: 'sim:eg25g', means: 'the built-in simulated modem, in EDL' },
   {
