@@ -84,17 +84,27 @@ function edlSays(bytes: Uint8Array): boolean {
   return command === SaharaCommand.HELLO || command === SaharaCommand.END_IMAGE_TX;
 }
 
-/** Whether the connection is an AT port: nothing binary came, and `AT` got `OK`. */
-async function isAtPort(reader: PushbackReader, o: ServedModemOptions): Promise<boolean> {
+/**
+ * What the connection carries: EDL (its bytes kept), an AT port (nothing binary came, and `AT`
+ * got `OK`), or, when `ask` is false, `silent`: nothing came and nothing was sent.
+ */
+async function probe(
+  reader: PushbackReader,
+  o: ServedModemOptions & { ask: boolean },
+): Promise<'edl' | 'normal' | 'silent'> {
   const t = o.timeouts;
-  for (const nudge of [undefined, encodeSaharaPacket({ type: 'resetStateMachine' })]) {
+  const nudges = o.ask
+    ? [undefined, encodeSaharaPacket({ type: 'resetStateMachine' })]
+    : [undefined];
+  for (const nudge of nudges) {
     if (nudge) await reader.transport.write(nudge, { timeoutMs: t.saharaHello });
     const first = await said(reader, t.saharaHello, 4);
     if (first && edlSays(first)) {
       reader.unshift(first);
-      return false;
+      return 'edl';
     }
   }
+  if (!o.ask) return 'silent';
   // The CR first ends any line the binary began, for a modem that does not skip to "AT".
   await reader.transport.write(new TextEncoder().encode('\rAT\r'), { timeoutMs: t.atAnswer });
   let text = '';
@@ -103,7 +113,7 @@ async function isAtPort(reader: PushbackReader, o: ServedModemOptions): Promise<
     if (!more) break;
     text += new TextDecoder().decode(more);
   }
-  return /\bOK\r?\n/.test(text);
+  return /\bOK\r?\n/.test(text) ? 'normal' : 'edl';
 }
 
 /** Opens connections until one carries the modem as `wanted`, within `seconds`. */
@@ -116,7 +126,10 @@ async function reconnect(
     c.o.onMessage?.(`waiting for ${c.what}…`);
     // A connection made as the modem resets closes under the probe, and one made before the
     // server saw our last one go is refused as busy: the next one finds the modem's new self.
-    const served = await servedPort(await open(), c.o).catch((e: unknown) => {
+    // Nothing is sent to a silent connection: the server may attach it later to a PBL that
+    // says HELLO then, and a RESET_STATE_MACHINE queued before it would make a second one.
+    const ask = c.wanted === 'normal';
+    const served = await servedPort(await open(), { ...c.o, ask }).catch((e: unknown) => {
       if (e instanceof TransportClosedError) return undefined;
       if (e instanceof DeviceNotFoundError && e.code === 'QFH_DEVICE_BUSY') return undefined;
       throw e;
@@ -140,17 +153,14 @@ async function reconnect(
 
 async function servedPort(
   transport: Transport,
-  o: ServedModemOptions,
-): Promise<{ mode: 'edl' | 'normal'; transport: Transport }> {
+  o: ServedModemOptions & { ask: boolean },
+): Promise<{ mode: 'edl' | 'normal' | 'silent'; transport: Transport }> {
   const reader = new PushbackReader(transport);
-  const at = await isAtPort(reader, o).catch(async (e: unknown) => {
+  const mode = await probe(reader, o).catch(async (e: unknown) => {
     await transport.close();
     throw e;
   });
-  return {
-    mode: at ? 'normal' : 'edl',
-    transport: withBytesFirst(transport, reader.takeBuffered()),
-  };
+  return { mode, transport: withBytesFirst(transport, reader.takeBuffered()) };
 }
 
 /**
@@ -161,8 +171,8 @@ export async function servedModem(
   open: () => Promise<Transport>,
   o: ServedModemOptions,
 ): Promise<ServedModem> {
-  const first = await servedPort(await open(), o);
-  if (first.mode === 'edl') return { mode: 'edl', transport: first.transport };
+  const first = await servedPort(await open(), { ...o, ask: true });
+  if (first.mode !== 'normal') return { mode: 'edl', transport: first.transport };
   o.onMessage?.(`${first.transport.description}: an AT port (the modem is in normal mode)`);
   const at = first.transport;
   const opened: Transport[] = [at];

@@ -52,3 +52,19 @@ it('a modem in EDL behind the same server is flashed without an AT probe', async
   expect(stderr).not.toContain('an AT port');
   expect(await demoMismatches(modem, root)).toEqual([]);
 }, 120_000);
+
+it('a modem slower to reach EDL than the HELLO wait: nothing is sent before its PBL speaks', async () => {
+  // eg25g's switch takes 3 s, the HELLO wait is 3 s: under load the race went either way. A
+  // RESET_STATE_MACHINE queued on a connection not yet attached made the PBL say HELLO twice
+  // (QFH_SAHARA_UNEXPECTED "unexpected hello during the programmer upload").
+  const modem = new SimulatedModem({
+    profile: 'eg25g',
+    state: 'normal',
+    timing: { overrides: { switchToEdlMs: 5000 } },
+  });
+  const records = join(work, 'records-slow');
+  await mkdir(records);
+  const { code, stderr } = await flashServed(modem, records);
+  expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+  expect(await demoMismatches(modem, root)).toEqual([]);
+}, 180_000);

@@ -4,7 +4,8 @@
  * with exactly the bytes asked for (one transfer, no ZLP), and its Sahara and Firehose
  * codecs are written here from the formats, not taken from qfh.
  */
-import { expect } from 'vitest';
+// node:assert, not vitest: the USB test machine's guest runs this host too.
+import assert from 'node:assert/strict';
 import { buildTestProgrammer, FakeUsb, type SimulatedModem } from '../../src/sim/index.js';
 import type {
   UsbDeviceLike,
@@ -50,7 +51,7 @@ function packet(command: number, fields: number[]): Buffer {
 /** Uploads `programmer`, answering each read with exactly its bytes; returns the read lengths. */
 export async function uploadExact(io: Io, programmer: Uint8Array): Promise<number[]> {
   const hello = await io.read();
-  expect(hello.readUInt32LE(0)).toBe(1); // HELLO
+  assert.equal(hello.readUInt32LE(0), 1, 'no HELLO');
   // HELLO_RESP: version 2, compatible 1, status 0, mode 0 (image transfer pending).
   await io.write(packet(2, [2, 1, 0, 0, 0, 0, 0, 0, 0, 0]));
   const lengths: number[] = [];
@@ -65,9 +66,10 @@ export async function uploadExact(io: Io, programmer: Uint8Array): Promise<numbe
       await io.write(Buffer.from(programmer.subarray(offset, offset + length)));
       continue;
     }
-    expect({ command, status: p.readUInt32LE(12) }).toEqual({ command: 4, status: 0 }); // END_IMAGE_TX, success
+    // END_IMAGE_TX, success
+    assert.deepEqual({ command, status: p.readUInt32LE(12) }, { command: 4, status: 0 });
     await io.write(packet(5, [])); // DONE
-    expect((await io.read()).readUInt32LE(0)).toBe(6); // DONE_RESP
+    assert.equal((await io.read()).readUInt32LE(0), 6, 'no DONE_RESP');
     return lengths;
   }
 }

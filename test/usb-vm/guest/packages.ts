@@ -104,6 +104,11 @@ async function matches(
   }
 }
 
+/** Whether `dump` holds exactly `image` at `offset`. */
+export function matchesDump(dump: string, offset: number, image: Uint8Array): Promise<boolean> {
+  return matches(dump, offset, { image, fill: 0, length: image.length });
+}
+
 const packageFile = (p: Record<string, string>): string =>
   (p['filename'] ?? '').replace(/^\.\.\\/, 'update/').replace(/^([^/]+)$/, 'update/firehose/$1');
 

@@ -2,6 +2,7 @@
 import type { UsbCase } from '../harness.js';
 import { disconnect, recover } from './disconnect-recover.js';
 import { enumerate } from './enumerate.js';
+import { exactLength } from './exact-length.js';
 import { flashEmmc } from './flash-emmc.js';
 import { flashNand } from './flash-nand.js';
 import { kernelDriver } from './kernel-driver.js';
@@ -14,6 +15,7 @@ export const CASES: readonly UsbCase[] = [
   enumerate,
   lateTimeout,
   zlp,
+  exactLength,
   flashNand,
   flashEmmc,
   qdlEmmc,
