@@ -51,9 +51,9 @@ export const exactLength: UsbCase = {
       await io.write(image.subarray(at, Math.min(at + PAYLOAD, image.length)));
     assert.match(await untilResponse(io), /<response value="ACK" rawmode="false"/);
     device?.close();
-    const { lun0, stderr } = await sim.stop();
+    const { lun0, stdout } = await sim.stop();
     assert.ok(await matchesDump(lun0, START * 512, image), 'the dump differs from the image');
-    const zlps = /\(\+(\d+) ZLPs\)/.exec(stderr)?.[1];
+    const zlps = /\(\+(\d+) ZLPs\)/.exec(stdout)?.[1];
     assert.equal(zlps, '0', `the device saw ZLPs from a host that sent none: ${zlps}`);
     return `${lengths.length} READ_DATA answered exactly (${whole} of whole packets), 2.5 MiB programmed with ZlpAwareHost=0; no ZLP; storage equal`;
   },
