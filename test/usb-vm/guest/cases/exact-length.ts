@@ -23,12 +23,15 @@ export const exactLength: UsbCase = {
   async run(ctx) {
     const sim = await startSimulator(ctx, { profile: 'msm8953-emmc' });
     await waitForEdlDevice();
-    const device = ctx.usb
-      .getDeviceList()
-      .find(
-        (d) => d.deviceDescriptor.idVendor === 0x05c6 && d.deviceDescriptor.idProduct === 0x9008,
-      );
-    assert.ok(device, 'no 05c6:9008 on the bus');
+    // libusb learns of the device from udev, a moment after sysfs shows it.
+    const edl = () =>
+      ctx.usb.getDeviceList().find((d) => {
+        const id = d.deviceDescriptor;
+        return id.idVendor === 0x05c6 && id.idProduct === 0x9008;
+      });
+    for (let i = 0; i < 100 && !edl(); i++) await new Promise((r) => setTimeout(r, 100));
+    const device = edl();
+    assert.ok(device, 'no 05c6:9008 in libusb within 10 s');
     const io = endpoints(device as UsbDeviceLike);
     const lengths = await uploadExact(io, buildTestProgrammer());
     const whole = lengths.filter((n) => n % 512 === 0).length;
