@@ -60,6 +60,7 @@ export function targetSettings(s: FlashSettings): TargetSettings {
   return {
     command: s.command,
     waitSeconds: s.waitSeconds,
+    timeouts: s.timeouts,
     programmer: r.programmer,
     requestArguments: [
       ...(r.programmer === undefined ? [] : ['--programmer', r.programmer]),

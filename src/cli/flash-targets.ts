@@ -18,6 +18,7 @@ import { simulatorAccess } from '../sim/normal-mode-access.js';
 import { RELAY_BASE_PORT, type RelayAddress } from '../transport/relay-client.js';
 import { openDevice, type DeviceSpec } from '../transport/select-device.js';
 import { listDevices } from '../transport/sysfs-devices.js';
+import type { Timeouts } from '../timeouts.js';
 import type { Transport } from '../transport/transport.js';
 import type { SessionHooks } from './capture-option.js';
 import type { RunContext } from './command.js';
@@ -26,6 +27,8 @@ import type { RunContext } from './command.js';
 export interface TargetSettings {
   readonly command: 'flash' | 'edl-recover';
   readonly waitSeconds: number;
+  /** `--timeout NAME=MS`: also the waits of asking a tcp:// server what it carries. */
+  readonly timeouts: Partial<Timeouts>;
   readonly programmer: string | undefined;
   /**
    * The request's own options (`--programmer FILE`, accept flags), which every command the
@@ -63,6 +66,7 @@ export function deviceTarget(
   const target = specTarget(spec, text ?? 'usb', {
     bus: c.ctx.bus ?? systemBus(),
     waitSeconds: s.waitSeconds,
+    timeouts: s.timeouts,
     openSim: openSimulated(s),
   });
   return { ...target, ...named };

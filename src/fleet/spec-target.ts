@@ -7,7 +7,7 @@
  */
 import { UsageError } from '../errors.js';
 import { servedModem } from '../flash/served-modem.js';
-import { timeoutsFor } from '../timeouts.js';
+import { timeoutsFor, type Timeouts } from '../timeouts.js';
 import { openDevice, type DeviceSpec } from '../transport/select-device.js';
 import type { ModemBus } from './bus.js';
 import type { FleetConnection, FleetTarget } from './fleet-types.js';
@@ -16,6 +16,8 @@ import { portTarget, type PortTargetOptions } from './port-target.js';
 /** What turning specs into targets needs. */
 export interface SpecTargetOptions extends PortTargetOptions {
   readonly bus: ModemBus;
+  /** Overrides of the timeout table (the tcp:// probe's HELLO and AT waits). */
+  readonly timeouts?: Partial<Timeouts> | undefined;
   /** Opens `sim:` devices. */
   readonly openSim?:
     | ((
@@ -49,7 +51,7 @@ export function specTarget(spec: DeviceSpec, text: string, o: SpecTargetOptions)
       connect: ({ onMessage }) =>
         // Neither wait of the probe depends on the storage kind.
         servedModem(() => openDevice(spec, { waitMs: o.waitSeconds * 1000, onNotice: onMessage }), {
-          timeouts: timeoutsFor('emmc'),
+          timeouts: timeoutsFor('emmc', o.timeouts),
           waitSeconds: o.waitSeconds,
           onMessage,
         }),
