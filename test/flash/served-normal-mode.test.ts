@@ -68,18 +68,3 @@ it('a modem slower to reach EDL than the HELLO wait: nothing is sent before its 
   expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
   expect(await demoMismatches(modem, root)).toEqual([]);
 }, 180_000);
-
-it('--timeout reaches the probe: with atAnswer=1 the AT port cannot answer in time', async () => {
-  const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal' });
-  const server = await serveModem(modem, '127.0.0.1', 0);
-  try {
-    const device = `tcp://127.0.0.1:${server.port}`;
-    const args = ['flash', root, '--device', device, '--yes', '--timeout', 'atAnswer=1'];
-    const { code, stderr } = await runCli(args);
-    expect(code).not.toBe(0);
-    expect(stderr).not.toContain('an AT port');
-    expect(modem.state).toBe('normal'); // never switched
-  } finally {
-    await server.close();
-  }
-}, 60_000);
