@@ -95,6 +95,8 @@ export const NODE_ADAPTERS = [
   'src/flash/hash-thread.ts',
   'src/flash/backup.ts',
   'src/flash/backup-package.ts',
+  'src/flash/backup-destination.ts',
+  'src/private-file.ts',
   'src/flash/edl-tty.ts',
   'src/flash/normal-mode-access.ts',
   'src/flash/relay-access.ts',

@@ -118,3 +118,8 @@ export function escapeAttribute(value: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
 }
+
+/** Text for an XML comment: a `--` inside one (or a `-` at its end) would end or break it. */
+export function escapeComment(text: string): string {
+  return text.replace(/-(?=-|$)/g, '- ');
+}

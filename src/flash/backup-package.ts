@@ -5,11 +5,14 @@
  *
  * @module
  */
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, copyFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DeviceFacts } from '../device-facts.js';
 import { md5File } from '../package/verify-md5.js';
 import type { StorageKind } from '../storage-kind.js';
+import { makePrivateFolder, PRIVATE_FILE_MODE, writePrivateFile } from '../private-file.js';
+import { escapeAttribute, escapeComment } from '../xml-elements.js';
 
 /** One partition read. */
 export interface BackupPartition {
@@ -51,7 +54,7 @@ export async function writeBackupPackage(
   const line = (p: BackupPartition, tag: 'erase' | 'program'): string => {
     const file =
       tag === 'program'
-        ? `filename="${nand ? `..\\${basename(p.file)}` : p.file}" label="${p.label}" `
+        ? `filename="${nand ? `..\\${basename(p.file)}` : p.file}" label="${escapeAttribute(p.label)}" `
         : '';
     return `  <${tag} ${nand ? `PAGES_PER_BLOCK="${ppb}" ` : ''}SECTOR_SIZE_IN_BYTES="${size}" ${file}num_partition_sectors="${p.sectors}" physical_partition_number="${p.lun}" start_sector="${p.startSector}"/>`;
   };
@@ -61,14 +64,17 @@ export async function writeBackupPackage(
   const rawprogram = nand
     ? `update/firehose/rawprogram_nand_p${size / 1024}K_b${(size * ppb) / 1024}K_backup.xml`
     : 'rawprogram0.xml';
-  await mkdir(join(dir, dirname(rawprogram)), { recursive: true });
-  const comment = `  <!--qfh backup of ${c.device}-->`;
-  await writeFile(
+  await makePrivateFolder(join(dir, dirname(rawprogram)));
+  const fresh = { existing: 'new' } as const;
+  const comment = `  <!--qfh backup of ${escapeComment(c.device)}-->`;
+  await writePrivateFile(
     join(dir, rawprogram),
     `<?xml version="1.0" ?>\n<data>\n${comment}\n${body.join('\n')}\n</data>\n`,
+    fresh,
   );
   const programmer = nand ? `update/firehose/${basename(c.programmer)}` : basename(c.programmer);
-  await copyFile(c.programmer, join(dir, programmer));
+  await copyFile(c.programmer, join(dir, programmer), constants.COPYFILE_EXCL);
+  await chmod(join(dir, programmer), PRIVATE_FILE_MODE); // a copy keeps its source's mode
   const manifest: BackupManifest = {
     format: 'qfh-backup',
     version: 1,
@@ -77,7 +83,7 @@ export async function writeBackupPackage(
     storage: facts.storage,
     partitions,
   };
-  await writeFile(join(dir, 'backup.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writePrivateFile(join(dir, 'backup.json'), `${JSON.stringify(manifest, null, 2)}\n`, fresh);
   const md5Line = (path: string, md5: string): string =>
     `FILE:\\${path.replace(/\//g, '\\')}:${md5.toUpperCase()}`;
   const lines = [
@@ -89,6 +95,6 @@ export async function writeBackupPackage(
     'FILE:END',
     '',
   ];
-  await writeFile(join(dir, 'md5.txt'), lines.join('\r\n'));
+  await writePrivateFile(join(dir, 'md5.txt'), lines.join('\r\n'), fresh);
   return manifest;
 }

@@ -8,8 +8,6 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { DeviceFacts } from '../device-facts.js';
@@ -23,6 +21,9 @@ import { openFirehoseSession } from '../session/node-session.js';
 import type { StorageKind } from '../storage-kind.js';
 import type { Timeouts } from '../timeouts.js';
 import type { Transport } from '../transport/transport.js';
+import { makePrivateFolder, privateWriteStream } from '../private-file.js';
+import { checkBackupDestination } from './backup-destination.js';
+import { backupFileNames } from './backup-names.js';
 import { writeBackupPackage, type BackupManifest, type BackupPartition } from './backup-package.js';
 
 export type { BackupManifest, BackupPartition } from './backup-package.js';
@@ -103,6 +104,7 @@ export async function backup(
   dir: string,
   options: BackupOptions,
 ): Promise<BackupManifest> {
+  await checkBackupDestination(dir, { packageRoot: options.layout?.root });
   const luns = options.layout?.rawprograms.flatMap((r) =>
     r.list.entries.map((e) => e.physicalPartition),
   );
@@ -136,7 +138,7 @@ export async function backup(
     );
   const nand = facts.storage === 'nand';
   const images = nand ? join(dir, 'update') : dir;
-  await mkdir(images, { recursive: true });
+  await makePrivateFolder(images);
   const partitions = await readRanges(session.client, { ranges, facts, images, options });
   return writeBackupPackage(dir, {
     facts,
@@ -155,9 +157,10 @@ async function readRanges(
   const total = c.ranges.reduce((n, r) => n + r.sectors * facts.sectorSize, 0);
   let done = 0;
   const partitions: BackupPartition[] = [];
-  for (const r of c.ranges) {
-    const file = `${r.label}.bin`;
-    const out = createWriteStream(join(c.images, file));
+  const files = backupFileNames(c.ranges.map((r) => r.label));
+  for (const [i, r] of c.ranges.entries()) {
+    const file = files[i] ?? `${i}.bin`;
+    const out = await privateWriteStream(join(c.images, file), { existing: 'new' });
     const sha256 = createHash('sha256');
     const md5 = createHash('md5');
     const range: SectorRange = {

@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../../errors.js';
 import { backup } from '../../flash/backup.js';
+import { checkBackupDestination } from '../../flash/backup-destination.js';
 import { packageFileOnDisk } from '../../package/file-on-disk.js';
 import { type FirmwarePackage } from '../../package/read-package.js';
 import { readPackage } from '../../package/open-package.js';
@@ -64,6 +65,7 @@ export const backupCommand = defineCommand({
     const timeouts = parseTimeoutOverrides(argv.timeout);
     await checkOutputPaths([{ path: argv.dir, given: 'the backup folder', kind: 'folder' }]);
     const layout = argv.from ? await readPackage(argv.from, { verifyMd5: false }) : undefined;
+    await checkBackupDestination(argv.dir, { packageRoot: layout?.root });
     // The backup keeps a copy of the programmer: from a zip, a temporary copy of that one file.
     const copied =
       argv.programmer === undefined && layout?.programmer
