@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { constants, type WriteStream } from 'node:fs';
+import { constants, fchmodSync, openSync, type WriteStream } from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { UsageError } from './errors.js';
 
@@ -16,6 +16,13 @@ import { UsageError } from './errors.js';
 export const PRIVATE_FILE_MODE = 0o600;
 /** Owner only. */
 export const PRIVATE_FOLDER_MODE = 0o700;
+
+const throughLink = (path: string): UsageError =>
+  new UsageError(
+    'QFH_OUTPUT_UNWRITABLE',
+    `${path}: is a symbolic link; qfh does not write device data through one`,
+    { hint: 'Remove the link, or give the real file name.' },
+  );
 
 /** How a private file is opened. */
 export interface PrivateFileOptions {
@@ -43,17 +50,30 @@ export async function openPrivateFile(
     handle = await open(path, flags, PRIVATE_FILE_MODE);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'EEXIST')
-      throw new UsageError(
-        'QFH_OUTPUT_UNWRITABLE',
-        `${path}: ${code === 'ELOOP' ? 'is a symbolic link' : 'is there already'}; qfh does not write device data through one`,
-        { hint: 'Remove it, or give another file name.' },
-      );
+    if (code === 'ELOOP') throw throughLink(path);
+    if (code === 'EEXIST')
+      throw new UsageError('QFH_OUTPUT_UNWRITABLE', `${path}: is there already`, {
+        hint: 'Remove it, or give another file name.',
+      });
     throw e;
   }
   // A file that was there keeps its old mode through O_TRUNC: make it private too.
   await handle.chmod(PRIVATE_FILE_MODE);
   return handle;
+}
+
+/** {@link openPrivateFile} for code that writes synchronously (a capture that must survive a crash). */
+export function openPrivateFileSync(path: string): number {
+  const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = constants;
+  let fd: number;
+  try {
+    fd = openSync(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, PRIVATE_FILE_MODE);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw throughLink(path);
+    throw e;
+  }
+  fchmodSync(fd, PRIVATE_FILE_MODE);
+  return fd;
 }
 
 /** Writes `data` to `path` as a private file. */

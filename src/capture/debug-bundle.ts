@@ -8,9 +8,10 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { arch, release, type } from 'node:os';
 import { QfhError } from '../errors.js';
+import { writePrivateFile, type PrivateFileOptions } from '../private-file.js';
+import { redactBytes, redactValue, SerialWatch } from './bundle-redaction.js';
 import { peekSaharaHeader, SAHARA_COMMANDS } from '../sahara/index.js';
 import type { TransferEvent } from './tapped-transport.js';
 
@@ -50,6 +51,20 @@ export interface DebugBundle {
   readonly device: string | undefined;
   readonly log: readonly { readonly t: number; readonly line: string }[];
   readonly transfers: readonly BundleTransfer[];
+  /**
+   * Whether the chip serial and IMEI/IMSI/ICCID-shaped digits were masked (`x` for each
+   * character, zero bytes for the serial's binary form). Absent in bundles before this field.
+   */
+  readonly redacted?: boolean;
+}
+
+/** What {@link DebugBundleRecorder.bundle} puts in. */
+export interface BundleContents {
+  readonly command?: readonly string[];
+  readonly error?: unknown;
+  readonly host?: unknown;
+  /** Keep the chip serial and identity digits (a bundle for a private report). @default false */
+  readonly raw?: boolean;
 }
 
 /** How much of each transfer to keep. */
@@ -90,6 +105,7 @@ export class DebugBundleRecorder {
   private run: { dir: 'in' | 'out'; count: number; merged?: Mutable<BundleTransfer> } | undefined;
   private plan: unknown;
   private device: string | undefined;
+  private readonly serials = new SerialWatch();
 
   constructor(private readonly limits: BundleLimits = {}) {}
 
@@ -105,6 +121,7 @@ export class DebugBundleRecorder {
     }
     const full = e.dir === 'out' ? (this.outData.get(e.urb) ?? new Uint8Array(0)) : e.data;
     this.outData.delete(e.urb);
+    this.serials.observe(e.dir, full.subarray(0, e.length));
     const protocol = isProtocolMessage(full);
     const keep = protocol ? (this.limits.documentBytes ?? 8192) : (this.limits.rawBytes ?? 64);
     const kept = full.subarray(0, Math.min(keep, e.length));
@@ -152,8 +169,22 @@ export class DebugBundleRecorder {
     this.device = description;
   }
 
-  /** The bundle as it stands. */
-  bundle(o: { command?: readonly string[]; error?: unknown; host?: unknown } = {}): DebugBundle {
+  /** The bundle as it stands: redacted unless `raw` is asked for. */
+  bundle(o: BundleContents = {}): DebugBundle {
+    const whole = this.wholeBundle(o);
+    if (o.raw === true) return { ...whole, redacted: false };
+    const serials = this.serials.serials;
+    return {
+      ...(redactValue({ ...whole, transfers: [] }, serials) as DebugBundle),
+      transfers: whole.transfers.map((t) => ({
+        ...t,
+        data: Buffer.from(redactBytes(Buffer.from(t.data, 'base64'), serials)).toString('base64'),
+      })),
+      redacted: true,
+    };
+  }
+
+  private wholeBundle(o: BundleContents): DebugBundle {
     const e = o.error;
     return {
       format: 'qfh-debug-bundle',
@@ -183,12 +214,9 @@ export class DebugBundleRecorder {
     };
   }
 
-  /** Writes the bundle to `file`. */
-  async write(
-    file: string,
-    o: { command?: readonly string[]; error?: unknown; host?: unknown } = {},
-  ): Promise<void> {
-    await writeFile(file, `${JSON.stringify(this.bundle(o), null, 1)}\n`);
+  /** Writes the bundle to `file`, a private file (mode 0600, never through a link). */
+  async write(file: string, o: BundleContents & PrivateFileOptions = {}): Promise<void> {
+    await writePrivateFile(file, `${JSON.stringify(this.bundle(o), null, 1)}\n`, o);
   }
 }
 

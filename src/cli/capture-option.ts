@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
@@ -18,6 +19,7 @@ import { TappedTransport, type TransferObserver } from '../capture/tapped-transp
 import { runDoctor } from '../preflight/doctor.js';
 import type { Transport } from '../transport/transport.js';
 import { asQfhError } from '../errors.js';
+import { openPrivateFileSync } from '../private-file.js';
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 import type { CliOutput } from './output.js';
 import { fileStamp } from './update-record.js';
@@ -34,9 +36,13 @@ export interface SessionHooks {
 export const NO_SESSION_HOOKS: SessionHooks = { wrap: (t) => t, plan: () => undefined };
 
 /** Adds `--capture` and `--debug-bundle` to a command. */
-export function withCaptureOptions<T>(
-  y: Argv<T>,
-): Argv<T & { capture: string | undefined; 'debug-bundle': string | undefined }> {
+export function withCaptureOptions<T>(y: Argv<T>): Argv<
+  T & {
+    capture: string | undefined;
+    'debug-bundle': string | undefined;
+    'debug-bundle-raw': boolean;
+  }
+> {
   return y
     .option('capture', {
       type: 'string',
@@ -46,12 +52,18 @@ export function withCaptureOptions<T>(
       type: 'string',
       describe:
         'write a debug bundle (capture, log, plan, versions, host facts) to FILE; on a failure one is written anyway',
+    })
+    .option('debug-bundle-raw', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'keep the chip serial and IMEI/IMSI/ICCID in the debug bundle (masked otherwise): for a private report only',
     });
 }
 
 /** Buffers pcapng blocks and writes them with plain fs calls, so a crash loses at most 1 MiB. */
 function pcapngFile(path: string): { sink: (b: Uint8Array) => void; close: () => void } {
-  const fd = openSync(path, 'w');
+  const fd = openPrivateFileSync(path);
   let parts: Uint8Array[] = [];
   let size = 0;
   const flush = (): void => {
@@ -72,12 +84,34 @@ function pcapngFile(path: string): { sink: (b: Uint8Array) => void; close: () =>
   };
 }
 
-/** The options {@link sessionCapture} needs: the command line and the two options. */
+/** The options {@link sessionCapture} needs: the command line and the capture options. */
+export interface CaptureArgs {
+  readonly args: readonly string[];
+  readonly capture: string | undefined;
+  readonly debugBundle: string | undefined;
+  /** Keep the chip serial and identity digits in the bundle. */
+  readonly raw: boolean;
+}
+
+/** What a bundle holds, said where it is written (a bundle is meant to be attached publicly). */
+const holds = (raw: boolean): string =>
+  raw
+    ? 'it holds the chip serial and any IMEI/IMSI/ICCID unmasked: share it privately only'
+    : "it holds qfh's output, the plan, the session's protocol messages (image data cut to 64 bytes), versions and host checks; the chip serial and IMEI/IMSI/ICCID-shaped numbers are masked";
 export function captureArgs(
-  argv: { capture?: string | undefined; 'debug-bundle'?: string | undefined },
+  argv: {
+    capture?: string | undefined;
+    'debug-bundle'?: string | undefined;
+    'debug-bundle-raw'?: boolean | undefined;
+  },
   args: readonly string[],
-): { args: readonly string[]; capture: string | undefined; debugBundle: string | undefined } {
-  return { args, capture: argv.capture, debugBundle: argv['debug-bundle'] };
+): CaptureArgs {
+  return {
+    args,
+    capture: argv.capture,
+    debugBundle: argv['debug-bundle'],
+    raw: argv['debug-bundle-raw'] === true,
+  };
 }
 
 /** Host facts for the bundle; never fails the bundle. */
@@ -106,10 +140,7 @@ export interface SessionCapture extends SessionHooks {
  * Starts the capture and bundle a device command's options ask for. Use as
  * `runX({ …, session: capture }, capture.out).then(capture.done, capture.failed)`.
  */
-export function sessionCapture(
-  o: { args: readonly string[]; capture: string | undefined; debugBundle: string | undefined },
-  out: CliOutput,
-): SessionCapture {
+export function sessionCapture(o: CaptureArgs, out: CliOutput): SessionCapture {
   const recorder = new DebugBundleRecorder();
   const file = o.capture ? pcapngFile(o.capture) : undefined;
   const observers: TransferObserver[] = [recorder.observe];
@@ -120,11 +151,16 @@ export function sessionCapture(
     // nobody asked for.
     const failure = failed && exitCodeFor(asQfhError(error)) === ExitCode.FAILURE;
     if (!o.debugBundle && !(failure && opened)) return;
-    const path = o.debugBundle ?? join(tmpdir(), `qfh-debug-${fileStamp()}.json`);
-    await recorder.write(path, { command: o.args, error, host: await hostFacts() }).then(
+    // A name qfh picks in a shared folder is unguessable and must be new: nobody can plant
+    // a link there for a root run to write through.
+    const path =
+      o.debugBundle ??
+      join(tmpdir(), `qfh-debug-${fileStamp()}-${randomBytes(4).toString('hex')}.json`);
+    const contents = { command: o.args, error, host: await hostFacts(), raw: o.raw };
+    await recorder.write(path, { ...contents, existing: o.debugBundle ? 'replace' : 'new' }).then(
       () =>
         out.stderr(
-          `qfh: debug bundle written to ${path} (attach it to a bug report; \`qfh inspect ${path}\` shows it)\n`,
+          `qfh: debug bundle written to ${path} (mode 0600; ${holds(o.raw)}). Attach it to a bug report; \`qfh inspect ${path}\` shows it\n`,
         ),
       (e: unknown) => out.stderr(`qfh: could not write the debug bundle ${path}: ${String(e)}\n`),
     );

@@ -62,7 +62,10 @@ async function runCommand(
   o: { ctx: CliContext; events: EventWriter; args: readonly string[] },
 ): Promise<number> {
   if (!c.captures) return c.run(argv, { ...o.ctx, events: o.events, session: NO_SESSION_HOOKS });
-  const asked = captureArgs(argv as { capture?: string; 'debug-bundle'?: string }, o.args);
+  const asked = captureArgs(
+    argv as { capture?: string; 'debug-bundle'?: string; 'debug-bundle-raw'?: boolean },
+    o.args,
+  );
   await checkOutputPaths([
     asked.capture === undefined
       ? undefined

@@ -7,7 +7,7 @@
  * @module
  */
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, lstat, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 
@@ -63,6 +63,14 @@ export async function checkOutputPaths(paths: readonly (OutputPath | undefined)[
   for (const o of paths) {
     if (o === undefined) continue;
     const kind = await kindAt(o.path);
+    // Files qfh writes hold device data and qfh often runs as root: a link planted where one
+    // goes would let its owner choose which file root overwrites (src/private-file.ts).
+    if (o.kind === 'file' && (await lstat(o.path).catch(() => undefined))?.isSymbolicLink())
+      throw unwritable(
+        o,
+        'is a symbolic link; qfh does not write device data through one',
+        `Remove the link, or give ${o.given} the real file name.`,
+      );
     if (o.kind === 'file' && kind === 'folder')
       throw unwritable(o, 'is a folder', `Give ${o.given} a file name (${o.path}/NAME).`);
     if (o.kind === 'folder' && kind === 'other')

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { writePrivateFile } from '../private-file.js';
 import { dirname, join } from 'node:path';
 import type { OutputPath } from './output-paths.js';
 
@@ -48,7 +49,7 @@ export async function recordOutput(
 export function saveUpdateRecord(path: string, record: object): Promise<boolean> {
   // With several modems --record is a folder, checked writable but perhaps not there yet.
   return mkdir(dirname(path), { recursive: true })
-    .then(() => writeFile(path, `${JSON.stringify(record, null, 2)}\n`))
+    .then(() => writePrivateFile(path, `${JSON.stringify(record, null, 2)}\n`))
     .then(
       () => true,
       () => false,

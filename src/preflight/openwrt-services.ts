@@ -25,7 +25,8 @@ export interface ModemService {
 
 /** Protocols of `network` interfaces that drive a cellular modem. */
 const MODEM_PROTOS = new Set(['qmi', 'mbim', 'modemmanager', 'quectel', '3g', 'ncm']);
-const MODEM_PORT = /ttyUSB|ttyACM|cdc-wdm|mhi_|wwan/;
+/** A modem port's name as written in a command line. */
+const MODEM_PORT_NAME = /(?:\/dev\/)?(?:ttyUSB|ttyACM|cdc-wdm|mhi_|wwan)[A-Za-z0-9_]*/g;
 
 const exists = (path: string): Promise<boolean> =>
   stat(path).then(
@@ -104,20 +105,28 @@ export async function openwrtModemServices(
   const cron = await cronTouchingModem(etc);
   if (cron.length > 0) {
     const c = await initd('cron');
-    if (c) out.push({ ...c, what: `cron (jobs touching the modem: ${cron.join('; ')})` });
+    if (c) out.push({ ...c, what: `cron (${cron.join('; ')})` });
   }
   return out;
 }
 
+/**
+ * What the crontabs do with the modem, as "a cron job in root uses /dev/ttyUSB2": never the
+ * line itself, which can hold a SIM PIN, an API token or a phone number, and reaches
+ * terminals, screenshots and debug bundles.
+ */
 async function cronTouchingModem(etc: string): Promise<string[]> {
   const dir = join(etc, 'crontabs');
-  const lines: string[] = [];
+  const uses = new Set<string>();
   for (const file of await readdir(dir).catch(() => [] as string[])) {
     const text = await readFile(join(dir, file), 'utf8').catch(() => '');
-    for (const line of text.split('\n'))
-      if (!line.trim().startsWith('#') && MODEM_PORT.test(line)) lines.push(line.trim());
+    for (const line of text.split('\n')) {
+      if (line.trim().startsWith('#')) continue;
+      for (const port of line.match(MODEM_PORT_NAME) ?? [])
+        uses.add(`a cron job in ${file} uses ${port}`);
+    }
   }
-  return lines;
+  return [...uses];
 }
 
 /** The shell line of an argv. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,9 @@ describe('a debug bundle nobody asked for', () => {
     const path = /debug bundle written to (\S+)/.exec(stderr)?.[1];
     if (!path) throw new Error(`no bundle named in: ${stderr}`);
     try {
+      // In a shared folder: a name nobody can guess ahead to plant a link, created private.
+      expect(path).toMatch(/qfh-debug-[^/]*-[0-9a-f]{8}\.json$/);
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
       const bundle = parseDebugBundle(await readFile(path, 'utf8'));
       expect(bundle?.error?.code).toBe('QFH_FIREHOSE_TIMEOUT');
       expect(bundle?.command).toContain('backup');
@@ -127,5 +130,69 @@ describe('qfh wireshark', () => {
     expect(existsSync(dissectorPath())).toBe(true);
     expect(stdout).toContain(dissectorPath());
     expect(stdout).toMatch(/cp '.*qfh-edl\.lua' ~\/\.local\/lib\/wireshark\/plugins\//);
+  });
+});
+
+describe('what a debug bundle gives away', () => {
+  // The simulated EG25-G's chip serial (src/sim/profiles-quectel.ts), as qfh info reads it.
+  const SERIAL = 0x3b090f7d;
+  const forms = ['3b090f7d', String(SERIAL)];
+  const serialBytes = Buffer.from([0x7d, 0x0f, 0x09, 0x3b]);
+  const transfersHold = (b: { transfers: readonly { data: string }[] }, needle: Buffer) =>
+    b.transfers.some((t) => Buffer.from(t.data, 'base64').includes(needle));
+
+  it('masks the chip serial everywhere, says so, and is the user’s alone (mode 0600)', async () => {
+    const file = join(dir, 'info-bundle.json');
+    const { code, stdout, stderr } = await run(
+      'info',
+      '--device',
+      'sim:eg25g',
+      '--debug-bundle',
+      file,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain('0x3b090f7d'); // the user's own terminal shows it
+    const text = await readFile(file, 'utf8');
+    for (const form of forms) expect(text.toLowerCase()).not.toContain(form);
+    const bundle = parseDebugBundle(text)!;
+    expect(bundle.redacted).toBe(true);
+    expect(transfersHold(bundle, serialBytes)).toBe(false);
+    // Still a bundle worth attaching: the session and the log are there, lengths kept.
+    expect(bundle.log.some((l) => /serial: +x{10}$/.test(l.line))).toBe(true);
+    expect(bundle.transfers.length).toBeGreaterThan(5);
+    expect(stderr).toMatch(
+      /mode 0600; .*chip serial and IMEI\/IMSI\/ICCID-shaped numbers are masked/,
+    );
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('--debug-bundle-raw keeps them, and says to share it privately', async () => {
+    const file = join(dir, 'info-bundle-raw.json');
+    const { code, stderr } = await run(
+      'info',
+      '--device',
+      'sim:eg25g',
+      '--debug-bundle',
+      file,
+      '--debug-bundle-raw',
+    );
+    expect(code).toBe(0);
+    const bundle = parseDebugBundle(await readFile(file, 'utf8'))!;
+    expect(bundle.redacted).toBe(false);
+    expect(transfersHold(bundle, serialBytes)).toBe(true);
+    expect(bundle.log.some((l) => l.line.includes('0x3b090f7d'))).toBe(true);
+    expect(stderr).toContain('share it privately only');
+  });
+
+  it('is never written through a symbolic link: refused before the device is opened', async () => {
+    const target = join(dir, 'precious');
+    await writeFile(target, 'keep me');
+    const link = join(dir, 'bundle-link.json');
+    await symlink(target, link);
+    const { code, stderr } = await run('info', '--device', 'sim:eg25g', '--debug-bundle', link);
+    expect(code).toBe(2);
+    expect(stderr).toContain('QFH_OUTPUT_UNWRITABLE');
+    expect(stderr).toContain('symbolic link');
+    expect(await readFile(target, 'utf8')).toBe('keep me');
   });
 });

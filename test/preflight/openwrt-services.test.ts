@@ -52,7 +52,8 @@ beforeAll(async () => {
     await put(`etc/init.d/${s}`, '#!/bin/sh /etc/rc.common\n');
   await put(
     'etc/crontabs/root',
-    '# keep the modem alive\n*/5 * * * * echo AT > /dev/ttyUSB2\n0 3 * * * /sbin/reboot\n',
+    '# keep the modem alive\n*/5 * * * * echo AT > /dev/ttyUSB2\n0 3 * * * /sbin/reboot\n' +
+      '*/10 * * * * echo \'AT+CPIN="4711"\' > /dev/ttyUSB2; curl -H "X-Token: s3cr3t" https://x/+4915112345678\n',
   );
   await process_(101, 'ModemManager', ['/dev/ttyUSB2']);
   await process_(102, 'smsd', ['/dev/ttyUSB3']);
@@ -81,8 +82,10 @@ describe('qfh doctor on an OpenWrt router', () => {
       '/etc/init.d/cron stop (afterwards: /etc/init.d/cron start); or qfh flash --stop-services does both',
     ]);
     const cron = checks.find((c) => c.detail.startsWith('cron'));
-    expect(cron?.detail).toContain('/dev/ttyUSB2');
-    expect(cron?.detail).not.toContain('reboot');
+    // Which port, never the line: cron lines hold PINs, tokens and phone numbers.
+    expect(cron?.detail).toMatch(/^cron \(a cron job in root uses \/dev\/ttyUSB2\)/);
+    for (const secret of ['reboot', '4711', 's3cr3t', '4915112345678', 'echo'])
+      expect(cron?.detail).not.toContain(secret);
   });
 
   it('says nothing of OpenWrt on a host that is not OpenWrt', async () => {
