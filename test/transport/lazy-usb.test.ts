@@ -60,6 +60,8 @@ async function loadIn(usb: 'absent' | 'broken'): Promise<{ code: string; message
   try {
     // The compiled modules (not the bundle), where no node_modules is above them.
     await cp(dist, join(root, 'dist'), { recursive: true, filter: (f) => !f.endsWith('bundle') });
+    // An install: usb is looked for in the node_modules of the package named qfh.
+    await writeFile(join(root, 'package.json'), '{"name":"qfh"}');
     if (usb === 'broken') {
       await mkdir(join(root, 'node_modules/usb'), { recursive: true });
       await writeFile(
