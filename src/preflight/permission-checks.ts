@@ -24,8 +24,19 @@ export interface PermissionEnvironment {
   readonly devRoot?: string | undefined;
 }
 
-const RULE_FIX =
-  'echo \'SUBSYSTEM=="usb", ATTR{idVendor}=="05c6", ATTR{idProduct}=="9008", MODE="0666"\' | sudo tee /etc/udev/rules.d/51-qcom-edl.rules && sudo udevadm control --reload-rules && sudo udevadm trigger';
+/**
+ * The rule qfh suggests: the user at the machine's seat (systemd-logind's `uaccess`, applied
+ * by rules numbered below 73) and the `plugdev` group get the device; nobody else does. A
+ * world-writable node would give every local account (a service, a guest) raw EDL access:
+ * reading a modem's whole NAND, or erasing its boot loader.
+ */
+export const EDL_UDEV_RULE =
+  'SUBSYSTEM=="usb", ATTR{idVendor}=="05c6", ATTR{idProduct}=="9008", MODE="0660", GROUP="plugdev", TAG+="uaccess"';
+
+const RULE_FIX = `echo '${EDL_UDEV_RULE}' | sudo tee /etc/udev/rules.d/51-qcom-edl.rules && sudo udevadm control --reload-rules && sudo udevadm trigger`;
+
+/** A MODE="…" that lets other accounts read or write the node. */
+const OPEN_TO_ALL = /MODE\s*:?=\s*"0?[0-7]{2}[2-7]"/;
 
 /** The permission checks, none for root. */
 export async function permissionChecks(e: PermissionEnvironment): Promise<DoctorCheck[]> {
@@ -53,7 +64,18 @@ async function udevCheck(dirs: readonly string[]): Promise<DoctorCheck> {
     const names = await readdir(dir).catch(() => [] as string[]);
     for (const name of names.filter((n) => n.endsWith('.rules'))) {
       const text = await readFile(join(dir, name), 'utf8').catch(() => '');
-      if (text.split('\n').some((l) => /05c6/i.test(l) && /9008/.test(l) && !/^\s*#/.test(l)))
+      const rule = text
+        .split('\n')
+        .find((l) => /05c6/i.test(l) && /9008/.test(l) && !/^\s*#/.test(l));
+      if (rule !== undefined && OPEN_TO_ALL.test(rule))
+        return {
+          check: 'usb permission',
+          status: 'warn',
+          detail: `the udev rule in ${join(dir, name)} opens the EDL device (05c6:9008) to every account on this machine, not only yours`,
+          // uaccess works from a rule numbered below 73: the line moves to 51-qcom-edl.rules.
+          fix: `sudo sed -i '/05c6/{/9008/d}' ${join(dir, name)} && ${RULE_FIX}`,
+        };
+      if (rule !== undefined)
         return {
           check: 'usb permission',
           status: 'ok',

@@ -22,7 +22,7 @@ export function usbError(e: unknown, where: string): TransportError {
     case LIBUSB.ERROR_ACCESS:
       return new TransportError('QFH_TRANSPORT_ACCESS', message, {
         cause: e,
-        hint: 'No permission to open the USB device. Run as root, or add a udev rule: SUBSYSTEM=="usb", ATTR{idVendor}=="05c6", ATTR{idProduct}=="9008", MODE="0660", GROUP="plugdev" (then replug).',
+        hint: 'No permission to open the USB device. Run as root, or add a udev rule: SUBSYSTEM=="usb", ATTR{idVendor}=="05c6", ATTR{idProduct}=="9008", MODE="0660", GROUP="plugdev", TAG+="uaccess" (then replug; `qfh doctor` prints the command that installs it).',
       });
     case LIBUSB.ERROR_BUSY:
       return new TransportError('QFH_TRANSPORT_BUSY', message, {

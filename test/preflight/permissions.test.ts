@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { permissionChecks } from '../../src/preflight/permission-checks.js';
+import { EDL_UDEV_RULE, permissionChecks } from '../../src/preflight/permission-checks.js';
 
 /** An /etc with `group` and the udev rules given. */
 async function etc(rules: Record<string, string>, group: string): Promise<string> {
@@ -15,7 +15,9 @@ async function etc(rules: Record<string, string>, group: string): Promise<string
 }
 
 const GROUP = 'root:x:0:\ndialout:x:20:\nplugdev:x:46:alice\n';
-const RULE = 'SUBSYSTEM=="usb", ATTR{idVendor}=="05c6", ATTR{idProduct}=="9008", MODE="0666"\n';
+const RULE = `${EDL_UDEV_RULE}\n`;
+const OPEN_RULE =
+  'SUBSYSTEM=="usb", ATTR{idVendor}=="05c6", ATTR{idProduct}=="9008", MODE="0666"\n';
 
 describe('qfh doctor: what stops a user who is not root', () => {
   it('root needs nothing', async () => {
@@ -60,5 +62,34 @@ describe('qfh doctor: what stops a user who is not root', () => {
       ['tty permission', 'ok'],
     ]);
     expect(checks[0]?.detail).toContain('51-edl.rules');
+  });
+
+  it('the rule qfh suggests gives the seat user and plugdev the device, not every account', async () => {
+    const root = await etc({}, GROUP);
+    const [usb] = await permissionChecks({
+      uid: 1000,
+      groups: [],
+      etcRoot: root,
+      udevRuleDirs: [],
+    });
+    expect(usb?.fix).toContain(EDL_UDEV_RULE);
+    expect(usb?.fix).not.toMatch(/0666/);
+    expect(EDL_UDEV_RULE).toMatch(/MODE="0660", GROUP="plugdev", TAG\+="uaccess"/);
+  });
+
+  it('a rule that opens 9008 to every account (MODE="0666") is a warning, with the rule to put instead', async () => {
+    const root = await etc({ '99-edl.rules': OPEN_RULE }, GROUP);
+    const [usb] = await permissionChecks({
+      uid: 1000,
+      groups: [1000, 20],
+      etcRoot: root,
+      udevRuleDirs: [],
+      devRoot: root,
+    });
+    expect(usb).toMatchObject({ check: 'usb permission', status: 'warn' });
+    expect(usb?.detail).toContain('every account');
+    expect(usb?.fix).toContain(
+      `sudo sed -i '/05c6/{/9008/d}' ${join(root, 'udev/rules.d/99-edl.rules')} && echo '${EDL_UDEV_RULE}' | sudo tee /etc/udev/rules.d/51-qcom-edl.rules`,
+    );
   });
 });
