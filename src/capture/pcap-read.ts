@@ -137,6 +137,19 @@ function stampUs(high: number, low: number, iface: PcapngInterface): number {
   return us + iface.offsetSeconds * 1e6;
 }
 
+/**
+ * The shortest length each block qfh reads can have: its fixed fields and both length words
+ * (section header 28, interface 20, enhanced packet 32, simple packet 16, obsolete packet 32).
+ * A block claiming less would have qfh read its fields out of the next block or the file's end.
+ */
+const SHORTEST_BLOCK: ReadonlyMap<number, number> = new Map([
+  [PCAPNG_SHB, 28],
+  [1, 20],
+  [6, 32],
+  [3, 16],
+  [2, 32],
+]);
+
 function readPcapng(bytes: Uint8Array, view: DataView): PacketFile {
   const packets: CapturedPacket[] = [];
   let interfaces: PcapngInterface[] = [];
@@ -158,6 +171,11 @@ function readPcapng(bytes: Uint8Array, view: DataView): PacketFile {
     if (at + length > bytes.length) return { format: 'pcapng', packets, truncated: true };
     if (view.getUint32(at + length - 4, littleEndian) !== length)
       throw bad(`block at byte ${at}: its trailing length differs from its leading one`);
+    const least = SHORTEST_BLOCK.get(type);
+    if (least !== undefined && length < least)
+      throw bad(
+        `block at byte ${at} (type ${type}) has length ${length}; its fixed fields need ${least}`,
+      );
     const block = { at, end: at + length - 4, littleEndian };
     if (type === 1) interfaces.push(interfaceFrom(bytes, view, block));
     else if (type === 6 || type === 2 || type === 3) {
