@@ -11,7 +11,7 @@ import cliProgress from 'cli-progress';
 import type { DeviceResult, DeviceStep } from '../fleet/fleet-types.js';
 import type { FlashProgress } from '../flash/flash-report.js';
 import type { EventWriter } from './events.js';
-import type { CliOutput } from './output.js';
+import { terminalSafe, type CliOutput } from './output.js';
 
 /** What the fleet run reports to the view. */
 export interface FleetView {
@@ -142,7 +142,9 @@ function barView(
       const label =
         p.op === undefined ? p.phase : `${p.phase} ${p.op + 1}/${p.ops} ${p.label ?? ''}`;
       bar.get(device)?.setTotal(Math.max(1, p.bytesTotal));
-      bar.get(device)?.update(p.bytesDone, { rate: c.rate(device, p), step: label.trim() });
+      // cli-progress writes to the terminal itself, not through the CLI's output.
+      const step = terminalSafe(label.trim());
+      bar.get(device)?.update(p.bytesDone, { rate: c.rate(device, p), step });
     },
     step: (device, step) => bar.get(device)?.update({ state: pad(step) }),
     // A message does not fit a line per modem; the summary says what matters.

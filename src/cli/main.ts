@@ -31,7 +31,7 @@ import {
 import { processSignals, processTerminal, type CliContext } from './context.js';
 import { EventWriter } from './events.js';
 import { ExitCode } from './exit-codes.js';
-import { processOutput } from './output.js';
+import { processOutput, terminalSafeOutput } from './output.js';
 import { reportError } from './report-error.js';
 import { unknownArgumentsError } from './unknown-arguments.js';
 import { withoutHelpCache } from './help-cache.js';
@@ -87,7 +87,8 @@ export async function main(
   context: Partial<CliContext> = {},
 ): Promise<number> {
   const ctx: CliContext = {
-    out: context.out ?? processOutput,
+    // Everything qfh prints passes here: text from devices and the network included.
+    out: terminalSafeOutput(context.out ?? processOutput),
     terminal: context.terminal ?? processTerminal,
     signals: context.signals ?? processSignals,
     bus: context.bus,

@@ -9,7 +9,7 @@
 import cliProgress from 'cli-progress';
 import type { FlashProgress } from '../flash/flash-report.js';
 import type { EventWriter } from './events.js';
-import type { CliOutput } from './output.js';
+import { terminalSafe, type CliOutput } from './output.js';
 
 /** A progress sink plus a stop() to call before printing anything else. */
 export interface ProgressRenderer {
@@ -94,7 +94,8 @@ function barRenderer(): ProgressRenderer {
         etaText:
           eta === undefined ? '--' : `${Math.floor(eta / 60)}:${String(eta % 60).padStart(2, '0')}`,
         phase: p.phase,
-        label: p.label ?? '',
+        // cli-progress writes to the terminal itself, not through the CLI's output.
+        label: terminalSafe(p.label ?? ''),
       };
       if (!startedBar) {
         bar.start(Math.max(1, p.bytesTotal), 0, payload);
