@@ -44,6 +44,12 @@ export interface Timeouts {
   command: number;
   /** An AT port's `OK` to `AT`, when qfh asks what a TCP device server carries (modems answer in ms). */
   atAnswer: number;
+  /**
+   * The longest qfh waits for a line to fall quiet (answers owed to a timed-out command, a
+   * programmer already running, logs after the last command): a programmer that streams
+   * logs forever ends the session here instead of holding it.
+   */
+  logFlood: number;
 }
 
 const BASE: Timeouts = {
@@ -63,6 +69,7 @@ const BASE: Timeouts = {
   digestPerGiB: 200_000,
   command: 5_000,
   atAnswer: 2_000,
+  logFlood: 10_000,
 };
 
 /** NAND erases whole blocks and finishes writes more slowly; UFS erases (unmaps) whole LUNs. */

@@ -112,7 +112,7 @@ export class FirehoseClient {
 
   /** Drops what a programmer that was already running still sends (see the reader). */
   async discardStale(): Promise<void> {
-    await this.reader.discardUntilQuiet(this.timeouts.staleQuiet);
+    await this.reader.discardUntilQuiet(this.timeouts.staleQuiet, this.timeouts.logFlood);
   }
 
   /** Sends one command (after settling owed answers) and reads logs until its response. */
@@ -124,7 +124,7 @@ export class FirehoseClient {
   /** Writes one command once the answers owed to earlier commands are read or given up. */
   async send(element: FirehoseElement, timeoutMs: number): Promise<void> {
     this.reader.throwIfAborted();
-    await this.reader.settle(this.timeouts.staleQuiet);
+    await this.reader.settle(this.timeouts.staleQuiet, this.timeouts.logFlood);
     this.reader.throwIfAborted();
     this.sentCounts.set(element.tag, (this.sentCounts.get(element.tag) ?? 0) + 1);
     await this.transport.write(encodeDocument([element]), { timeoutMs });
@@ -294,6 +294,6 @@ export class FirehoseClient {
 
   /** Logs that arrive within `quietMs` (after the last command, e.g. power). */
   async drainLogs(quietMs = 100): Promise<string[]> {
-    return this.reader.drainLogs(quietMs);
+    return this.reader.drainLogs(quietMs, this.timeouts.logFlood);
   }
 }

@@ -47,6 +47,26 @@ export class FirehoseSilence extends FirehoseError {
   }
 }
 
+/**
+ * The overall deadline of a wait for quiet: each document restarts the quiet wait, so a
+ * programmer that never stops logging would otherwise hold the session forever.
+ */
+function floodWatch(quietMs: number, limitMs: number): { check(): void } {
+  const end = Date.now() + limitMs;
+  return {
+    check: () => {
+      if (Date.now() <= end) return;
+      throw new FirehoseError(
+        'QFH_FIREHOSE_TIMEOUT',
+        `the programmer kept sending log lines for ${limitMs} ms without a pause of ${quietMs} ms, so qfh cannot tell its answers apart`,
+        {
+          hint: 'The programmer is stuck talking. Power-cycle or replug the modem so it returns to EDL (9008), then run qfh edl-recover.',
+        },
+      );
+    },
+  };
+}
+
 /** The device side of one Firehose session, as documents and raw bytes. */
 export class ResponseReader {
   readonly framer = new FirehoseFramer({ maxDocumentBytes: 1 << 20 });
@@ -172,9 +192,12 @@ export class ResponseReader {
   /**
    * Before a new command: reads and drops the answers owed to commands that timed out, until
    * none is owed or the line has been quiet for `quietMs` (the programmer dropped them).
+   * @throws FirehoseError `QFH_FIREHOSE_TIMEOUT` when the line never falls quiet within `limitMs`.
    */
-  async settle(quietMs: number): Promise<void> {
+  async settle(quietMs: number, limitMs: number): Promise<void> {
+    const flood = floodWatch(quietMs, limitMs);
     while (this.owed > 0) {
+      flood.check();
       let messages: Messages;
       try {
         messages = await this.nextDocument(quietMs, 'a command that had timed out');
@@ -198,8 +221,10 @@ export class ResponseReader {
    * earlier session, or to the Sahara probe that found it), until the line is quiet for
    * `quietMs`: none of it answers a command of this session.
    */
-  async discardUntilQuiet(quietMs: number): Promise<void> {
+  async discardUntilQuiet(quietMs: number, limitMs: number): Promise<void> {
+    const flood = floodWatch(quietMs, limitMs);
     for (;;) {
+      flood.check();
       let messages: Messages;
       try {
         messages = await this.nextDocument(quietMs, 'a programmer that was already running');
@@ -213,10 +238,12 @@ export class ResponseReader {
     }
   }
 
-  /** Logs that arrive within `quietMs` (after the last command, e.g. power). */
-  async drainLogs(quietMs: number): Promise<string[]> {
+  /** Logs that arrive within `quietMs` (after the last command, e.g. power), for `limitMs` at most. */
+  async drainLogs(quietMs: number, limitMs: number): Promise<string[]> {
     const out = this.takeLateLogs();
+    const end = Date.now() + limitMs;
     for (;;) {
+      if (Date.now() > end) return out;
       let messages: Messages;
       try {
         messages = await this.nextDocument(quietMs, 'late logs');

@@ -18,6 +18,11 @@ export interface FaultPlan {
   nakCommand?: number;
   /** One-shot: never answer Firehose command K, nor anything after it (the host must time out). */
   silentCommand?: number;
+  /**
+   * One-shot: from Firehose command K on, answer nothing and send a log line every 20 ms, for
+   * up to two minutes or until the host's link goes (a programmer stuck in a debug loop).
+   */
+  floodLogsAtCommand?: number;
   /** One-shot: answer Firehose command K with garbage bytes, then go silent. */
   garbageCommand?: number;
   /** One-shot: cut the reply to Firehose command K in half. */
@@ -50,6 +55,7 @@ export type OneShotFault =
   | 'disconnectAtCommand'
   | 'nakCommand'
   | 'silentCommand'
+  | 'floodLogsAtCommand'
   | 'garbageCommand'
   | 'truncateCommand'
   | 'powerLossAtProgramByte'

@@ -11,6 +11,7 @@
 import type { DeviceOutput } from './device-output.js';
 import { isResponse, logsAfterResponses } from './device-output.js';
 import type { FaultState } from './faults.js';
+import { Replies } from './firehose-replies.js';
 import { FirehoseTarget, type FirehoseEffect } from './firehose-target.js';
 import type { DeviceProfile } from './profiles.js';
 import type { Storage } from './storage/storage.js';
@@ -69,6 +70,10 @@ export class ProgrammerPort {
     }
     if (f.atCommand('nakCommand', index)) return 'nak';
     if (f.atCommand('silentCommand', index)) return 'silent';
+    if (f.atCommand('floodLogsAtCommand', index)) {
+      this.floodLogs();
+      return 'silent';
+    }
     if (f.atCommand('garbageCommand', index)) {
       this.currentOutput()?.send([
         Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x13, 0x37, 0x42]),
@@ -76,6 +81,18 @@ export class ProgrammerPort {
       return 'silent';
     }
     return undefined;
+  }
+
+  /** The flood fault: a log line every 20 ms while a link is attached, for two minutes at most. */
+  private floodLogs(): void {
+    const line = new Replies(this.ctx.profile).log('Trace: qusb_dci_poll pending');
+    const until = Date.now() + 120_000;
+    const timer = setInterval(() => {
+      const out = this.currentOutput();
+      if (out === undefined || Date.now() > until) clearInterval(timer);
+      else out.send([line]);
+    }, 20);
+    timer.unref();
   }
 
   private programData(piece: Uint8Array): Uint8Array {

@@ -56,10 +56,16 @@ export async function openTcpTransport(
   return new TcpTransport(socket, `tcp://${host}:${port}`);
 }
 
+/** Received bytes qfh holds before it stops reading the socket, and where it starts again. */
+const HIGH_WATER = 4 << 20;
+const LOW_WATER = 1 << 20;
+
 /** The stream of one TCP connection. */
 export class TcpTransport implements Transport {
   readonly byteStream = true;
   private readonly chunks: Buffer[] = [];
+  /** Bytes in `chunks`: past HIGH_WATER the socket is paused until reads bring it under LOW_WATER. */
+  private buffered = 0;
   private closed: QfhError | undefined;
   private received = false;
   private wake: (() => void) | undefined;
@@ -73,7 +79,13 @@ export class TcpTransport implements Transport {
       this.received = true;
       const busy = first ? busyReason(d) : undefined;
       if (busy !== undefined) this.closed ??= busyError(description, busy);
-      else this.chunks.push(d);
+      else {
+        this.chunks.push(d);
+        this.buffered += d.length;
+        // A device that sends faster than qfh reads (a programmer streaming logs) is held
+        // back by TCP itself instead of growing this queue without bound.
+        if (this.buffered > HIGH_WATER) socket.pause();
+      }
       this.wake?.();
     });
     const end = (): void => {
@@ -93,12 +105,12 @@ export class TcpTransport implements Transport {
     for (;;) {
       const head = this.chunks[0];
       if (head) {
-        if (head.length <= maxBytes) {
-          this.chunks.shift();
-          return head;
-        }
-        this.chunks[0] = head.subarray(maxBytes);
-        return head.subarray(0, maxBytes);
+        const piece = head.length <= maxBytes ? head : head.subarray(0, maxBytes);
+        if (piece === head) this.chunks.shift();
+        else this.chunks[0] = head.subarray(maxBytes);
+        this.buffered -= piece.length;
+        if (this.buffered < LOW_WATER && this.socket.isPaused()) this.socket.resume();
+        return piece;
       }
       if (this.closed) throw this.closed;
       const left = deadline - Date.now();
