@@ -16,7 +16,7 @@ import type { FlashReport } from '../flash/flash-report.js';
 import type { PreparedFlash } from '../flash/prepare.js';
 import { holdHost } from '../preflight/hold-host.js';
 import type { Timeouts } from '../timeouts.js';
-import type { RelayAddress } from '../transport/relay-client.js';
+import { endRelaySession, type RelayAddress } from '../transport/relay-client.js';
 import type { DeviceSpec } from '../transport/select-device.js';
 import type { Transport } from '../transport/transport.js';
 import type { RunContext } from './command.js';
@@ -107,7 +107,12 @@ export async function runFlashOnDevice(run: FlashRun, ctx: RunContext): Promise<
     ? relayTarget(s, { relay: run.relay, text: run.deviceArgument })
     : deviceTarget(s, { spec: run.spec, text: run.deviceArgument, ctx });
   const local = onThisHost([run.spec], { relay: run.relay !== undefined, ctx });
-  return withHeldHost(run, { ctx, local }, () => flashTheOne(run, ctx, target));
+  const code = await withHeldHost(run, { ctx, local }, () => flashTheOne(run, ctx, target));
+  // The relay serves one session: once the modem is flashed it stops listening. After a
+  // failure it stays, so the advice (which names the same --relay) can be followed.
+  if (code === ExitCode.OK && run.relay && (await endRelaySession(run.relay)))
+    ctx.out.stderr(`qfh: the relay at ${run.relay.host} has stopped (session done)\n`);
+  return code;
 }
 
 async function flashTheOne(run: FlashRun, ctx: RunContext, target: FleetTarget): Promise<number> {

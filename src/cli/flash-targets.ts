@@ -15,7 +15,7 @@ import { pcieNormalModeAccess, usbNormalModeAccess } from '../flash/normal-mode-
 import { openRelayEdl, relayNormalModeAccess } from '../flash/relay-access.js';
 import { SimulatedModem } from '../sim/modem.js';
 import { simulatorAccess } from '../sim/normal-mode-access.js';
-import { RELAY_BASE_PORT, type RelayAddress } from '../transport/relay-client.js';
+import { relayArgument, type RelayAddress } from '../transport/relay-client.js';
 import { openDevice, type DeviceSpec } from '../transport/select-device.js';
 import { listDevices } from '../transport/sysfs-devices.js';
 import type { Timeouts } from '../timeouts.js';
@@ -77,9 +77,7 @@ export function relayTarget(
   s: TargetSettings,
   c: { relay: RelayAddress; text: string | undefined },
 ): FleetTarget {
-  const { host, ports } = c.relay;
-  const named = host.includes(':') ? `[${host}]` : host;
-  const relay = ports.edl === RELAY_BASE_PORT ? named : `${named}:${ports.edl}`;
+  const relay = relayArgument(c.relay);
   return {
     device: c.text ?? 'usb',
     deviceArgument: c.text,

@@ -25,13 +25,11 @@ export const processOutput: CliOutput = {
  * tab are shown as `\xNN` (a CR before a newline is dropped, as a terminal would show it).
  */
 export function terminalSafe(text: string): string {
-  return text
-    .replace(/\r\n/g, '\n')
-    .replace(
-      // eslint-disable-next-line no-control-regex -- control characters are what this finds
-      /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g,
-      (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-    );
+  return text.replace(/\r\n/g, '\n').replace(
+    // eslint-disable-next-line no-control-regex -- control characters are what this finds
+    /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /** `out`, with everything written through {@link terminalSafe}. */

@@ -12,6 +12,7 @@ import { checkRelayRoute, routeDevice } from '../preflight/relay-route.js';
 import {
   openRelayPort,
   readRelayStatus,
+  relayArgument,
   type RelayAddress,
   type RelayStatus,
 } from '../transport/relay-client.js';
@@ -60,7 +61,7 @@ async function waitForState(
         'QFH_NO_DEVICE',
         `${what} did not appear at the relay within ${o.waitSeconds} s`,
         {
-          hint: `Check the modem on the router; if it is in EDL (05c6:9008), run qfh edl-recover FIRMWARE --relay ${o.relay.host}.`,
+          hint: `Check the modem on the router; if it is in EDL (05c6:9008), run qfh edl-recover FIRMWARE --relay ${relayArgument(o.relay)}.`,
         },
       );
     if (left !== shown) o.onMessage?.(`waiting for ${what} at the relay… ${left} s`);

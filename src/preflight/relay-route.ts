@@ -40,7 +40,7 @@ export function checkRelayRoute(status: RelayStatus, host: string, pcDevice?: st
     'QFH_RELAY_ROUTE',
     `refused: ${why}. It drops when the modem switches to EDL, leaving the flash half-done with no way to finish it; nothing was sent to the modem`,
     {
-      hint: 'Connect the PC to the router by Ethernet (or its LAN Wi-Fi) and use the router’s LAN address: qfh flash FIRMWARE --relay 192.168.1.1',
+      hint: 'Connect the PC to the router by Ethernet (or its LAN Wi-Fi) and use the router’s LAN address: qfh flash FIRMWARE --relay TOKEN@192.168.1.1 (the line the relay printed)',
     },
   );
 }

@@ -16,26 +16,45 @@ export interface RelayPorts {
   readonly status: number;
 }
 
-/** Where the relay is. */
+/** Where the relay is, and the one-time token it printed when it started. */
 export interface RelayAddress {
   readonly host: string;
   readonly ports: RelayPorts;
+  /** Sent as the first line of every connection: the relay closes any other. */
+  readonly token: string;
 }
 
 /** The default base port, QFirehose's `-p IP:9008` convention. */
 export const RELAY_BASE_PORT = 9008;
 
-/** Parses `--relay HOST[:BASEPORT]` (an IPv6 host in brackets). */
-export function parseRelayAddress(text: string): RelayAddress {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(text.trim());
-  const host = m?.[1] ?? m?.[2];
-  const base = Number(m?.[3] ?? RELAY_BASE_PORT);
-  if (!host || !Number.isInteger(base) || base < 1 || base > 65532)
-    throw new TransportError('QFH_RELAY_PROTOCOL', `--relay "${text}" is not HOST or HOST:PORT`, {
-      hint: 'Give the router as it is on the LAN: --relay 192.168.1.1 (or --relay 192.168.1.1:9008).',
-    });
-  return { host, ports: { edl: base, diag: base + 1, at: base + 2, status: base + 3 } };
+/** How the relay is given on the command line (`TOKEN@HOST`, `:PORT` when not 9008). */
+export function relayArgument(relay: RelayAddress): string {
+  const host = relay.host.includes(':') ? `[${relay.host}]` : relay.host;
+  const port = relay.ports.edl === RELAY_BASE_PORT ? '' : `:${relay.ports.edl}`;
+  return `${relay.token}@${host}${port}`;
 }
+
+/** Parses `--relay TOKEN@HOST[:BASEPORT]` (an IPv6 host in brackets). */
+export function parseRelayAddress(text: string): RelayAddress {
+  const m = /^(?:([A-Za-z0-9_-]+)@)?(?:\[([^\]]+)\]|([^:[\]@]+))(?::(\d+))?$/.exec(text.trim());
+  const token = m?.[1];
+  const host = m?.[2] ?? m?.[3];
+  const base = Number(m?.[4] ?? RELAY_BASE_PORT);
+  if (!host || !Number.isInteger(base) || base < 1 || base > 65532)
+    throw new TransportError(
+      'QFH_RELAY_PROTOCOL',
+      `--relay "${text}" is not TOKEN@HOST or TOKEN@HOST:PORT`,
+      { hint: RELAY_TOKEN_HINT },
+    );
+  if (!token)
+    throw new TransportError('QFH_RELAY_PROTOCOL', `--relay "${text}" has no token`, {
+      hint: RELAY_TOKEN_HINT,
+    });
+  return { host, token, ports: { edl: base, diag: base + 1, at: base + 2, status: base + 3 } };
+}
+
+const RELAY_TOKEN_HINT =
+  'Start the relay on the router (sh qfh-relay.sh): its first line ends with the whole argument, e.g. --relay 3f9c2e0b7d41a6c58e90@192.168.1.1.';
 
 /** What the relay says the modem is now, and how the PC's connection reached it. */
 export interface RelayStatus {
@@ -51,15 +70,17 @@ export interface RelayStatus {
   readonly line: string;
 }
 
-/** Parses the status line (`qfh-relay 1 state=normal at=ttyUSB2 …`). */
+/** Parses the status line (`qfh-relay 2 state=normal at=ttyUSB2 …`). */
 export function parseRelayStatus(text: string): RelayStatus {
   const line = text.trim().split('\n').at(-1)?.trim() ?? '';
-  if (!line.startsWith('qfh-relay 1 '))
+  if (!line.startsWith('qfh-relay 2 '))
     throw new TransportError(
       'QFH_RELAY_PROTOCOL',
-      `the relay's status port answered "${line.slice(0, 80)}", not a qfh relay status`,
+      line === ''
+        ? 'the relay closed the status connection without a word: its token is not the one given, or it serves another PC'
+        : `the relay's status port answered "${line.slice(0, 80)}", not a qfh relay status`,
       {
-        hint: 'Start the script printed by `qfh relay-script` on the router (sh qfh-relay.sh), from the same qfh version.',
+        hint: 'Give the --relay argument the relay printed when it started (its token changes at every start), from this PC, and the script printed by `qfh relay-script` of this qfh version.',
       },
     );
   const fields = new Map(
@@ -83,9 +104,10 @@ export function parseRelayStatus(text: string): RelayStatus {
   };
 }
 
-/** Reads the relay's status once. */
-export async function readRelayStatus(relay: RelayAddress): Promise<RelayStatus> {
+/** Sends `request` to the status port and reads its answer to the end. */
+async function askStatusPort(relay: RelayAddress, request: 'status' | 'done'): Promise<string> {
   const t = await openTcpTransport(relay.host, relay.ports.status);
+  await t.write(new TextEncoder().encode(`${relay.token}\n${request}\n`), { timeoutMs: 5000 });
   let text = '';
   try {
     for (;;) text += Buffer.from(await t.read(4096, { timeoutMs: 5000 })).toString('utf8');
@@ -94,7 +116,20 @@ export async function readRelayStatus(relay: RelayAddress): Promise<RelayStatus>
   } finally {
     await t.close();
   }
-  return parseRelayStatus(text);
+  return text;
+}
+
+/** Reads the relay's status once. */
+export async function readRelayStatus(relay: RelayAddress): Promise<RelayStatus> {
+  return parseRelayStatus(await askStatusPort(relay, 'status'));
+}
+
+/** Tells the relay the session is over: it stops listening. Resolves whether it said goodbye. */
+export async function endRelaySession(relay: RelayAddress): Promise<boolean> {
+  return askStatusPort(relay, 'done').then(
+    (text) => text.includes('qfh-relay 2 bye'),
+    () => false,
+  );
 }
 
 /**
@@ -110,7 +145,8 @@ export async function openRelayPort(
   for (;;) {
     try {
       const t = await openTcpTransport(relay.host, port, { connectTimeoutMs: 5000 });
-      return Object.assign(t, {});
+      await t.write(new TextEncoder().encode(`${relay.token}\n`), { timeoutMs: 5000 });
+      return t;
     } catch (e) {
       if (Date.now() >= deadline) throw e;
       await new Promise((r) => setTimeout(r, 200));

@@ -38,7 +38,7 @@ it('refuses, before anything is planned or sent, what cannot name several modems
     [['--all', '--device', 'usb:1-1'], /--all and --device cannot be used together/],
     [['--device', 'usb', '--device', 'usb:1-1'], /--device usb names no one modem among several/],
     [
-      ['--device', 'usb:1-1', '--device', 'usb:1-2', '--relay', '192.168.1.1'],
+      ['--device', 'usb:1-1', '--device', 'usb:1-2', '--relay', 'abc@192.168.1.1'],
       /--relay takes one modem/,
     ],
     [['--all', '--capture', join(scratch, 'x.pcapng')], /--capture takes one modem/],

@@ -137,8 +137,8 @@ describe('text parsers on mutated input: a result or a QfhError', () => {
   });
   it('command-line values: --device, --relay, --timeout, firmware names', () => {
     fuzzText('tcp://127.0.0.1:9008', 'tcpusbsim:/.0123456789-_[]', (t) => parseDeviceSpec(t));
-    fuzzText('router.lan:9009', 'abc.:0123[]', (t) => parseRelayAddress(t));
-    fuzzText('qfh-relay 1 ready ttyUSB0', 'qfh-relay 1 ready', (t) => parseRelayStatus(t));
+    fuzzText('tok@router.lan:9009', 'abc.:0123[]@', (t) => parseRelayAddress(t));
+    fuzzText('qfh-relay 2 ready ttyUSB0', 'qfh-relay 2 ready', (t) => parseRelayStatus(t));
     fuzzText('command=1000', 'command=0123456789abc', (t) => parseTimeoutOverrides([t]));
     fuzzText('EG25GGBR07A08M2G_30.006.30.006', 'EG25GBR0178M_.', (t) => parseFirmwareIdentity(t));
   });

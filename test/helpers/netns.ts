@@ -92,3 +92,30 @@ export async function makeTestNetwork(): Promise<TestNetwork> {
     },
   };
 }
+
+/**
+ * A raw TCP client in the PC's namespace: connects from the PC to `host:port`, sends `text`
+ * (latin1), and reports what came back before the relay closed (or 15 s passed).
+ */
+export async function pcConnect(
+  net: TestNetwork,
+  host: string,
+  port: number,
+  text: string,
+): Promise<{ refused?: boolean; closed?: boolean; got?: string; ms?: number }> {
+  const code = `const s = require('net').connect(${port}, ${JSON.stringify(host)});
+    const t0 = Date.now(); let got = '';
+    const end = (r) => { console.log(JSON.stringify({ ...r, got, ms: Date.now() - t0 })); process.exit(0); };
+    s.on('connect', () => s.write(Buffer.from(${JSON.stringify(text)}, 'latin1')));
+    s.on('data', (d) => (got += d.toString('latin1')));
+    s.on('error', (e) => end(e.code === 'ECONNREFUSED' ? { refused: true } : { error: e.code }));
+    s.on('close', () => end({ closed: true }));
+    setTimeout(() => end({ closed: false }), 15000);`;
+  const child = spawn(net.inPc[0] ?? '', [...net.inPc.slice(1), process.execPath, '-e', code], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
+  return JSON.parse(out) as { refused?: boolean; closed?: boolean; got?: string; ms?: number };
+}

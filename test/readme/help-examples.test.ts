@@ -49,7 +49,7 @@ const EXPECTED: Readonly<Record<string, Expected>> = {
     notRun:
       '--all takes every modem on this machine’s USB bus, and it has none (test/fleet/eight-modems.test.ts runs it on a simulated bus)',
   },
-  'qfh flash ./fw.zip --relay 192.168.1.1': { notRun: ROUTER },
+  'qfh flash ./fw.zip --relay 3f9c2e0b7d41a6c58e90@192.168.1.1': { notRun: ROUTER },
   'qfh fota ./EG25GGBR07A08M2G_30.006-30.007.zip --device /dev/ttyUSB2': {
     exit: 0,
     shows: ['applied'],

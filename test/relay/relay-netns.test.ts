@@ -14,7 +14,7 @@ import { buildDemoPackage } from '../../src/sim/demo-package.js';
 import { SimulatedModem } from '../../src/sim/modem.js';
 import { BIN } from '../helpers/cli.js';
 import { ModemPorts } from '../helpers/modem-ports.js';
-import { makeTestNetwork, NET, type TestNetwork } from '../helpers/netns.js';
+import { makeTestNetwork, NET, pcConnect, type TestNetwork } from '../helpers/netns.js';
 import { canMakeNamespaces, ensureRelayTools, routerPath } from '../helpers/relay-tools.js';
 import { zipFolder } from '../helpers/zip.js';
 
@@ -46,8 +46,8 @@ afterAll(async () => {
   if (bin) await rm(bin, { recursive: true, force: true });
 });
 
-/** A router: the modem's ports and the relay script serving them. */
-async function router(modem: SimulatedModem, name: string) {
+/** A router: the modem's ports and the relay script serving them on `listen`. */
+async function router(modem: SimulatedModem, name: string, listen: string = NET.routerLan) {
   const ports = new ModemPorts(modem, join(work, name));
   await ports.start();
   await ports.markModemNet('wwan0');
@@ -56,21 +56,36 @@ async function router(modem: SimulatedModem, name: string) {
     net.inRouter[0] ?? '',
     [...net.inRouter.slice(1), join(bin, 'busybox'), 'sh', SCRIPT],
     {
-      env: { PATH: bin, QFH_RELAY_SYS: ports.sys, QFH_RELAY_DEV: ports.dev, QFH_RELAY_RUN: run },
+      env: {
+        PATH: bin,
+        QFH_RELAY_SYS: ports.sys,
+        QFH_RELAY_DEV: ports.dev,
+        QFH_RELAY_RUN: run,
+        QFH_RELAY_LISTEN: listen,
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
       detached: true,
     },
   );
   let log = '';
   relay.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  for (let i = 0; i < 100 && !log.includes('serving'); i++)
+  const exited = new Promise<void>((resolve) => relay.once('exit', () => resolve()));
+  for (let i = 0; i < 100 && !log.includes('--relay '); i++)
     await new Promise((r) => setTimeout(r, 50));
+  // The relay's first line ends with the argument the PC is to give.
+  const argument = /--relay (\S+)/.exec(log)?.[1] ?? '';
+  const token = argument.split('@')[0] ?? '';
   return {
     ports,
     run,
+    token,
+    /** `--relay TOKEN@HOST` for the router's `host` address. */
+    relayTo: (host: string) => `${token}@${host}`,
     log: () => log,
+    exited,
     stop: async () => {
-      if (relay.pid) process.kill(-relay.pid, 'SIGTERM');
+      // A relay whose session ended has stopped already.
+      if (relay.pid && relay.exitCode === null) process.kill(-relay.pid, 'SIGTERM');
       await ports.stop();
     },
   };
@@ -117,13 +132,13 @@ relayIt(
   'refuses a route over the modem own connection, before anything reaches the modem',
   async () => {
     const modem = new SimulatedModem({ state: 'normal' });
-    const r = await router(modem, 'refuse');
+    const r = await router(modem, 'refuse', '0.0.0.0');
     try {
       const { done } = pcQfh([
         'flash',
         zip,
         '--relay',
-        NET.routerCell,
+        r.relayTo(NET.routerCell),
         '--yes',
         '--record',
         join(work, 'no.json'),
@@ -153,7 +168,7 @@ relayIt(
         'flash',
         zip,
         '--relay',
-        NET.routerLan,
+        r.relayTo(NET.routerLan),
         '--yes',
         '--record',
         record,
@@ -169,6 +184,10 @@ relayIt(
       };
       expect(saved.after?.identity).toBeDefined();
       expect(await imagesOnStorage(modem)).toBe(10);
+      // One session: once the modem is flashed, the relay stops and nothing listens.
+      expect(out).toContain(`the relay at ${NET.routerLan} has stopped`);
+      await r.exited;
+      expect(await pcConnect(net, NET.routerLan, 9011, '')).toMatchObject({ refused: true });
     } finally {
       clearInterval(watch);
       await r.stop();
@@ -190,7 +209,7 @@ relayIt(
         'flash',
         zip,
         '--relay',
-        NET.routerLan,
+        r.relayTo(NET.routerLan),
         '--yes',
         '--record',
         join(work, 'drop.json'),
@@ -214,7 +233,7 @@ relayIt(
       await r.ports.settled();
       // Followed literally: the advice must reach the modem the way the flash did, by the relay.
       const advised = /then run: qfh (\S.*)$/m.exec(failed.out)?.[1] ?? '';
-      expect(advised).toBe(`edl-recover ${zip} --relay ${NET.routerLan}`);
+      expect(advised).toBe(`edl-recover ${zip} --relay ${r.relayTo(NET.routerLan)}`);
       const recovered = await pcQfh([...advised.split(' '), '--yes']).done;
       expect(recovered.out).toMatch(/the modem is in EDL \(ttyUSB\d+\)/);
       expect(recovered.code, recovered.out).toBe(0);
@@ -224,4 +243,39 @@ relayIt(
     }
   },
   180_000,
+);
+
+relayIt(
+  'strangers get nothing: no token, no status; a silent client is dropped; only the first address is served',
+  async () => {
+    const modem = new SimulatedModem({ state: 'normal' });
+    const r = await router(modem, 'strangers', '0.0.0.0');
+    try {
+      expect(r.log()).toMatch(/^qfh-relay: one session for one PC, with a one-time token/);
+      expect(r.token).toMatch(/^[0-9a-f]{20}$/);
+      // Quectel's DIAG switch to EDL, without the token: it must not reach the modem.
+      const diag = Buffer.from([0x4b, 0x65, 0x01, 0x00, 0x54, 0x0f, 0x7e]).toString('latin1');
+      const switched = await pcConnect(net, NET.routerLan, 9009, `${diag}\n${diag}`);
+      expect(switched).toMatchObject({ closed: true, got: '' });
+      const noise = await pcConnect(net, NET.routerLan, 9010, 'AT+QPOWD=1\r\n'.repeat(200));
+      expect(noise).toMatchObject({ closed: true, got: '' });
+      // The status port says nothing (no interface names) without the token.
+      expect(await pcConnect(net, NET.routerLan, 9011, 'status\n')).toMatchObject({ got: '' });
+      // A client that connects and sends nothing is dropped, not left holding the port.
+      const silent = await pcConnect(net, NET.routerLan, 9010, '');
+      expect(silent.closed).toBe(true);
+      expect(silent.ms).toBeLessThan(14_000);
+      expect(modem.state).toBe('normal');
+      expect(modem.saharaBoots).toEqual([]);
+      // The owner's address is pinned by its first token; the same token from the PC's other
+      // address (its cell side, another router interface) gets nothing.
+      const owner = await pcConnect(net, NET.routerLan, 9011, `${r.token}\nstatus\n`);
+      expect(owner.got).toMatch(/^qfh-relay 2 state=normal/);
+      const other = await pcConnect(net, NET.routerCell, 9011, `${r.token}\nstatus\n`);
+      expect(other).toMatchObject({ closed: true, got: '' });
+    } finally {
+      await r.stop();
+    }
+  },
+  90_000,
 );

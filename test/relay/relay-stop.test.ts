@@ -65,51 +65,65 @@ async function processesMarked(marker: string): Promise<number[]> {
   return pids;
 }
 
-for (const shell of [['dash'], ['busybox', 'sh']])
-  it.skipIf(unavailable)(
-    `under ${shell.join(' ')}: SIGTERM to the script leaves no listener and no process`,
-    async () => {
-      const work = await mkdtemp(join(tmpdir(), 'qfh-relay-stop-'));
-      made.push(work);
-      const sys = join(work, 'sys');
-      await mkdir(join(sys, 'bus/usb/devices'), { recursive: true });
-      await mkdir(join(sys, 'class/net'), { recursive: true });
-      const run = join(work, 'run');
-      const base = await freeBase();
-      const relay = spawn(shell[0] ?? '', [...shell.slice(1), SCRIPT], {
-        env: {
-          PATH: process.env['PATH'],
-          QFH_RELAY_SYS: sys,
-          QFH_RELAY_RUN: run,
-          QFH_RELAY_LISTEN: '127.0.0.1',
-          QFH_RELAY_BASE: String(base),
-        },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let log = '';
-      relay.stderr.on('data', (d: Buffer) => (log += d.toString()));
-      const marker = `QFH_RELAY_RUN=${run}`;
-      try {
-        for (let i = 0; i < 100 && !log.includes('serving'); i++) await sleep(50);
-        expect(log).toContain('serving');
-        const ports = [0, 1, 2, 3].map((i) => base + i);
-        const open = async () => {
-          const now = await listening();
-          return ports.map((p) => now.has(p));
-        };
-        for (let i = 0; i < 40 && !(await open()).every(Boolean); i++) await sleep(50);
-        expect(await open()).toEqual([true, true, true, true]);
+const STOPS = {
+  'SIGTERM to the script': undefined,
+  'five seconds with no connection (QFH_RELAY_IDLE=5)': '5',
+} as const;
 
-        process.kill(relay.pid ?? 0, 'SIGTERM');
-        // A loop that outlived the relay restarts its listener within its 1 s pause: wait past it.
-        await sleep(2500);
-        expect({ listening: await open(), left: (await processesMarked(marker)).length }).toEqual({
-          listening: [false, false, false, false],
-          left: 0,
+for (const shell of [['dash'], ['busybox', 'sh']])
+  for (const [stop, idle] of Object.entries(STOPS))
+    it.skipIf(unavailable)(
+      `under ${shell.join(' ')}: ${stop} leaves no listener and no process`,
+      async () => {
+        const work = await mkdtemp(join(tmpdir(), 'qfh-relay-stop-'));
+        made.push(work);
+        const sys = join(work, 'sys');
+        await mkdir(join(sys, 'bus/usb/devices'), { recursive: true });
+        await mkdir(join(sys, 'class/net'), { recursive: true });
+        const run = join(work, 'run');
+        const base = await freeBase();
+        const relay = spawn(shell[0] ?? '', [...shell.slice(1), SCRIPT], {
+          env: {
+            PATH: process.env['PATH'],
+            QFH_RELAY_SYS: sys,
+            QFH_RELAY_RUN: run,
+            QFH_RELAY_LISTEN: '127.0.0.1',
+            QFH_RELAY_BASE: String(base),
+            ...(idle === undefined ? {} : { QFH_RELAY_IDLE: idle }),
+          },
+          stdio: ['ignore', 'ignore', 'pipe'],
         });
-      } finally {
-        for (const pid of await processesMarked(marker)) process.kill(pid, 'SIGKILL');
-      }
-    },
-    20_000,
-  );
+        let log = '';
+        relay.stderr.on('data', (d: Buffer) => (log += d.toString()));
+        const marker = `QFH_RELAY_RUN=${run}`;
+        try {
+          for (let i = 0; i < 100 && !log.includes('serving'); i++) await sleep(50);
+          expect(log).toContain('serving');
+          const ports = [0, 1, 2, 3].map((i) => base + i);
+          const open = async () => {
+            const now = await listening();
+            return ports.map((p) => now.has(p));
+          };
+          for (let i = 0; i < 40 && !(await open()).every(Boolean); i++) await sleep(50);
+          expect(await open()).toEqual([true, true, true, true]);
+
+          const exited = new Promise((resolve) => relay.once('exit', resolve));
+          if (idle === undefined) process.kill(relay.pid ?? 0, 'SIGTERM');
+          else {
+            await Promise.race([exited, sleep(15_000)]);
+            expect(log).toContain(`no connection for ${idle} s: stopping`);
+          }
+          // A loop that outlived the relay restarts its listener within its 1 s pause: wait past it.
+          await sleep(2500);
+          expect({ listening: await open(), left: (await processesMarked(marker)).length }).toEqual(
+            {
+              listening: [false, false, false, false],
+              left: 0,
+            },
+          );
+        } finally {
+          for (const pid of await processesMarked(marker)) process.kill(pid, 'SIGKILL');
+        }
+      },
+      30_000,
+    );

@@ -114,7 +114,7 @@ it('the bundle prints the relay script it carries', async () => {
   const r = await noAddons(bundle, ['relay-script']);
   expect(r.code).toBe(0);
   expect(r.out).toMatch(/^#!\/bin\/sh/);
-  expect(r.out).toContain('qfh-relay 1');
+  expect(r.out).toContain('qfh-relay 2');
 });
 
 it('the bundle lays out help as the compiled modules do (string-width loads at first use)', async () => {

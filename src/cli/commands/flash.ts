@@ -52,7 +52,7 @@ export const flashCommand = defineCommand({
     ],
     ['qfh flash ./fw --all --yes', 'every modem in EDL or normal mode that fits the package'],
     [
-      'qfh flash ./fw.zip --relay 192.168.1.1',
+      'qfh flash ./fw.zip --relay 3f9c2e0b7d41a6c58e90@192.168.1.1',
       'from a LAN PC, through qfh relay-script on the router',
     ],
   ],
@@ -115,7 +115,7 @@ export const flashCommand = defineCommand({
               .option('relay', {
                 type: 'string',
                 describe:
-                  'reach the modem through the relay script on this router (HOST[:PORT]; see qfh relay-script), from a PC on its LAN',
+                  'reach the modem through the relay script on this router (TOKEN@HOST[:PORT], as the relay prints it when it starts; see qfh relay-script), from a PC on its LAN',
               })
               .option('stop-services', {
                 type: 'boolean',
