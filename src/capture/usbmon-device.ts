@@ -53,7 +53,7 @@ const hex4 = (n: number | undefined): string =>
   n === undefined ? '?' : n.toString(16).padStart(4, '0');
 
 /** What each device on the capture's buses said about itself and which bulk endpoints it used. */
-function survey(records: readonly UsbmonRecord[]): Map<string, Seen> {
+function survey(records: Iterable<UsbmonRecord>): Map<string, Seen> {
   const devices = new Map<string, Seen>();
   const requests = new Map<bigint, number>();
   const seen = (r: UsbmonRecord): Seen => {
@@ -90,7 +90,7 @@ const isHello = (d: Uint8Array | undefined): boolean =>
 
 /** Picks the EDL device and its bulk endpoints. */
 export function selectUsbmonDevice(
-  records: readonly UsbmonRecord[],
+  records: Iterable<UsbmonRecord>,
   select: UsbmonDeviceSelection = {},
 ): UsbmonDevice {
   const devices = survey(records);

@@ -9,7 +9,7 @@
  */
 import { CaptureError } from '../errors.js';
 import type { CapturedTransfer } from './captured-transfer.js';
-import { readPacketFile } from './pcap-read.js';
+import { packetsOf } from './pcap-read.js';
 import {
   decodeUsbmonRecord,
   LINKTYPE_USB_LINUX,
@@ -45,43 +45,94 @@ const errnoName = (status: number): string => ERRNO[status] ?? `errno ${-status}
 /** A short IN transfer under URB_SHORT_NOT_OK completes with -EREMOTEIO yet carries its data. */
 const EREMOTEIO = -121;
 
-/** Every usbmon record of a pcap/pcapng file. */
+/**
+ * The usbmon records of a pcap/pcapng file, one at a time (see `packetsOf`); the return value
+ * says whether the file was cut off.
+ * @throws CaptureError `QFH_CAPTURE_FORMAT`, once the file is read, when it holds packets but
+ *   none of Linux USB.
+ */
+export function* usbmonRecordsOf(
+  bytes: Uint8Array,
+): Generator<UsbmonRecord, { truncated: boolean }> {
+  const packets = packetsOf(bytes);
+  const others = new Set<number>();
+  let usb = false;
+  for (;;) {
+    const next = packets.next();
+    if (next.done) {
+      if (!usb && others.size > 0)
+        throw new CaptureError(
+          'QFH_CAPTURE_FORMAT',
+          `the capture holds no Linux USB packets (link types ${[...others].join(', ')}; usbmon captures have 189 or 220)`,
+        );
+      return { truncated: next.value.truncated };
+    }
+    const p = next.value;
+    if (p.linkType !== LINKTYPE_USB_LINUX && p.linkType !== LINKTYPE_USB_LINUX_MMAPPED) {
+      others.add(p.linkType);
+      continue;
+    }
+    usb = true;
+    yield decodeUsbmonRecord(p.data, p);
+  }
+}
+
+/** Every usbmon record of a pcap/pcapng file, in one array. */
 export function readUsbmonRecords(bytes: Uint8Array): {
   records: UsbmonRecord[];
   truncated: boolean;
 } {
-  const file = readPacketFile(bytes);
-  const usb = file.packets.filter(
-    (p) => p.linkType === LINKTYPE_USB_LINUX || p.linkType === LINKTYPE_USB_LINUX_MMAPPED,
-  );
-  if (usb.length === 0 && file.packets.length > 0)
-    throw new CaptureError(
-      'QFH_CAPTURE_FORMAT',
-      `the capture holds no Linux USB packets (link types ${[...new Set(file.packets.map((p) => p.linkType))].join(', ')}; usbmon captures have 189 or 220)`,
-    );
-  return { records: usb.map((p) => decodeUsbmonRecord(p.data, p)), truncated: file.truncated };
+  const records: UsbmonRecord[] = [];
+  const all = usbmonRecordsOf(bytes);
+  for (;;) {
+    const next = all.next();
+    if (next.done) return { records, truncated: next.value.truncated };
+    records.push(next.value);
+  }
 }
 
-/** Reads the EDL session out of a usbmon capture. */
+/**
+ * Reads the EDL session out of a usbmon capture in two passes over the file: one finds the
+ * device, the next keeps only its bulk transfers. No record is kept longer than it is needed,
+ * so memory follows the session's own transfers, not the bus's packet count.
+ */
 export function importUsbmon(bytes: Uint8Array, select: UsbmonDeviceSelection = {}): UsbmonSession {
-  const { records, truncated } = readUsbmonRecords(bytes);
-  const device = selectUsbmonDevice(records, select);
-  const notes: string[] = truncated ? ['the file ends inside a packet (capture cut off)'] : [];
-  const transfers = pairTransfers(
-    records.filter(
-      (r) =>
-        r.bus === device.bus &&
-        r.device === device.address &&
-        r.transferType === UsbTransferType.BULK &&
-        (r.endpoint === device.inEndpoint || r.endpoint === device.outEndpoint),
-    ),
-    notes,
-  );
-  return { device, transfers, notes };
+  const device = selectUsbmonDevice(usbmonRecordsOf(bytes), select);
+  const end = { truncated: false };
+  const transfers = pairTransfers(deviceBulk(bytes, device, end), []);
+  const notes: string[] = end.truncated ? ['the file ends inside a packet (capture cut off)'] : [];
+  return { device, transfers: transfers.transfers, notes: [...notes, ...transfers.notes] };
+}
+
+/** The records of `device`'s two bulk endpoints; sets `end.truncated` once read to the end. */
+function* deviceBulk(
+  bytes: Uint8Array,
+  device: UsbmonDevice,
+  end: { truncated: boolean },
+): Generator<UsbmonRecord> {
+  const all = usbmonRecordsOf(bytes);
+  for (;;) {
+    const next = all.next();
+    if (next.done) {
+      end.truncated = next.value.truncated;
+      return;
+    }
+    const r = next.value;
+    if (
+      r.bus === device.bus &&
+      r.device === device.address &&
+      r.transferType === UsbTransferType.BULK &&
+      (r.endpoint === device.inEndpoint || r.endpoint === device.outEndpoint)
+    )
+      yield r;
+  }
 }
 
 /** Submissions matched with their completions, in completion order. */
-function pairTransfers(records: readonly UsbmonRecord[], notes: string[]): CapturedTransfer[] {
+function pairTransfers(
+  records: Iterable<UsbmonRecord>,
+  notes: string[],
+): { transfers: CapturedTransfer[]; notes: string[] } {
   const pending = new Map<bigint, UsbmonRecord>();
   const transfers: CapturedTransfer[] = [];
   let start: number | undefined;
@@ -123,5 +174,5 @@ function pairTransfers(records: readonly UsbmonRecord[], notes: string[]): Captu
     notes.push(
       `${s.endpoint & 0x80 ? 'in' : 'out'} URB still pending when the capture ended: dropped`,
     );
-  return transfers;
+  return { transfers, notes };
 }

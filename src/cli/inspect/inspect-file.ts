@@ -66,7 +66,7 @@ export async function inspectFile(input: string): Promise<InspectReport> {
   const size = info.size;
   const head =
     size <= HEAD_LIMIT ? await readFile(input) : Buffer.from(await readHead(input, 1 << 16));
-  const session = await inspectSessionFile(input, head);
+  const session = await inspectSessionFile(input, head, size);
   if (session) return session;
   if (isSparseImage(head)) return sparseReport(input);
   if (isElf(head)) return elfReport(input, head, size);

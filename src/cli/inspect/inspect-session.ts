@@ -22,12 +22,14 @@ const PCAP_MAGICS = new Set([0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1, 0x0
 export async function inspectSessionFile(
   input: string,
   head: Buffer,
+  size: number,
 ): Promise<InspectReport | undefined> {
   const pcap = head.length >= 4 && PCAP_MAGICS.has(head.readUInt32LE(0));
   const text = head.subarray(0, 4096).toString('utf8');
   if (!pcap && !(/^\s*\{/.test(text) && /"qfh-(capture|debug-bundle)"/.test(text)))
     return undefined;
-  return inspectSession(input, await readFile(input));
+  // A file small enough to be read whole for sniffing is not read a second time.
+  return inspectSession(input, head.length === size ? head : await readFile(input));
 }
 
 /** A report when `bytes` (the whole file) is a recorded session; `undefined` otherwise. */
