@@ -5,7 +5,9 @@
  * boot, as from a modem on the USB bus. Before, qfh spoke Sahara to the AT port
  * (QFH_SAHARA_NO_HELLO). An EDL modem on the same kind of server is still flashed at once.
  */
+import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -68,3 +70,28 @@ it('a modem slower to reach EDL than the HELLO wait: nothing is sent before its 
   expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
   expect(await demoMismatches(modem, root)).toEqual([]);
 }, 180_000);
+
+it('--timeout reaches the probe: a silent server hears from qfh after the HELLO wait the user set', async () => {
+  // The probe listens for the PBL's HELLO first, then speaks (a reset, or AT): when qfh
+  // first speaks on each connection tells which HELLO wait it used (the table's is 3000 ms).
+  const firstWords: number[] = [];
+  const server = createServer((socket) => {
+    const connected = Date.now();
+    socket.once('data', () => firstWords.push(Date.now() - connected));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  try {
+    const device = `tcp://127.0.0.1:${port}`;
+    const waits = ['--timeout', 'saharaHello=300', '--timeout', 'atAnswer=400'];
+    const r = await runCli(['flash', root, '--device', device, '--yes', ...waits]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('nothing was written');
+    expect(firstWords.length).toBeGreaterThan(0);
+    expect(firstWords[0]).toBeGreaterThanOrEqual(290);
+    expect(firstWords[0]).toBeLessThan(2000);
+  } finally {
+    server.close();
+  }
+});
