@@ -26,6 +26,7 @@ import {
   type SectorRange,
 } from './commands.js';
 import { configure, type ConfigureRequest, type Negotiated } from './configure.js';
+import { digestIn, holdsDigest } from './digest-answer.js';
 import { readRaw, writeRaw } from './raw-transfer.js';
 import { ResponseReader, type Exchange } from './response-reader.js';
 import { parseStorageInfo, type StorageInfo } from './storage-info.js';
@@ -212,16 +213,13 @@ export class FirehoseClient {
    * SHA-256 of a sector range as the programmer computes it (hex, lower case). A programmer
    * whose banner did not say is asked anyway; its NAK marks the function unsupported.
    * @throws FirehoseError QFH_FIREHOSE_UNSUPPORTED when the programmer has no digest.
+   * @throws AmbiguousDigestError when its answer holds more than one digest.
    */
   async sha256(range: SectorRange): Promise<string> {
+    const readBack = { hint: 'Verify by reading back instead.' };
+    const no = 'this programmer has no getsha256digest';
     if (this.supports('getsha256digest') === 'no')
-      throw new FirehoseError(
-        'QFH_FIREHOSE_UNSUPPORTED',
-        'this programmer has no getsha256digest',
-        {
-          hint: 'Verify by reading back instead.',
-        },
-      );
+      throw new FirehoseError('QFH_FIREHOSE_UNSUPPORTED', no, readBack);
     let done: Exchange;
     try {
       done = await this.exchange(
@@ -236,21 +234,22 @@ export class FirehoseClient {
         'this programmer refused getsha256digest',
         {
           cause: e,
-          hint: 'Verify by reading back instead.',
+          ...readBack,
         },
       );
     }
-    const digestLine = /\b[0-9a-fA-F]{64}\b/;
-    const line =
-      done.logs.find((l) => digestLine.test(l)) ??
-      (await this.reader.lateLogMatching((l) => digestLine.test(l), this.timeouts.command));
-    const digest = line === undefined ? undefined : digestLine.exec(line)?.[0];
+    const lines = done.logs.filter(holdsDigest);
+    if (lines.length === 0) {
+      const late = await this.reader.lateLogMatching(holdsDigest, this.timeouts.command);
+      if (late !== undefined) lines.push(late);
+    }
+    const digest = digestIn(lines);
     if (!digest)
       throw new FirehoseError(
         'QFH_FIREHOSE_UNEXPECTED',
         `getsha256digest gave no digest (logs: ${done.logs.join(' / ')})`,
       );
-    return digest.toLowerCase();
+    return digest;
   }
 
   /**

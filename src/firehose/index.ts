@@ -8,3 +8,4 @@ export * from './xml.js';
 export * from './commands.js';
 export * from './framer.js';
 export * from './client.js';
+export * from './digest-answer.js';

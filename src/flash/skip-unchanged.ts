@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { AmbiguousDigestError } from '../firehose/digest-answer.js';
 import { FirehoseError } from '../errors.js';
 import type { FirehoseClient } from '../firehose/client.js';
 import type { PackageSource } from '../package/package-source.js';
@@ -80,6 +81,7 @@ export async function decideSkips(plan: FlashPlan, c: CompareContext): Promise<S
   let compared = 0;
   let unchanged = 0;
   let bytesSkipped = 0;
+  let ambiguous = 0;
   const summary = (note?: string): SkipDecision => ({
     skipped,
     summary: { compared, unchanged, bytesSkipped, ...(note ? { note } : {}) },
@@ -97,6 +99,11 @@ export async function decideSkips(plan: FlashPlan, c: CompareContext): Promise<S
     } catch (e) {
       await host.catch(() => undefined);
       if (unsupported(e)) return summary(NO_DIGEST_NOTE);
+      // Neither digest can be trusted to say the range is unchanged: it is written.
+      if (e instanceof AmbiguousDigestError) {
+        ambiguous++;
+        continue;
+      }
       throw e;
     }
     compared++;
@@ -105,5 +112,9 @@ export async function decideSkips(plan: FlashPlan, c: CompareContext): Promise<S
     for (const index of unit.ops) skipped.add(index);
     for (const part of unit.parts) if (part.kind === 'program') bytesSkipped += part.op.bytes;
   }
-  return summary();
+  return summary(
+    ambiguous > 0
+      ? `the programmer answered ${ambiguous} range(s) with more than one digest: those were written`
+      : undefined,
+  );
 }

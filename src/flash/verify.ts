@@ -8,6 +8,7 @@
  */
 import { FirehoseError, VerifyMismatchError } from '../errors.js';
 import type { FirehoseClient } from '../firehose/client.js';
+import { AmbiguousDigestError } from '../firehose/digest-answer.js';
 import type { SectorRange } from '../firehose/commands.js';
 import type { Sha256Factory } from '../sha256.js';
 import type { Verification } from './flash-report.js';
@@ -27,16 +28,19 @@ export async function verifyRange(
 ): Promise<VerifyResult> {
   let actual: string | undefined;
   let note: string | undefined;
+  let why = 'the programmer has no getsha256digest, so the image was read back';
   if (client.supports('getsha256digest') !== 'no') {
     try {
       actual = await client.sha256(range);
     } catch (e) {
-      if (!(e instanceof FirehoseError) || e.code !== 'QFH_FIREHOSE_UNSUPPORTED') throw e;
+      if (e instanceof AmbiguousDigestError)
+        why = 'the programmer answered with more than one digest, so the image was read back';
+      else if (!(e instanceof FirehoseError) || e.code !== 'QFH_FIREHOSE_UNSUPPORTED') throw e;
     }
   }
   const how = actual === undefined ? 'read-back' : 'sha256';
   if (actual === undefined) {
-    note = 'the programmer has no getsha256digest, so the image was read back';
+    note = why;
     const hash = c.sha256();
     await client.read(range, (piece) => hash.update(piece));
     actual = hash.hex();

@@ -37,6 +37,11 @@ export interface FaultPlan {
   missHello?: boolean;
   /** Persistent: split every device transfer into pieces of at most this many bytes (short reads). */
   shortReadBytes?: number;
+  /**
+   * Persistent: every getsha256digest answer first logs this digest too (as a programmer that
+   * also reports a digest it holds from before), then the range's own.
+   */
+  digestDecoy?: string;
   /** Persistent: send every command's logs after its response, as some programmers do. */
   logsAfterResponse?: boolean;
   /** Persistent: after each `rawmode="true"` ACK, send a zero-length packet this many ms later (a ZLP stall). */

@@ -125,6 +125,13 @@ export class ProgrammerPort {
       );
       if (hit) out = out.map((t) => (isResponse(t) ? t.subarray(0, Math.floor(t.length / 2)) : t));
     }
+    const decoy = ctx.faults.plan.digestDecoy;
+    if (decoy !== undefined && commands.some((c) => c.tag === 'getsha256digest'))
+      out = out.flatMap((t) =>
+        new TextDecoder().decode(t).includes('Digest ')
+          ? [new Replies(ctx.profile).log(`Digest ${decoy}`), t]
+          : [t],
+      );
     if (ctx.faults.plan.logsAfterResponse) out = logsAfterResponses(out);
     const slow = this.slowConfigure(commands.some((c) => c.tag === 'configure'));
     const zlpStallMs = ctx.faults.plan.zlpStallMs;

@@ -94,3 +94,31 @@ it('re-flashing leaves out the images already on the modem, with their erases, a
     );
   expect(modem.storage.memory(0).isErased(60 * BLOCK * PAGE, 2 * BLOCK * PAGE)).toBe(true);
 });
+
+it('an answer holding two digests is trusted for neither: the range is written and read back', async () => {
+  const contents = new Map(layout().map((i, n) => [i.file, bytesOf(i.bytes, n + 1)]));
+  const root = await nandPackage(contents);
+  const [a] = layout();
+  // The decoy is what the host expects for a's range, computed here from the image alone; the
+  // fresh modem holds something else there, so trusting the decoy would leave a unwritten.
+  const expectedA = expectedRange(contents.get(a!.file)!, a!.blocks);
+  const modem = new SimulatedModem({
+    profile: 'rm500q',
+    holdEdl: true,
+    faults: { digestDecoy: sha(expectedA) },
+  });
+  const report = await flash(await readPackage(root, { verifyMd5: false }), modem.connect(), {
+    accept: ['allow-missing-md5'],
+    skipUnchanged: true,
+  });
+  expect(report.skipUnchanged).toMatchObject({ unchanged: 0, bytesSkipped: 0 });
+  expect(report.skipUnchanged?.note).toMatch(/more than one digest: those were written/);
+  for (const op of report.ops.filter((o) => o.kind === 'program')) {
+    expect(op.verified).toBe('read-back');
+    expect(op.verifyNote).toMatch(/more than one digest/);
+  }
+  for (const i of layout())
+    expect(sha(modem.storage.export(0, i.start, i.blocks * BLOCK))).toBe(
+      sha(expectedRange(contents.get(i.file)!, i.blocks)),
+    );
+});
