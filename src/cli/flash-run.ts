@@ -130,6 +130,7 @@ async function flashTheOne(run: FlashRun, ctx: RunContext, target: FleetTarget):
       verify: run.verify,
       timeouts: run.timeouts,
       signal: stop.signal,
+      recovering: run.command === 'edl-recover',
       onProgress: (_d, p) => progress.onProgress(p),
       onMessage: (_d, line) => say(line),
       onIdentity: (_d, m) =>

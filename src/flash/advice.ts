@@ -30,6 +30,10 @@ export interface AdviceContext {
    * (`['--relay', '192.168.1.1']`). @default `['--device', deviceArgument]` when one was given
    */
   readonly route?: readonly string[] | undefined;
+  /** The modem may hold what an earlier run left (`edl-recover`): "untouched" is this run's. */
+  readonly recovering?: boolean | undefined;
+  /** Writes the modem carried out (ACKed) in this run; the state counts those sent. */
+  readonly writesDone?: number | undefined;
 }
 
 /** Where the modem stands after the failure. */
@@ -73,6 +77,12 @@ function programmerAnswered(error: QfhError): boolean {
   );
 }
 
+/** A run that wrote nothing; recovering, the modem may still be half-written from before. */
+const nothingWritten = (recovering: boolean | undefined): string =>
+  recovering
+    ? 'Nothing was written by this run; the modem still holds what the earlier run left.'
+    : 'Nothing was written: the modem keeps its firmware.';
+
 /** The advice, worded: one sentence or two, the state then the exact command. */
 export function nextStep(c: AdviceContext): string {
   return adviseNext(c).text;
@@ -110,25 +120,33 @@ export function adviseNext(c: AdviceContext): NextStep {
       `The firmware zip is damaged: download it again. The modem is partly written and will not boot. ${POWER_CYCLE}, then run: ${shown(run)}`,
     );
   }
+  const untouched = nothingWritten(c.recovering);
   switch (c.state) {
     case 'untouched': {
       // A stop before any write may have cut the programmer upload short: start over.
       if (answered && !(c.error instanceof InterruptedError)) {
-        const run = command('flash', c.packagePath);
+        const run = command(c.recovering ? 'edl-recover' : 'flash', c.packagePath);
         return step(
           'nothing-written',
           { run },
-          `Nothing was written: the modem keeps its firmware. Fix the problem above, then run: ${shown(run)}`,
+          `${untouched} Fix the problem above, then run: ${shown(run)}`,
         );
       }
       return step(
         'nothing-written',
         { powerCycle: true, run: 'same-command' },
-        `Nothing was written: the modem keeps its firmware. ${POWER_CYCLE} (or boots normally), then run the same command again.`,
+        `${untouched} ${POWER_CYCLE}${c.recovering ? '' : ' (or boots normally)'}, then run the same command again.`,
       );
     }
     case 'partial': {
       const run = command('edl-recover', c.packagePath);
+      // The modem refused the first write it was sent and none came after: it changed nothing.
+      if (c.error instanceof FirehoseNakError && c.writesDone === 0 && !c.recovering)
+        return step(
+          'nothing-written',
+          { run },
+          `The modem refused the first write, and nothing was sent after it: its firmware is as it was. It is still in EDL with the programmer running: fix the problem above, then run: ${shown(run)}`,
+        );
       return answered
         ? step(
             'partly-written',

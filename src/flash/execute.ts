@@ -36,6 +36,8 @@ export interface ExecuteOptions {
   readonly deviceArgument?: string | undefined;
   /** The arguments that reach the device, repeated in the advice (see FlashOptions.route). */
   readonly route?: readonly string[] | undefined;
+  /** The modem may hold what an earlier run left (see FlashOptions.recovering). */
+  readonly recovering?: boolean | undefined;
   /** Stops at the next op boundary (never inside one). */
   readonly signal?: AbortSignal | undefined;
   /** Leave out what the modem already holds (`skip-unchanged.ts`). @default false */
@@ -230,6 +232,8 @@ class Run {
       packagePath: this.plan.package,
       deviceArgument: this.options.deviceArgument,
       route: this.options.route,
+      recovering: this.options.recovering,
+      writesDone: this.done.filter(isWrite).length,
     });
     return { next: nextStep.text, nextStep };
   }

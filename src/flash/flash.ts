@@ -52,6 +52,11 @@ export interface FlashOptions extends Omit<PrepareOptions, 'onPackagePlan'> {
    * `--device deviceArgument` (`['--relay', '192.168.1.1']`).
    */
   route?: readonly string[] | undefined;
+  /**
+   * The modem may hold what an earlier, interrupted run left (`edl-recover`): a failure that
+   * writes nothing does not say it keeps its firmware. @default false; true in {@link edlRecover}
+   */
+  recovering?: boolean;
 }
 
 /**
@@ -88,6 +93,7 @@ export async function flash(
     signal: options.signal,
     deviceArgument: options.deviceArgument,
     route: options.route,
+    recovering: options.recovering,
     skipUnchanged: request.skipUnchanged,
     runtime: options.runtime,
   });
@@ -102,7 +108,7 @@ export async function edlRecover(
   transport: Transport,
   options: FlashOptions = {},
 ): Promise<FlashReport> {
-  return flash(firmware, transport, options);
+  return flash(firmware, transport, { recovering: true, ...options });
 }
 
 async function startSession(
@@ -169,6 +175,7 @@ function failedBeforeWrites(
     packagePath: plan.package,
     deviceArgument: c.options.deviceArgument,
     route: c.options.route,
+    recovering: c.options.recovering,
   });
   const next = step.text;
   const report: FlashReport = {

@@ -13,7 +13,7 @@ import type { Transport } from '../transport/transport.js';
 import { executePlan as executeOn, type ExecuteOptions } from './execute.js';
 import type { FlashRuntime } from './flash-runtime.js';
 import type { FlashReport } from './flash-report.js';
-import { flash as flashOn, type FlashOptions } from './flash.js';
+import { edlRecover as recoverOn, flash as flashOn, type FlashOptions } from './flash.js';
 import {
   flashFromNormalMode as fromNormalModeOn,
   type NormalModeAccess,
@@ -70,7 +70,7 @@ export function edlRecover(
   transport: Transport,
   options: FlashOptions = {},
 ): Promise<FlashReport> {
-  return flash(firmware, transport, options);
+  return recoverOn(firmware, transport, onNode(options));
 }
 
 /**

@@ -76,6 +76,7 @@ const SHARED = [
   'maxPayload',
   'programmerLoaded',
   'signal',
+  'recovering',
 ] as const satisfies readonly (keyof FlashOptions & keyof FlashManyOptions)[];
 
 /** The flash options of one modem: the shared ones, with its callbacks and its name. */
