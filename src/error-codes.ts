@@ -108,6 +108,10 @@ export const ERROR_CODES = {
   QFH_AT_TIMEOUT: f('the modem did not answer an AT command in time'),
   QFH_AT_NOT_QUECTEL: f('the modem is not a Quectel module: qfh does not switch it'),
   QFH_EDL_SWITCH_FAILED: f('the DIAG switch to EDL did not take'),
+  QFH_FOTA_NOT_DELTA: f(
+    'the delta file is not a whole DFOTA package (a zip whose files all check): nothing was sent',
+    'refused',
+  ),
   QFH_FOTA_CHECKSUM: f("the module's checksum of the uploaded delta differs from qfh's"),
   QFH_FOTA_FAILED: f('the delta update ended with an error code'),
   QFH_CAPTURE_FORMAT: f('a capture file is not in a format qfh reads'),

@@ -30,7 +30,10 @@ export interface FotaOptions {
   updateTimeoutMs?: number;
 }
 
-/** Uploads `data` as `name` and applies it; resolves when the module reports success. */
+/**
+ * Uploads `data` as `name` and applies it; resolves when the module reports success. Check
+ * the file with `checkDeltaPackage()` (`qfh/package`) first: this sends whatever it is given.
+ */
 export async function deltaUpdate(
   port: AtPort,
   name: string,

@@ -21,3 +21,4 @@ export * from './portable-md5.js';
 export * from './memory-source.js';
 export { zipSource, type ZipSourceOptions } from './zip-source.js';
 export type { ArchiveBytes, Crc32 } from './zip-archive.js';
+export * from './delta-package.js';

@@ -6,20 +6,21 @@
  * spellings run for real: a modem in EDL serves flash, info and backup and is refused by
  * name for verify and fota, and the other way round in normal mode.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEVICE_SPELLINGS } from '../../src/cli/device-spellings.js';
 import { buildDemoPackage } from '../../src/sim/index.js';
 import { runCli } from '../helpers/cli.js';
+import { writeDeltaZip } from '../helpers/zip.js';
 
 let demo = '';
 let work = '';
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'qfh-spellings-'));
   demo = await buildDemoPackage(work);
-  await writeFile(join(work, 'delta.zip'), new Uint8Array(4096).fill(7));
+  await writeDeltaZip(join(work, 'delta.zip'));
 });
 
 type Command = 'flash' | 'info' | 'backup' | 'verify' | 'fota';

@@ -5,7 +5,7 @@
  * is the result and carries the exit status, and progress is throttled.
  */
 import { readFileSync } from 'node:fs';
-import { appendFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/error-codes.js';
 import { buildDemoPackage } from '../../src/sim/index.js';
 import { runCli } from '../helpers/cli.js';
+import { writeDeltaZip } from '../helpers/zip.js';
 
 const schema = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../schemas/qfh-events-1.schema.json'), 'utf8'),
@@ -75,7 +76,7 @@ describe('--json: one schema-valid object per line, for every command', () => {
     ])
       expect((await events(args)).code).toBe(0);
     const delta = join(await mkdtemp(join(tmpdir(), 'qfh-json-fota-')), 'delta.zip');
-    await writeFile(delta, 'PK delta');
+    await writeDeltaZip(delta);
     const fota = await events(['fota', delta, '--device', 'sim:eg25g:normal']);
     expect(fota.code).toBe(0);
     expect(fota.lines.filter((l) => l.event === 'progress').length).toBeGreaterThan(1);

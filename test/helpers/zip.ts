@@ -163,3 +163,20 @@ export async function renameInZip(zipPath: string, from: string, to: string): Pr
   for (let at = zip.indexOf(a); at >= 0; at = zip.indexOf(a, at + 1)) zip.write(to, at);
   await writeFile(zipPath, zip);
 }
+
+/**
+ * A stand-in DFOTA delta: a zip (as Quectel ships deltas, `update.zip`) of one patterned file,
+ * which qfh's delta check accepts and the simulated module applies.
+ */
+export async function writeDeltaZip(path: string, bytes = 3000): Promise<void> {
+  const zip = new yazl.ZipFile();
+  const data = Buffer.from(Uint8Array.from({ length: bytes }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
+  zip.addBuffer(data, 'delta.bin', { mtime: new Date(2024, 0, 1) });
+  zip.end();
+  const out = createWriteStream(path);
+  zip.outputStream.pipe(out);
+  await new Promise<void>((resolve, reject) => {
+    out.on('close', resolve);
+    out.on('error', reject);
+  });
+}

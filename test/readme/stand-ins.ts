@@ -11,7 +11,7 @@
  * | a firmware zip (`FW.zip`, `./fw.zip`, …)     | the demo package as a downloaded zip        |
  * | `system.img`                                 | a small Android sparse image                |
  * | a programmer (`prog_nand_firehose_9x07.mbn`)   | the test programmer the simulator accepts   |
- * | a delta (`./delta.zip`, `…30.006-30.007.zip`)  | a small file (the simulator takes any delta) |
+ * | a delta (`./delta.zip`, `…30.006-30.007.zip`)  | a small zip (qfh checks a delta is one)      |
  * | `qfh-update-*.json`                          | records of updates of `sim:eg25g:normal`,   |
  * |                                              | made by `qfh flash` before the docs' commands |
  * | `--device usb:…` / a flash with no device    | `--device sim:eg25g` (a modem in EDL)       |
@@ -22,9 +22,8 @@ import { join } from 'node:path';
 import { buildDemoPackage } from '../../src/sim/demo-package.js';
 import { buildTestProgrammer } from '../../src/sim/programmer-image.js';
 import { encodeSparse } from '../../src/sparse/encode.js';
-import { zipFolder } from '../helpers/zip.js';
+import { writeDeltaZip, zipFolder } from '../helpers/zip.js';
 import { BIN, qfhIn } from '../helpers/cli.js';
-import { bytesOf } from '../helpers/package-dir.js';
 
 const DEMO = 'EG25GGBR07A08M2G_30.006.30.006';
 /** Firmware folders the docs name: each is the demo package. */
@@ -32,7 +31,7 @@ const FOLDERS = ['RM500QGLAAR11A06M4G_01.200.01.200', 'fw'];
 /** Firmware zips the docs name: each is the demo package, zipped as Quectel ships it. */
 const ZIPS = ['RM520NGLAAR03A03M4G_01.201.01.201.zip', 'FW.zip', 'fw.zip'];
 
-/** Deltas the docs name: the simulated modem applies any file as one. */
+/** Deltas the docs name: a zip qfh's delta check accepts, which the simulated module applies. */
 const DELTAS = ['delta.zip', 'EG25GGBR07A08M2G_30.006-30.007.zip'];
 
 /** Commands that reach a modem, and so get the simulated one when they name none. */
@@ -52,7 +51,7 @@ export async function prepareStandIns(dir: string, o: { records: number }): Prom
   const raw = new Uint8Array(64 * 4096).map((_, i) => (i * 7) & 0xff);
   raw.fill(0, 16 * 4096, 48 * 4096);
   await writeFile(join(dir, 'system.img'), encodeSparse(raw, { blockSize: 4096 }));
-  for (const name of DELTAS) await writeFile(join(dir, name), bytesOf(4096, 5));
+  for (const name of DELTAS) await writeDeltaZip(join(dir, name));
   for (const name of PROGRAMMERS) await writeFile(join(dir, name), buildTestProgrammer());
   const bin = join(dir, '.bin');
   await mkdir(bin);

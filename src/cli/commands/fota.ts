@@ -9,6 +9,8 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AtPort } from '../../at/at-port.js';
 import { deltaUpdate } from '../../at/fota.js';
+import { checkDeltaPackage } from '../../package/delta-package.js';
+import { nativeCrc32 } from '../../package/native-crc32.js';
 import { identifyModem, type ModemIdentity } from '../../at/identify.js';
 import { TransportError, UsageError } from '../../errors.js';
 import { SimulatedModem } from '../../sim/modem.js';
@@ -93,6 +95,8 @@ export const fotaCommand = defineCommand({
   run: async (argv, ctx) => {
     const named = atDeviceSpec(argv.device, 'fota');
     const data = await readDelta(argv.file);
+    // Before the modem is even looked for: a file that is not a delta never reaches it.
+    await checkDeltaPackage(data, { name: argv.file, crc32: nativeCrc32 });
     const spec = await resolveAtPort(named, { command: 'fota' });
     let sim: SimulatedModem | undefined;
     const open = (): Promise<Transport> =>
