@@ -5,11 +5,12 @@
  * @module
  */
 import { open } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { statPackagePath } from './stat-package.js';
 import { PackageError } from '../errors.js';
 import { folderSource } from './folder-source.js';
 import type { PackageSource } from './package-source.js';
+import { packageRootsIn } from './package-roots.js';
 import { nativeCrc32 } from './native-crc32.js';
 import { zipFileBytes } from './zip-file.js';
 import { zipSource } from './zip-source.js';
@@ -32,12 +33,26 @@ export async function isZipFile(path: string): Promise<boolean> {
 }
 
 /**
+ * The package a folder holds: the folder itself, or the one package a level or more down
+ * (`unzip -d fw FW.zip` gives `fw/<package>/…`), read from there so that its name (the
+ * firmware's identity) is the package's, as it is when the zip itself is given.
+ */
+async function packageFolder(path: string): Promise<PackageSource> {
+  const source = await folderSource(path);
+  const roots = packageRootsIn((await source.list()).files.map((f) => f.path));
+  const [only] = roots;
+  return roots.length === 1 && only !== undefined && only !== ''
+    ? folderSource(join(source.location, ...only.split('/')))
+    : source;
+}
+
+/**
  * Opens the package at `path`, a folder or a zip.
  * @throws PackageError when it is neither; ZipError for a damaged or hostile zip.
  */
 export async function openPackageSource(path: string): Promise<PackageSource> {
   const info = await statPackagePath(path);
-  if (info.isDirectory()) return folderSource(path);
+  if (info.isDirectory()) return packageFolder(path);
   if (info.isFile() && (await isZipFile(path))) {
     const location = resolve(path);
     return zipSource(await zipFileBytes(location), { location, crc32: nativeCrc32 });

@@ -22,3 +22,4 @@ export * from './memory-source.js';
 export { zipSource, type ZipSourceOptions } from './zip-source.js';
 export type { ArchiveBytes, Crc32 } from './zip-archive.js';
 export * from './delta-package.js';
+export * from './package-roots.js';

@@ -24,6 +24,7 @@ import {
   type PackageStorage,
 } from './package-facts.js';
 import { FileResolver, type ReferencedFile } from './package-files.js';
+import { packageRootsIn } from './package-roots.js';
 import { readPatchTargets } from './patch-targets.js';
 import { readWhole, type PackageSource } from './package-source.js';
 import { portableMd5, type Md5Digest } from './portable-md5.js';
@@ -101,6 +102,7 @@ export async function readPackageSource(
   const files = classify(listing.files);
   const findings: Finding[] = [];
   noteListing(listing, files, findings);
+  findings.push(...severalPackages(source.location, listing.files)); // first: it explains the rest
   const { rawprograms, patches, contents } = await readManifests(source, files, findings);
   const programmers = files.filter((f) => f.role === 'programmer');
   const programmer = await checkProgrammer(source, programmers, findings);
@@ -160,6 +162,20 @@ function insideFindings(location: string, findings: readonly Finding[]): Finding
       'refuse',
       'PKG_NOT_ROOT',
       `${location} is a folder inside a firmware package; the package is ${root}: run the command on that folder`,
+    ),
+  ];
+}
+
+/** Two packages side by side would merge into one plan that writes each boot image twice. */
+function severalPackages(location: string, files: readonly { path: string }[]): Finding[] {
+  const roots = packageRootsIn(files.map((f) => f.path));
+  if (roots.length < 2) return [];
+  const named = roots.map((r) => (r === '' ? '.' : r.replace(/\/$/, '')));
+  return [
+    finding(
+      'refuse',
+      'PKG_SEVERAL_PACKAGES',
+      `${location} holds ${roots.length} firmware packages (${named.join(', ')}); qfh flashes one package at a time: run the command on one of them (${posix.join(location, named[0] ?? '')})`,
     ),
   ];
 }
