@@ -10,6 +10,7 @@ import type { DeviceFacts } from '../device-facts.js';
 import type { Finding, FirmwarePackage } from '../package/portable.js';
 import { androidOps } from './android-ops.js';
 import { deviceFindings } from './device-checks.js';
+import { gptFindings } from './gpt-checks.js';
 import { nandOps } from './nand-ops.js';
 import { placementFindings } from './placement.js';
 import type { FlashPlan } from './types.js';
@@ -20,7 +21,7 @@ export function buildPlan(pkg: FirmwarePackage, facts?: DeviceFacts): FlashPlan 
   if (facts) findings.push(...deviceFindings(pkg, facts));
   const build = { facts, findings };
   const ops = pkg.storage.kind === 'nand' ? nandOps(pkg, build) : androidOps(pkg, build);
-  findings.push(...placementFindings(pkg, ops, facts));
+  findings.push(...placementFindings(pkg, ops, facts), ...gptFindings(ops, facts));
   return {
     schema: 'qfh-plan/2',
     package: pkg.root,
