@@ -7,7 +7,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { edlRecover, flash, FlashError } from '../../src/flash/index.js';
+import { edlRecover, flash } from '../../src/flash/index.js';
+import { flashFailure } from '../helpers/flash-failure.js';
 import { buildDemoPackage, SimulatedModem, type FaultPlan } from '../../src/sim/index.js';
 
 const WRITES = new Set(['erase', 'program', 'patch']);
@@ -19,16 +20,6 @@ beforeAll(async () => {
   });
 });
 
-const failure = (p: Promise<unknown>): Promise<FlashError> =>
-  p.then(
-    () => {
-      throw new Error('it succeeded');
-    },
-    (e: unknown) => {
-      if (e instanceof FlashError) return e;
-      throw e;
-    },
-  );
 const tags = (modem: SimulatedModem, run: number): string[] =>
   modem.firehoseRuns[run]?.commands.map((c) => c.tag) ?? [];
 
@@ -36,7 +27,7 @@ it('a refused first erase: the modem is said to be as it was, and it is', async 
   // Command 0 is configure, 1 getstorageinfo, 2 the first erase (the boot loader's range).
   const modem = new SimulatedModem({ profile: 'eg25g', faults: { nakCommand: 2 } });
   const before = sha(modem.storage.export(0));
-  const e = await failure(flash(root, modem.connect()));
+  const e = await flashFailure(flash(root, modem.connect()));
   expect(tags(modem, 0)).toEqual(['configure', 'getstorageinfo', 'erase']);
   expect(sha(modem.storage.export(0))).toBe(before);
   expect(e.report.nextStep?.situation).toBe('nothing-written');
@@ -48,12 +39,12 @@ it('a refused first erase: the modem is said to be as it was, and it is', async 
 it('edl-recover that writes nothing on a half-written modem does not say it keeps its firmware', async () => {
   const faults: FaultPlan = { disconnectAtCommand: 8 };
   const modem = new SimulatedModem({ profile: 'eg25g', faults });
-  await failure(flash(root, modem.connect()));
+  await flashFailure(flash(root, modem.connect()));
   expect(tags(modem, 0).filter((t) => WRITES.has(t)).length).toBeGreaterThan(3);
   // The modem comes back in EDL, half-written; this time the programmer refuses getstorageinfo.
   modem.powerOn('edl');
   Object.assign(faults, { nakCommand: 1 });
-  const e = await failure(edlRecover(root, modem.connect()));
+  const e = await flashFailure(edlRecover(root, modem.connect()));
   expect(tags(modem, 1)).toEqual(['configure', 'getstorageinfo']);
   expect(e.report.state).toBe('untouched');
   expect(e.report.next).not.toMatch(/keeps its firmware/);

@@ -8,7 +8,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { flash, FlashError } from '../../src/flash/index.js';
+import { flash } from '../../src/flash/index.js';
+import { flashFailure } from '../helpers/flash-failure.js';
 import { buildDemoPackage, SimulatedModem } from '../../src/sim/index.js';
 import type { Timeouts } from '../../src/timeouts.js';
 
@@ -20,22 +21,11 @@ beforeAll(async () => {
   });
 });
 
-const failure = (p: Promise<unknown>): Promise<FlashError> =>
-  p.then(
-    () => {
-      throw new Error('the flash succeeded');
-    },
-    (e: unknown) => {
-      if (e instanceof FlashError) return e;
-      throw e;
-    },
-  );
-
 it('a flood from getstorageinfo on ends the flash with a timeout, nothing written', async () => {
   // Command 0 is configure, 1 getstorageinfo (the simulator's own log says so below).
   const modem = new SimulatedModem({ profile: 'eg25g', faults: { floodLogsAtCommand: 1 } });
   const link = modem.connect();
-  const e = await failure(flash(root, link, { timeouts: WAITS }));
+  const e = await flashFailure(flash(root, link, { timeouts: WAITS }));
   await link.close();
   expect(e.code).toBe('QFH_FIREHOSE_TIMEOUT');
   expect(e.report.state).toBe('untouched');
@@ -49,12 +39,12 @@ it('a flood from getstorageinfo on ends the flash with a timeout, nothing writte
 it('a second session on a programmer still flooding ends at the flood deadline, with a typed error', async () => {
   const modem = new SimulatedModem({ profile: 'eg25g', faults: { floodLogsAtCommand: 2 } });
   const first = modem.connect();
-  await failure(flash(root, first, { timeouts: WAITS }));
+  await flashFailure(flash(root, first, { timeouts: WAITS }));
   await first.close();
   // The programmer runs on and keeps flooding; a new session finds it there.
   const second = modem.connect();
   const started = Date.now();
-  const e = await failure(flash(root, second, { timeouts: WAITS }));
+  const e = await flashFailure(flash(root, second, { timeouts: WAITS }));
   await second.close();
   expect(Date.now() - started).toBeLessThan(20_000);
   expect(e.code).toBe('QFH_FIREHOSE_TIMEOUT');
