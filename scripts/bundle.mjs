@@ -6,7 +6,7 @@
 // esbuild-wasm: the same esbuild, without a per-platform native binary (npm's optional
 // dependencies may be left out, and it builds on any CPU the router owner has).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild-wasm';
@@ -127,6 +127,8 @@ const result = await build({
 const packages = embeddedPackages(result.metafile);
 const code = result.outputFiles[0].text;
 const text = `${code}${code.endsWith('\n') ? '' : '\n'}${notices(packages)}\n`;
+// With write: false esbuild creates no folder: on a fresh clone dist/bundle is not there yet.
+mkdirSync(dirname(outfile), { recursive: true });
 writeFileSync(outfile, text, { mode: 0o755 });
 // Beside it: a checksum `sha256sum -c` (busybox's too) checks on the router, and the manifest.
 const sha256 = createHash('sha256').update(text).digest('hex');
