@@ -23,7 +23,10 @@ export interface EdlSwitchOptions {
   onAttempt?: (attempt: number) => void;
 }
 
-/** Sends the EDL frame until the module echoes it. */
+/**
+ * Sends the EDL frame until the module echoes it, or its DIAG port goes away after a frame was
+ * sent (it rebooted before the echo was read); the caller then waits for 05c6:9008.
+ */
 export async function switchToEdl(diag: Transport, options: EdlSwitchOptions = {}): Promise<void> {
   const attempts = options.attempts ?? 30;
   const reader = new PushbackReader(diag, { chunk: 256 });
@@ -35,14 +38,20 @@ export async function switchToEdl(diag: Transport, options: EdlSwitchOptions = {
       break;
     }
   }
+  let sent = false;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     options.onAttempt?.(attempt);
     try {
       await diag.write(EDL_SWITCH_FRAME, { timeoutMs: 1000 });
+      sent = true;
       const echo = await reader.readExact(EDL_SWITCH_FRAME.length, 1000);
       if (echo.every((b, i) => b === EDL_SWITCH_FRAME[i])) return;
     } catch (e) {
       if (!(e instanceof TransportTimeoutError) && !(e instanceof TransportClosedError)) throw e;
+      // The module reboots into EDL right after it echoes: on a slow host, or through a relay,
+      // its port can go before the echo is read. The port gone after the frame is that reboot;
+      // the caller's wait for 05c6:9008 tells whether it took.
+      if (e instanceof TransportClosedError && sent) return;
       if (e instanceof TransportClosedError) break;
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 1000));

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { FaultPlan } from './faults.js';
 import type { DeviceProfile } from './profiles.js';
 
 /** The DIAG frame that switches a Quectel module to EDL (QFirehose, fwupd, qfenix). */
@@ -32,8 +33,8 @@ export interface AtModemActions {
   updated(): void;
   /** The revision to report now, when it differs from the profile's. */
   revision?(): { revision: string; fullRevision: string } | undefined;
-  readonly fotaCorruptUpload?: boolean | undefined;
-  readonly fotaErrorCode?: number | undefined;
+  /** The faults of the modem that apply in normal mode. */
+  readonly faults: Pick<FaultPlan, 'fotaCorruptUpload' | 'fotaErrorCode' | 'diagEchoLost'>;
 }
 
 /** AT and DIAG handling of one normal-mode boot. */
@@ -80,7 +81,7 @@ export class AtModem {
     }
     if (up.received.length >= up.size) {
       const data = Uint8Array.from(up.received);
-      if (this.actions.fotaCorruptUpload && data.length > 0)
+      if (this.actions.faults.fotaCorruptUpload && data.length > 0)
         data[data.length >> 1] = (data[data.length >> 1] ?? 0) ^ 0xff;
       this.files.set(up.name, data);
       this.upload = undefined;
@@ -92,7 +93,7 @@ export class AtModem {
   private fota(path: string): string {
     const name = path.replace(/^\/(?:usr)?data\/(?:cache\/)?ufs\/|^\/cache\/ufs\//, '');
     if (!this.files.has(name)) return '\r\n+CME ERROR: 4\r\n';
-    const code = this.actions.fotaErrorCode ?? 0;
+    const code = this.actions.faults.fotaErrorCode ?? 0;
     const urc = (t: string): Uint8Array => enc(`\r\n+QIND: "FOTA",${t}\r\n`);
     const steps = [
       urc('"START"'),
@@ -115,7 +116,7 @@ export class AtModem {
     this.diag = this.diag.slice(end + 1);
     if (frame.length === DIAG_EDL_FRAME.length && frame.every((b, i) => b === DIAG_EDL_FRAME[i])) {
       setTimeout(() => this.actions.switchToEdl(), 10);
-      return [frame];
+      return this.actions.faults.diagEchoLost ? [] : [frame];
     }
     // DIAG "bad command" response: command code 0x13 followed by the request (HDLC framing omitted).
     return [Uint8Array.from([0x13, ...frame])];

@@ -48,6 +48,11 @@ export interface FaultPlan {
   zlpStallMs?: number;
   /** Persistent: the PBL ends the upload with this status whatever the programmer (e.g. 0x21 hash table auth failure). */
   rejectProgrammerStatus?: number;
+  /**
+   * Persistent: the module switches to EDL on the DIAG frame, but its echo never reaches the
+   * host (it reboots before the host reads it, as over a busy relay or a slow host).
+   */
+  diagEchoLost?: boolean;
   /** Persistent: flip a byte of a file uploaded with AT+QFUPL (its checksum then differs from the host's). */
   fotaCorruptUpload?: boolean;
   /** Persistent: end the delta update with `+QIND: "FOTA","END",<code>` (0 is success). */

@@ -172,8 +172,7 @@ export class SimulatedModem {
           if (this.options.afterUpdateRevision) this.revision = this.options.afterUpdateRevision;
         },
         revision: () => this.revision,
-        fotaCorruptUpload: this.faults.fotaCorruptUpload,
-        fotaErrorCode: this.faults.fotaErrorCode,
+        faults: this.faults,
       },
       this.ufsFiles,
     );

@@ -52,6 +52,19 @@ describe('the modem in normal mode', () => {
     expect(modem.usbId).toEqual({ vid: 0x05c6, pid: 0x9008 });
   });
 
+  it('a module that reboots before its echo is read (the DIAG port closes after the frame) has switched', async () => {
+    // Over the router relay under load the echo was lost this way, and the flash failed with
+    // QFH_EDL_SWITCH_FAILED although the modem sat in EDL: the port going away after the
+    // frame is the reboot. The flash's wait for EDL decides the rest.
+    const modem = new SimulatedModem({
+      profile: 'rm500q',
+      state: 'normal',
+      faults: { diagEchoLost: true },
+    });
+    await switchToEdl(modem.connect(), { attempts: 3, intervalMs: 500 });
+    await until(modem, 'edl');
+  });
+
   it('fails with a typed error when nothing echoes', async () => {
     const silent: Transport = {
       description: 'x',
@@ -69,17 +82,28 @@ const access = (modem: SimulatedModem): SimulatedAccess =>
   simulatorAccess(modem, { waitSeconds: 20 });
 
 describe('qfh flash from normal mode, on the simulator', () => {
-  it('identifies, switches through DIAG, flashes, and reads the identity again once the modem is back', async () => {
-    const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
-    const modem = new SimulatedModem({ profile: 'eg25g', state: 'normal', timing: SHORT_BOOT });
-    const result = await flashFromNormalMode(root, access(modem), {
-      edlSwitch: { attempts: 3, intervalMs: 10 },
-    });
-    expect(result.before.revision).toBe('EG25GGBR07A08M2G');
-    expect(result.report).toMatchObject({ ok: true, state: 'flashed' });
-    expect(result.after?.revision).toBe('EG25GGBR07A08M2G');
-    expect(modem.saharaBoots).toHaveLength(1);
-  });
+  it.each([
+    ['', {}],
+    [' (its echo lost to the reboot)', { diagEchoLost: true }],
+  ])(
+    'identifies, switches through DIAG%s, flashes, and reads the identity again once the modem is back',
+    async (_n, faults) => {
+      const root = await buildDemoPackage(await mkdtemp(join(tmpdir(), 'qfh-at-')));
+      const modem = new SimulatedModem({
+        profile: 'eg25g',
+        state: 'normal',
+        timing: SHORT_BOOT,
+        faults,
+      });
+      const result = await flashFromNormalMode(root, access(modem), {
+        edlSwitch: { attempts: 3, intervalMs: 10 },
+      });
+      expect(result.before.revision).toBe('EG25GGBR07A08M2G');
+      expect(result.report).toMatchObject({ ok: true, state: 'flashed' });
+      expect(result.after?.revision).toBe('EG25GGBR07A08M2G');
+      expect(modem.saharaBoots).toHaveLength(1);
+    },
+  );
 });
 
 describe('qfh flash from normal mode refuses before the EDL switch, unless accepted', () => {
