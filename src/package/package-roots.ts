@@ -21,7 +21,8 @@ export function packageRootsIn(paths: readonly string[]): string[] {
   const roots = new Set(md5Roots);
   for (const p of real)
     if (/^rawprogram[^/]*\.xml$/i.test(nameOf(p))) {
-      const dir = folderOf(p);
+      // Quectel keeps its rawprograms in update/firehose/ (or update/): the package is above.
+      const dir = folderOf(p).replace(/(^|\/)update\/(?:firehose\/)?$/i, '$1');
       if (!md5Roots.some((r) => dir.startsWith(r))) roots.add(dir);
     }
   return [...roots].filter((r) => ![...roots].some((o) => o !== r && r.startsWith(o))).sort();

@@ -26,6 +26,16 @@ describe('packageRootsIn', () => {
     ],
     ['Android, no md5.txt', ['rawprogram0.xml', 'patch0.xml', 'prog_firehose_ddr.elf'], ['']],
     [
+      'Quectel, no md5.txt',
+      ['update/firehose/rawprogram_nand_p4K_b256K_update.xml', 'update/a.ubi'],
+      [''],
+    ],
+    [
+      'Quectel, no md5.txt, a level down',
+      ['P/update/firehose/rawprogram_nand.xml', 'P/update/a.ubi'],
+      ['P/'],
+    ],
+    [
       'a package holding a folder with its own md5.txt',
       ['md5.txt', 'update/md5.txt', 'update/firehose/rawprogram0.xml'],
       [''],
