@@ -22,14 +22,19 @@ export interface EdlTtyEnvironment {
 
 /** The tty of the one EDL device's interface, once one appears. */
 export async function openEdlTty(
-  o: AccessOptions,
+  o: AccessOptions & {
+    /** Only an EDL device on these ports (the modem's own, and its USB 2/3 peer) is taken. */
+    readonly ports?: readonly string[] | undefined;
+  },
   env: EdlTtyEnvironment = {},
 ): Promise<Transport> {
   const devRoot = env.devRoot ?? '/dev';
   const deadline = Date.now() + o.waitSeconds * 1000;
   let shown = -1;
   for (;;) {
-    const edl = (await listDevices(env.sysRoot, devRoot)).usb.filter((d) => d.mode === 'edl');
+    const edl = (await listDevices(env.sysRoot, devRoot)).usb.filter(
+      (d) => d.mode === 'edl' && (o.ports === undefined || o.ports.includes(d.path)),
+    );
     const tty = edl.length === 1 ? edl[0]?.interfaces.find((i) => i.tty)?.tty : undefined;
     if (tty) {
       o.onMessage?.(`the modem is in EDL at ${join(devRoot, tty)} (qcserial; no libusb here)`);

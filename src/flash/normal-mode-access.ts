@@ -55,6 +55,41 @@ export async function waitUntil(
   }
 }
 
+/**
+ * The EDL device the switched module becomes: only one on its own port (or the port's USB 2/3
+ * peer, where a SuperSpeed module comes back at high speed). Another board already sitting in
+ * 05c6:9008 is never taken for it, whether or not the module echoed the switch frame.
+ */
+async function openEdlOnPort(ports: readonly string[], o: AccessOptions): Promise<Transport> {
+  const waitSeconds = Math.max(o.waitSeconds, 30);
+  const deadline = Date.now() + waitSeconds * 1000;
+  let shown = -1;
+  for (;;) {
+    const edl = (await listDevices()).usb.find((d) => d.mode === 'edl' && ports.includes(d.path));
+    if (edl)
+      return openDevice({ kind: 'usb', serial: undefined, port: edl.path }, { waitMs: 5000 }).catch(
+        (e: unknown) => {
+          // No libusb here (a router): the qcserial tty of 05c6:9008 needs none.
+          if ((e as { code?: string }).code !== 'QFH_USB_UNAVAILABLE') throw e;
+          return openEdlTty({ ...o, waitSeconds, ports: [edl.path] });
+        },
+      );
+    const left = Math.ceil((deadline - Date.now()) / 1000);
+    if (left <= 0)
+      throw new DeviceNotFoundError(
+        'QFH_NO_DEVICE',
+        `the modem did not come back as 05c6:9008 on its port (${ports.join(' or ')}) within ${waitSeconds} s`,
+        {
+          hint: 'If it did not switch, try again; if it shows in `qfh list` in EDL on another port, run qfh edl-recover with --device usb:PORT.',
+        },
+      );
+    if (left !== shown)
+      o.onMessage?.(`waiting for the modem in EDL on port ${ports[0]}… ${left} s`);
+    shown = left;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Access to a Quectel USB module in normal mode, if exactly one is attached. */
 export async function usbNormalModeAccess(o: AccessOptions): Promise<NormalModeAccess | undefined> {
   const modems = (await listDevices()).usb.filter((d) => d.mode === 'normal');
@@ -73,15 +108,7 @@ export async function usbNormalModeAccess(o: AccessOptions): Promise<NormalModeA
   return {
     at,
     diag,
-    openEdl: () =>
-      openDevice(
-        { kind: 'usb', serial: undefined },
-        { waitMs: Math.max(o.waitSeconds, 30) * 1000, onWaiting: (m) => o.onMessage?.(m) },
-      ).catch((e: unknown) => {
-        // No libusb here (a router): the qcserial tty of 05c6:9008 needs none.
-        if ((e as { code?: string }).code !== 'QFH_USB_UNAVAILABLE') throw e;
-        return openEdlTty({ ...o, waitSeconds: Math.max(o.waitSeconds, 30) });
-      }),
+    openEdl: () => openEdlOnPort([modem.path, ...(modem.peer ? [modem.peer] : [])], o),
   };
 }
 

@@ -55,3 +55,43 @@ it('without libusb, flashes the modem through the qcserial tty sysfs names for 0
     pty.stop();
   }
 }, 60_000);
+
+/** Adds an EDL device at `port` whose interface 0 is bound to qcserial as `name`. */
+async function addEdl(sys: string, dev: string, port: string, name: string): Promise<void> {
+  const device = join(sys, 'bus/usb/devices', port);
+  const iface = join(device, `${port}:1.0`);
+  await mkdir(join(iface, name), { recursive: true });
+  await writeFile(join(device, 'idVendor'), '05c6\n');
+  await writeFile(join(device, 'idProduct'), '9008\n');
+  for (const [f, v] of [
+    ['bInterfaceNumber', '00'],
+    ['bInterfaceClass', 'ff'],
+    ['bInterfaceSubClass', 'ff'],
+    ['bInterfaceProtocol', 'ff'],
+  ])
+    await writeFile(join(iface, f), `${v}\n`);
+  await mkdir(dev, { recursive: true });
+  await writeFile(join(dev, name), '');
+}
+
+it('takes only the EDL device on the modem’s own port, never another board already in EDL', async () => {
+  const base = await mkdtemp(join(tmpdir(), 'qfh-edlports-'));
+  const [sys, dev] = [join(base, 'sys'), join(base, 'dev')];
+  await addEdl(sys, dev, '1-2', 'ttyUSB3'); // another board, in EDL before the switch
+  const opened: string[] = [];
+  const open = async (path: string) => {
+    opened.push(path);
+    return {} as never;
+  };
+  // The switched modem is on 1-1 and has not come back yet: the other board is not taken.
+  const early = await openEdlTty(
+    { waitSeconds: 1, ports: ['1-1'] },
+    { sysRoot: sys, devRoot: dev, open },
+  ).catch((e: unknown) => e);
+  expect(early).toMatchObject({ code: 'QFH_NO_DEVICE' });
+  expect(opened).toEqual([]);
+  await addEdl(sys, dev, '1-1', 'ttyUSB9');
+  await openEdlTty({ waitSeconds: 1, ports: ['1-1'] }, { sysRoot: sys, devRoot: dev, open });
+  expect(opened).toEqual([join(dev, 'ttyUSB9')]);
+  await rm(base, { recursive: true, force: true });
+});
