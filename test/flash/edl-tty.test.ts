@@ -63,7 +63,7 @@ async function addEdl(sys: string, dev: string, port: string, name: string): Pro
   await mkdir(join(iface, name), { recursive: true });
   await writeFile(join(device, 'idVendor'), '05c6\n');
   await writeFile(join(device, 'idProduct'), '9008\n');
-  for (const [f, v] of [
+  for (const [f, v] of <[string, string][]>[
     ['bInterfaceNumber', '00'],
     ['bInterfaceClass', 'ff'],
     ['bInterfaceSubClass', 'ff'],
