@@ -157,6 +157,7 @@ export class DebugBundleRecorder {
 
   /** Records qfh output text (split into lines). */
   log(text: string): void {
+    this.serials.text(text);
     for (const line of text.split('\n'))
       if (line.trim() !== '') this.lines.push({ t: this.now(), line });
   }
@@ -167,6 +168,7 @@ export class DebugBundleRecorder {
 
   setDevice(description: string): void {
     this.device = description;
+    this.serials.text(description);
   }
 
   /** The bundle as it stands: redacted unless `raw` is asked for. */

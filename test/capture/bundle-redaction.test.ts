@@ -1,5 +1,10 @@
 import { expect, it } from 'vitest';
-import { redactBytes, redactText, redactValue } from '../../src/capture/bundle-redaction.js';
+import {
+  redactBytes,
+  redactText,
+  redactValue,
+  SerialWatch,
+} from '../../src/capture/bundle-redaction.js';
 
 const none = new Set<number>();
 
@@ -25,4 +30,22 @@ it('masks a serial in each way it is written, and its little-endian bytes, keepi
     a: [0, 'x xxxxxxxxxx'],
     n: 7,
   });
+});
+
+it('learns the serial from a programmer log, getstorageinfo JSON and a device name; ignores tiny ones', () => {
+  const watch = new SerialWatch();
+  const xml = (v: string) =>
+    new TextEncoder().encode(`<?xml version="1.0" ?><data><log value="${v}" /></data>`);
+  watch.observe('in', xml('INFO: Chip serial num: 511052090 (0x1e76093a)'));
+  watch.observe('in', xml('INFO: {&quot;storage_info&quot;: {&quot;serial_num&quot;:123456789}}'));
+  watch.text('usb 1-1 05c6:9008 SN:3B090F7D');
+  watch.text('  serial:   0x00000000'); // a simulated chip's zero: masking it would mask every 0
+  expect([...watch.serials].sort()).toEqual([0x1e76093a, 123456789, 0x3b090f7d].sort());
+});
+
+it('masks the relay token in a command line and in advice', () => {
+  const line = 'qfh edl-recover fw.zip --relay 3f9c2e0b7d41a6c58e90@192.168.1.1';
+  expect(redactText(line, none)).toBe(
+    'qfh edl-recover fw.zip --relay xxxxxxxxxxxxxxxxxxxx@192.168.1.1',
+  );
 });

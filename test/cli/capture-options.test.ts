@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,5 +194,45 @@ describe('what a debug bundle gives away', () => {
     expect(stderr).toContain('QFH_OUTPUT_UNWRITABLE');
     expect(stderr).toContain('symbolic link');
     expect(await readFile(target, 'utf8')).toBe('keep me');
+  });
+});
+
+describe('a debug bundle of a session that never reads the serial through Sahara', () => {
+  it('masks the serial the programmer logs and the relay token of the command line', async () => {
+    // msm8974-emmc's programmer logs "Chip serial num: 511052090 (0x1e76093a)" at start, and
+    // its getstorageinfo JSON carries "serial_num":511052090.
+    const pkg = join(dir, 'emmc-pkg');
+    await mkdir(pkg, { recursive: true });
+    await writeFile(
+      join(pkg, 'rawprogram0.xml'),
+      '<?xml version="1.0" ?><data><program SECTOR_SIZE_IN_BYTES="512" filename="boot.img" label="boot" num_partition_sectors="8" physical_partition_number="0" start_sector="2048"/></data>',
+    );
+    await writeFile(join(pkg, 'boot.img'), new Uint8Array(100));
+    await writeFile(join(pkg, 'prog_emmc_firehose_8974.mbn'), elfStub());
+    const write = async (raw: boolean) => {
+      const file = join(dir, `emmc-bundle-${raw}.json`);
+      const args = [
+        'backup',
+        join(dir, `emmc-backup-${raw}`),
+        '--from',
+        pkg,
+        '--device',
+        'sim:msm8974-emmc',
+      ];
+      const r = await run(...args, '--debug-bundle', file, ...(raw ? ['--debug-bundle-raw'] : []));
+      expect(r.code, r.stderr).toBe(0);
+      return readFile(file, 'utf8');
+    };
+    const masked = (await write(false)).toLowerCase();
+    const raw = await write(true);
+    for (const form of ['1e76093a', '511052090']) {
+      expect(masked).not.toContain(form);
+      // The raw bundle shows where it would have been: the programmer's log line, as base64.
+      expect(
+        JSON.parse(raw).transfers.some((t: { data: string }) =>
+          Buffer.from(t.data, 'base64').toString('latin1').toLowerCase().includes(form),
+        ),
+      ).toBe(true);
+    }
   });
 });
