@@ -8,7 +8,16 @@
  *
  * @module
  */
-import { constants, fchmodSync, openSync, type WriteStream } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  type Stats,
+  type WriteStream,
+} from 'node:fs';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { UsageError } from './errors.js';
 
@@ -16,6 +25,26 @@ import { UsageError } from './errors.js';
 export const PRIVATE_FILE_MODE = 0o600;
 /** Owner only. */
 export const PRIVATE_FOLDER_MODE = 0o700;
+
+/**
+ * This process's own descriptors (`--capture /dev/stdout | tshark -r -`, a shell's
+ * `/dev/fd/63`): links by nature, and nobody else's file; written as they are.
+ */
+export const isOwnDescriptor = (path: string): boolean =>
+  /^\/dev\/(?:stdout|stderr|fd\/\d+)$/.test(path);
+
+/** A plain file of this user's with no other name (checked on what an open found there). */
+function plainOwnFile(s: Stats): boolean {
+  const uid = process.geteuid?.();
+  return s.isFile() && s.nlink === 1 && (uid === undefined || s.uid === uid);
+}
+
+const notOurs = (path: string): UsageError =>
+  new UsageError(
+    'QFH_OUTPUT_UNWRITABLE',
+    `${path}: is there already and is not a plain file of this user's; qfh does not write device data into it`,
+    { hint: 'Remove it, or give another file name.' },
+  );
 
 const throughLink = (path: string): UsageError =>
   new UsageError(
@@ -43,35 +72,53 @@ export async function openPrivateFile(
   path: string,
   o: PrivateFileOptions = {},
 ): Promise<FileHandle> {
-  const { O_WRONLY, O_CREAT, O_EXCL, O_TRUNC, O_NOFOLLOW } = constants;
-  const flags = O_WRONLY | O_CREAT | O_NOFOLLOW | (o.existing === 'new' ? O_EXCL : O_TRUNC);
+  if (isOwnDescriptor(path) && o.existing !== 'new') return open(path, 'w');
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_NONBLOCK } = constants;
+  // Not truncated on open: what is there is checked first. O_NONBLOCK: a FIFO planted at the
+  // path does not hang the open.
+  const flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | (o.existing === 'new' ? O_EXCL : 0);
   let handle: FileHandle;
   try {
     handle = await open(path, flags, PRIVATE_FILE_MODE);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw throughLink(path);
+    if (code === 'ENXIO') throw notOurs(path); // a FIFO nobody reads
     if (code === 'EEXIST')
       throw new UsageError('QFH_OUTPUT_UNWRITABLE', `${path}: is there already`, {
         hint: 'Remove it, or give another file name.',
       });
     throw e;
   }
-  // A file that was there keeps its old mode through O_TRUNC: make it private too.
+  // A file that was there must be a plain file of this user's with no other name: another
+  // account's file in /tmp (or a hard link to one) would stay theirs, and readable by them.
+  if (!plainOwnFile(await handle.stat())) {
+    await handle.close();
+    throw notOurs(path);
+  }
+  await handle.truncate(0);
   await handle.chmod(PRIVATE_FILE_MODE);
   return handle;
 }
 
 /** {@link openPrivateFile} for code that writes synchronously (a capture that must survive a crash). */
 export function openPrivateFileSync(path: string): number {
-  const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = constants;
+  if (isOwnDescriptor(path)) return openSync(path, 'w');
+  const { O_WRONLY, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = constants;
   let fd: number;
   try {
-    fd = openSync(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, PRIVATE_FILE_MODE);
+    fd = openSync(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK, PRIVATE_FILE_MODE);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw throughLink(path);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw throughLink(path);
+    if (code === 'ENXIO') throw notOurs(path); // a FIFO nobody reads
     throw e;
   }
+  if (!plainOwnFile(fstatSync(fd))) {
+    closeSync(fd);
+    throw notOurs(path);
+  }
+  ftruncateSync(fd, 0);
   fchmodSync(fd, PRIVATE_FILE_MODE);
   return fd;
 }

@@ -10,6 +10,7 @@ import { constants } from 'node:fs';
 import { access, lstat, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { isOwnDescriptor } from '../private-file.js';
 
 /** A path to write, and the option (or argument) that named it. */
 export interface OutputPath {
@@ -65,7 +66,8 @@ export async function checkOutputPaths(paths: readonly (OutputPath | undefined)[
     const kind = await kindAt(o.path);
     // Files qfh writes hold device data and qfh often runs as root: a link planted where one
     // goes would let its owner choose which file root overwrites (src/private-file.ts).
-    if (o.kind === 'file' && (await lstat(o.path).catch(() => undefined))?.isSymbolicLink())
+    const link = (await lstat(o.path).catch(() => undefined))?.isSymbolicLink() === true;
+    if (o.kind === 'file' && link && !isOwnDescriptor(o.path))
       throw unwritable(
         o,
         'is a symbolic link; qfh does not write device data through one',

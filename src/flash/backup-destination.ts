@@ -6,7 +6,7 @@
  * @module
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { dirname, relative, resolve, isAbsolute } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../errors.js';
 
 /** The real path of `path`, or of its nearest existing ancestor joined with the rest. */
@@ -20,7 +20,8 @@ async function realOrPlanned(path: string): Promise<string> {
 
 const inside = (child: string, parent: string): boolean => {
   const r = relative(parent, child);
-  return r === '' || (!r.startsWith('..') && !isAbsolute(r));
+  // `..bak` is a name inside; only `..` itself, or `..` then a separator, climbs out.
+  return r === '' || (r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r));
 };
 
 const refused = (dir: string, why: string, hint: string): UsageError =>

@@ -5,13 +5,12 @@
  *
  * @module
  */
-import { constants } from 'node:fs';
-import { chmod, copyFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DeviceFacts } from '../device-facts.js';
 import { md5File } from '../package/verify-md5.js';
 import type { StorageKind } from '../storage-kind.js';
-import { makePrivateFolder, PRIVATE_FILE_MODE, writePrivateFile } from '../private-file.js';
+import { makePrivateFolder, writePrivateFile } from '../private-file.js';
 import { escapeAttribute, escapeComment } from '../xml-elements.js';
 
 /** One partition read. */
@@ -73,8 +72,8 @@ export async function writeBackupPackage(
     fresh,
   );
   const programmer = nand ? `update/firehose/${basename(c.programmer)}` : basename(c.programmer);
-  await copyFile(c.programmer, join(dir, programmer), constants.COPYFILE_EXCL);
-  await chmod(join(dir, programmer), PRIVATE_FILE_MODE); // a copy keeps its source's mode
+  // Written as a new private file (a programmer is a few MB): never through a link.
+  await writePrivateFile(join(dir, programmer), await readFile(c.programmer), fresh);
   const manifest: BackupManifest = {
     format: 'qfh-backup',
     version: 1,
