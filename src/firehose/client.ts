@@ -220,6 +220,8 @@ export class FirehoseClient {
     const no = 'this programmer has no getsha256digest';
     if (this.supports('getsha256digest') === 'no')
       throw new FirehoseError('QFH_FIREHOSE_UNSUPPORTED', no, readBack);
+    // Log lines kept from earlier commands are theirs: a digest among them is not this range's.
+    this.reader.takeLateLogs();
     let done: Exchange;
     try {
       done = await this.exchange(

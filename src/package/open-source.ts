@@ -39,9 +39,12 @@ export async function isZipFile(path: string): Promise<boolean> {
  */
 async function packageFolder(path: string): Promise<PackageSource> {
   const source = await folderSource(path);
-  const roots = packageRootsIn((await source.list()).files.map((f) => f.path));
-  const [only] = roots;
-  return roots.length === 1 && only !== undefined && only !== ''
+  const paths = (await source.list()).files.map((f) => f.path);
+  const [only, ...more] = packageRootsIn(paths);
+  // Only when nothing else is there: a folder given inside a package (update/) stays as it
+  // is, and its PKG_NOT_ROOT finding says where the package is.
+  const alone = only !== undefined && only !== '' && more.length === 0;
+  return alone && paths.every((p) => p.startsWith(only))
     ? folderSource(join(source.location, ...only.split('/')))
     : source;
 }

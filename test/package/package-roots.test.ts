@@ -3,7 +3,7 @@
  * holding one package a level down (`unzip -d fw FW.zip`) is read as that package, so its
  * name, the firmware's identity, is checked against the modem as it is for the zip itself.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -96,5 +96,13 @@ describe('folders that are not one package at their top', () => {
     // Another variant's modem is refused, as it is for the package itself.
     const other = await qfh('plan', fw, '--modem-revision', 'EG25GLGDR07A07M2G');
     expect(other.code).toBe(3);
+  });
+
+  it('a folder holding a package and anything else is read as given, not silently replaced', async () => {
+    const mixed = await mkdtemp(join(tmpdir(), 'qfh-mixed-'));
+    await buildDemoPackage(mixed, A, { scale: 1 / 64 });
+    await writeFile(join(mixed, 'notes.txt'), 'mine');
+    const r = await qfh('plan', mixed, '--json');
+    expect((JSON.parse(r.stdout) as { package: string }).package).toBe(mixed);
   });
 });
