@@ -99,6 +99,9 @@ status() {
 # Whether this connection may go on: its first line is the token (within 10 s, so a client
 # that sends nothing cannot hold the port), and it comes from the session's one address.
 authorised() {
+	peer=${SOCAT_PEERADDR:-?}
+	# Another address than the session's is closed at once, before it can hold the port.
+	[ ! -s "$RUN/peer" ] || [ "$(cat "$RUN/peer")" = "$peer" ] || return 1
 	# The guard's sleep is its own child, killed with it: no process outlives the check.
 	(
 		trap 'kill $nap 2>/dev/null; exit 0' TERM
@@ -110,8 +113,8 @@ authorised() {
 	IFS= read -r got || got=
 	kill $guard 2>/dev/null
 	[ -n "$QFH_RELAY_TOKEN" ] && [ "$got" = "$QFH_RELAY_TOKEN" ] || return 1
-	peer=${SOCAT_PEERADDR:-?}
-	[ -s "$RUN/peer" ] || echo "$peer" >"$RUN/peer"
+	# The first address with the token becomes the session's: set -C makes the write atomic.
+	(set -C; echo "$peer" >"$RUN/peer") 2>/dev/null
 	[ "$(cat "$RUN/peer")" = "$peer" ] || return 1
 	: >"$RUN/seen"
 }
@@ -133,7 +136,14 @@ bridge() {
 	authorised || exit 0
 	node=$(find_port "$1") || exit 1
 	: >"$RUN/busy.$$"
-	socat -b 65536 - "FILE:$DEV/$node,rawer"
+	# socat as a child the trap stops with this shell: stopping the relay ends the bridge too.
+	# An asynchronous command's stdin is /dev/null, and dash and busybox apply that before
+	# `<&0`: the connection goes through fd 3.
+	exec 3<&0
+	socat -b 65536 - "FILE:$DEV/$node,rawer" <&3 &
+	link=$!
+	trap 'kill $link 2>/dev/null; rm -f "$RUN/busy.$$"; exit 0' INT TERM
+	wait $link
 	rm -f "$RUN/busy.$$"
 }
 
@@ -184,6 +194,8 @@ main() {
 	mkdir -p "$RUN"
 	rm -f "$RUN/peer" "$RUN/seen" "$RUN"/busy.*
 	echo $$ >"$RUN/main"
+	random=$(dd if=/dev/urandom bs=16 count=1 2>/dev/null | wc -c)
+	[ "$random" -eq 16 ] || { echo "qfh-relay: cannot read /dev/urandom for the token" >&2; exit 1; }
 	QFH_RELAY_TOKEN=$(dd if=/dev/urandom bs=16 count=1 2>/dev/null | md5sum | cut -c1-20)
 	export QFH_RELAY_TOKEN
 	# The loops by their own pids, not $(jobs -p): dash runs that in a subshell whose job

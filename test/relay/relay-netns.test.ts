@@ -176,7 +176,7 @@ relayIt(
       expect(out).toMatch(
         /relay 10\.216\.16\.1: the modem is in normal mode \(AT ttyUSB2, DIAG ttyUSB0\)/,
       );
-      expect(code).toBe(0);
+      expect(code, out).toBe(0);
       expect(modem.state).toBe('normal');
       expect(seen.has('ttyUSB4')).toBe(true); // EDL came up under a new name
       const saved = JSON.parse(await readFile(record, 'utf8')) as {
