@@ -16,12 +16,11 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** A sysfs tree with 05c6:9008 whose interface 0 is bound to qcserial as ttyUSB7. */
-async function edlTree(tty: string): Promise<{ sys: string; dev: string }> {
-  const sys = join(root, 'sys');
-  const device = join(sys, 'bus/usb/devices/1-1');
-  const iface = join(device, '1-1:1.0');
-  await mkdir(join(iface, 'ttyUSB7'), { recursive: true });
+/** Adds 05c6:9008 at `port` in the sysfs tree `sys`, its interface 0 bound to qcserial as `tty`. */
+async function addEdlDevice(sys: string, port: string, tty: string): Promise<void> {
+  const device = join(sys, 'bus/usb/devices', port);
+  const iface = join(device, `${port}:1.0`);
+  await mkdir(join(iface, tty), { recursive: true });
   await writeFile(join(device, 'idVendor'), '05c6\n');
   await writeFile(join(device, 'idProduct'), '9008\n');
   for (const [f, v] of <[string, string][]>[
@@ -31,6 +30,12 @@ async function edlTree(tty: string): Promise<{ sys: string; dev: string }> {
     ['bInterfaceProtocol', 'ff'],
   ])
     await writeFile(join(iface, f), `${v}\n`);
+}
+
+/** A sysfs tree with 05c6:9008 whose interface 0 is bound to qcserial as ttyUSB7. */
+async function edlTree(tty: string): Promise<{ sys: string; dev: string }> {
+  const sys = join(root, 'sys');
+  await addEdlDevice(sys, '1-1', 'ttyUSB7');
   const dev = join(root, 'dev');
   await mkdir(dev, { recursive: true });
   await symlink(tty, join(dev, 'ttyUSB7'));
@@ -58,18 +63,7 @@ it('without libusb, flashes the modem through the qcserial tty sysfs names for 0
 
 /** Adds an EDL device at `port` whose interface 0 is bound to qcserial as `name`. */
 async function addEdl(sys: string, dev: string, port: string, name: string): Promise<void> {
-  const device = join(sys, 'bus/usb/devices', port);
-  const iface = join(device, `${port}:1.0`);
-  await mkdir(join(iface, name), { recursive: true });
-  await writeFile(join(device, 'idVendor'), '05c6\n');
-  await writeFile(join(device, 'idProduct'), '9008\n');
-  for (const [f, v] of <[string, string][]>[
-    ['bInterfaceNumber', '00'],
-    ['bInterfaceClass', 'ff'],
-    ['bInterfaceSubClass', 'ff'],
-    ['bInterfaceProtocol', 'ff'],
-  ])
-    await writeFile(join(iface, f), `${v}\n`);
+  await addEdlDevice(sys, port, name);
   await mkdir(dev, { recursive: true });
   await writeFile(join(dev, name), '');
 }
