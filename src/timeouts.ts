@@ -36,6 +36,11 @@ export interface Timeouts {
   rawData: number;
   /** The final ACK after the raw data; qdl saw a ZLP take 1.7 s after large eMMC writes (QFirehose: 6 s). */
   programFinal: number;
+  /**
+   * Added to `programFinal` per GiB programmed: a device flushes its write cache before that
+   * ACK, and the flush grows with the range, as an erase does.
+   */
+  programFinalPerGiB: number;
   /** getsha256digest: a fixed part. */
   digest: number;
   /** getsha256digest per GiB hashed on the device. */
@@ -65,6 +70,7 @@ const BASE: Timeouts = {
   programAck: 3_000,
   rawData: 15_000,
   programFinal: 6_000,
+  programFinalPerGiB: 20_000,
   digest: 3_000,
   digestPerGiB: 200_000,
   command: 5_000,
@@ -92,6 +98,11 @@ const GIB = 1 << 30;
 /** The wait for an erase of `bytes`. */
 export function eraseTimeout(t: Timeouts, bytes: number): number {
   return Math.round(t.erase + (bytes / GIB) * t.erasePerGiB);
+}
+
+/** The wait for the final ACK of a program of `bytes`. */
+export function programFinalTimeout(t: Timeouts, bytes: number): number {
+  return Math.round(t.programFinal + (bytes / GIB) * t.programFinalPerGiB);
 }
 
 /** The wait for a getsha256digest over `bytes`. */

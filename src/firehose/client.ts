@@ -8,7 +8,7 @@
  */
 import { FirehoseError, FirehoseNakError } from '../errors.js';
 import type { Transport } from '../transport/transport.js';
-import { digestTimeout, eraseTimeout, type Timeouts } from '../timeouts.js';
+import { digestTimeout, eraseTimeout, programFinalTimeout, type Timeouts } from '../timeouts.js';
 import { awaitBanner } from './await-banner.js';
 import { FunctionListReader } from './banner.js';
 import {
@@ -165,7 +165,7 @@ export class FirehoseClient {
         timeouts: t,
         onBytes: o.onBytes,
       });
-      return this.reader.awaitResponse('program', t.programFinal);
+      return this.reader.awaitResponse('program', programFinalTimeout(t, bytesOf(range)));
     });
   }
 

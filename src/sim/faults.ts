@@ -42,6 +42,8 @@ export interface FaultPlan {
    * also reports a digest it holds from before), then the range's own.
    */
   digestDecoy?: string;
+  /** Persistent: every program's final ACK comes this many ms per MiB programmed after its data (a cache flush). */
+  programFlushMsPerMiB?: number;
   /** Persistent: send every command's logs after its response, as some programmers do. */
   logsAfterResponse?: boolean;
   /** Persistent: after each `rawmode="true"` ACK, send a zero-length packet this many ms later (a ZLP stall). */

@@ -9,7 +9,7 @@
  * @module
  */
 import type { DeviceOutput } from './device-output.js';
-import { isResponse, logsAfterResponses } from './device-output.js';
+import { isRawModeTrue, isResponse, logsAfterResponses } from './device-output.js';
 import type { FaultState } from './faults.js';
 import { Replies } from './firehose-replies.js';
 import { FirehoseTarget, type FirehoseEffect } from './firehose-target.js';
@@ -133,7 +133,8 @@ export class ProgrammerPort {
           : [t],
       );
     if (ctx.faults.plan.logsAfterResponse) out = logsAfterResponses(out);
-    const slow = this.slowConfigure(commands.some((c) => c.tag === 'configure'));
+    const slow =
+      this.slowConfigure(commands.some((c) => c.tag === 'configure')) + this.flushDelay(out);
     const zlpStallMs = ctx.faults.plan.zlpStallMs;
     this.currentOutput()?.send(out, {
       ...(slow ? { delayMs: slow } : {}),
@@ -142,6 +143,17 @@ export class ProgrammerPort {
     const effect = target.effect;
     target.effect = undefined;
     if (effect) ctx.effect(effect, target);
+  }
+
+  /** The program flush fault: the final ACK of a program waits for its cache to flush. */
+  private flushDelay(out: readonly Uint8Array[]): number {
+    const perMiB = this.ctx.faults.plan.programFlushMsPerMiB;
+    const last = this.target.commands.at(-1);
+    if (perMiB === undefined || last?.tag !== 'program' || !out.some(isResponse)) return 0;
+    if (out.some(isRawModeTrue)) return 0; // the ACK that opens raw mode, not the final one
+    const sectors = Number(last.attributes.find(([k]) => k === 'num_partition_sectors')?.[1] ?? 0);
+    const size = Number(last.attributes.find(([k]) => k === 'SECTOR_SIZE_IN_BYTES')?.[1] ?? 0);
+    return (perMiB * sectors * size) / (1 << 20);
   }
 
   /** The delay of the first configure's answer, when that fault is armed. */
