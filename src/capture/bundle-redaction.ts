@@ -44,14 +44,19 @@ export class SerialWatch {
       this.serials.add(serial);
   }
 
-  observe(dir: 'in' | 'out', data: Uint8Array): void {
+  /**
+   * One transfer's bytes. Only a whole protocol document (`document`: an XML one) is read as
+   * text: raw image data, megabytes per transfer in a flash, is never scanned or copied.
+   */
+  observe(dir: 'in' | 'out', data: Uint8Array, document: boolean): void {
     const header = peekSaharaHeader(data);
     if (dir === 'out' && header?.command === SaharaCommand.EXECUTE_DATA && data.length >= 12) {
       const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
       this.next = view.getUint32(8, true) === SaharaExecCommand.SERIAL_NUM_READ;
       return;
     }
-    if (dir === 'in' && data.includes(0x3c)) this.text(Buffer.from(data).toString('latin1'));
+    if (dir === 'in' && document)
+      this.text(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1'));
     if (dir !== 'in' || !this.next || data.length < 4) return;
     this.next = false;
     this.add(new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true));

@@ -121,8 +121,8 @@ export class DebugBundleRecorder {
     }
     const full = e.dir === 'out' ? (this.outData.get(e.urb) ?? new Uint8Array(0)) : e.data;
     this.outData.delete(e.urb);
-    this.serials.observe(e.dir, full.subarray(0, e.length));
     const protocol = isProtocolMessage(full);
+    this.serials.observe(e.dir, full.subarray(0, e.length), protocol);
     const keep = protocol ? (this.limits.documentBytes ?? 8192) : (this.limits.rawBytes ?? 64);
     const kept = full.subarray(0, Math.min(keep, e.length));
     const entry: Mutable<BundleTransfer> = {

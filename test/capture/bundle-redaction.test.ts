@@ -36,8 +36,12 @@ it('learns the serial from a programmer log, getstorageinfo JSON and a device na
   const watch = new SerialWatch();
   const xml = (v: string) =>
     new TextEncoder().encode(`<?xml version="1.0" ?><data><log value="${v}" /></data>`);
-  watch.observe('in', xml('INFO: Chip serial num: 511052090 (0x1e76093a)'));
-  watch.observe('in', xml('INFO: {&quot;storage_info&quot;: {&quot;serial_num&quot;:123456789}}'));
+  watch.observe('in', xml('INFO: Chip serial num: 511052090 (0x1e76093a)'), true);
+  watch.observe(
+    'in',
+    xml('INFO: {&quot;storage_info&quot;: {&quot;serial_num&quot;:123456789}}'),
+    true,
+  );
   watch.text('usb 1-1 05c6:9008 SN:3B090F7D');
   watch.text('  serial:   0x00000000'); // a simulated chip's zero: masking it would mask every 0
   expect([...watch.serials].sort()).toEqual([0x1e76093a, 123456789, 0x3b090f7d].sort());
@@ -48,4 +52,11 @@ it('masks the relay token in a command line and in advice', () => {
   expect(redactText(line, none)).toBe(
     'qfh edl-recover fw.zip --relay xxxxxxxxxxxxxxxxxxxx@192.168.1.1',
   );
+});
+
+it('does not read raw image data as text (a flash moves megabytes of it)', () => {
+  const watch = new SerialWatch();
+  const raw = new TextEncoder().encode('<log value="Chip serial num: 511052090 (0x1e76093a)" />');
+  watch.observe('in', raw, false);
+  expect(watch.serials.size).toBe(0);
 });
