@@ -20,7 +20,7 @@ import {
 } from '../transport/kernel-firmware.js';
 import { groupPciePorts, pcieModemState } from '../transport/pcie-ports.js';
 import { openDevice } from '../transport/select-device.js';
-import { listDevices, normalModeTtys } from '../transport/sysfs-devices.js';
+import { listDevices, normalModeTtys, type SysfsUsbDevice } from '../transport/sysfs-devices.js';
 import type { Transport } from '../transport/transport.js';
 import type { NormalModeAccess } from './from-normal-mode.js';
 
@@ -35,11 +35,11 @@ export interface AccessOptions {
 /** Waits until `ready()`, saying how long is left once a second. */
 export async function waitUntil(
   what: string,
-  o: AccessOptions & { ready: () => boolean },
+  o: AccessOptions & { ready: () => boolean | Promise<boolean> },
 ): Promise<void> {
   const deadline = Date.now() + o.waitSeconds * 1000;
   let shown = -1;
-  while (!o.ready()) {
+  while (!(await o.ready())) {
     const left = Math.ceil((deadline - Date.now()) / 1000);
     if (left <= 0)
       throw new DeviceNotFoundError(
@@ -62,32 +62,23 @@ export async function waitUntil(
  */
 async function openEdlOnPort(ports: readonly string[], o: AccessOptions): Promise<Transport> {
   const waitSeconds = Math.max(o.waitSeconds, 30);
-  const deadline = Date.now() + waitSeconds * 1000;
-  let shown = -1;
-  for (;;) {
-    const edl = (await listDevices()).usb.find((d) => d.mode === 'edl' && ports.includes(d.path));
-    if (edl)
-      return openDevice({ kind: 'usb', serial: undefined, port: edl.path }, { waitMs: 5000 }).catch(
-        (e: unknown) => {
-          // No libusb here (a router): the qcserial tty of 05c6:9008 needs none.
-          if ((e as { code?: string }).code !== 'QFH_USB_UNAVAILABLE') throw e;
-          return openEdlTty({ ...o, waitSeconds, ports: [edl.path] });
-        },
-      );
-    const left = Math.ceil((deadline - Date.now()) / 1000);
-    if (left <= 0)
-      throw new DeviceNotFoundError(
-        'QFH_NO_DEVICE',
-        `the modem did not come back as 05c6:9008 on its port (${ports.join(' or ')}) within ${waitSeconds} s`,
-        {
-          hint: 'If it did not switch, try again; if it shows in `qfh list` in EDL on another port, run qfh edl-recover with --device usb:PORT.',
-        },
-      );
-    if (left !== shown)
-      o.onMessage?.(`waiting for the modem in EDL on port ${ports[0]}… ${left} s`);
-    shown = left;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  let edl: SysfsUsbDevice | undefined;
+  await waitUntil(`the modem in EDL (05c6:9008) on port ${ports.join(' or ')}`, {
+    ...o,
+    waitSeconds,
+    ready: async () => {
+      edl = (await listDevices()).usb.find((d) => d.mode === 'edl' && ports.includes(d.path));
+      return edl !== undefined;
+    },
+  });
+  const port = edl?.path ?? ports[0];
+  return openDevice({ kind: 'usb', serial: undefined, port }, { waitMs: 5000 }).catch(
+    (e: unknown) => {
+      // No libusb here (a router): the qcserial tty of 05c6:9008 needs none.
+      if ((e as { code?: string }).code !== 'QFH_USB_UNAVAILABLE') throw e;
+      return openEdlTty({ ...o, waitSeconds, ports: port === undefined ? ports : [port] });
+    },
+  );
 }
 
 /** Access to a Quectel USB module in normal mode, if exactly one is attached. */
